@@ -1,0 +1,65 @@
+"""Where the raw files live, and a cache in data/processed keyed by the raw file's hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import DataError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RAW_DIR = Path(os.environ.get("REGIONANALYSE_RAW", PROJECT_ROOT / "data" / "raw"))
+PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED", PROJECT_ROOT / "data" / "processed"))
+
+
+def raw_path(name: str) -> Path:
+    """Path of a raw file, with a clear error when it is missing."""
+    path = RAW_DIR / name
+    if not path.is_file():
+        raise DataError(f"{path}: datafil mangler (data file missing)")
+    return path
+
+
+@lru_cache(maxsize=None)
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file (cached per process)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_csv_codes(path: Path, code_columns: list[str]) -> pd.DataFrame:
+    """Read a CSV keeping code columns (leading zeros) as strings."""
+    try:
+        return pd.read_csv(path, dtype={c: "string" for c in code_columns}, keep_default_na=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: kan ikke leses som CSV ({exc})") from exc
+
+
+def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Return build() from a parquet cache that is rebuilt when any source file changes."""
+    key = hashlib.sha256("".join(file_hash(p) for p in sources).encode()).hexdigest()[:16]
+    target = PROCESSED_DIR / f"{name}-{key}.parquet"
+    is_geo = False
+    if target.exists():
+        try:
+            import geopandas as gpd
+            import pyarrow.parquet as pq
+
+            is_geo = b"geo" in (pq.read_schema(target).metadata or {})
+            return gpd.read_parquet(target) if is_geo else pd.read_parquet(target)
+        except Exception:  # a broken cache is rebuilt, never trusted
+            target.unlink(missing_ok=True)
+    frame = build()
+    try:
+        PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
+        for stale in PROCESSED_DIR.glob(f"{name}-*.parquet"):
+            stale.unlink(missing_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        frame.to_parquet(tmp)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only checkout still works, just without the cache
+    return frame

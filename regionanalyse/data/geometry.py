@@ -1,0 +1,79 @@
+"""Fylke and kommune polygons (Kartverket via csmaps/robhop), in EPSG:25833 with areas."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import geopandas as gpd
+
+from ..errors import DataError
+from ._files import cached, raw_path
+
+CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, for areas and distances
+SOURCE = "© Kartverket (CC BY 4.0), via csmaps (FHI) og robhop/fylker-og-kommuner"
+
+FYLKE_FILES = {
+    2017: "fylker_2017_geonorge_full.geojson",
+    2019: "fylker_2019_csmaps.geojson",
+    2020: "fylker_2020_robhop_small.geojson",
+    2024: "fylker_2024_robhop_S.geojson",
+}
+KOMMUNE_FILES = {
+    2019: "kommuner_2019_csmaps.geojson",
+    2020: "kommuner_2020_csmaps.geojson",
+    2024: "kommuner_2024_robhop_S.geojson",
+}
+
+
+def fylke_layer_year(vintage: int) -> int | None:
+    """The fylke layer whose borders are exactly those of `vintage`, or None."""
+    if vintage in (2016, 2017):
+        return 2017
+    if vintage == 2019:
+        return 2019
+    if 2020 <= vintage <= 2023:
+        return 2020
+    if vintage >= 2024:
+        return 2024
+    return None
+
+
+def kommune_layer_year(vintage: int) -> int:
+    """The kommune layer to use for a vintage (earlier vintages map onto 2019 kommuner)."""
+    if vintage <= 2019:
+        return 2019
+    return 2020 if vintage <= 2023 else 2024
+
+
+def _load(name: str) -> gpd.GeoDataFrame:
+    path = raw_path(name)
+
+    def build() -> gpd.GeoDataFrame:
+        try:
+            frame = gpd.read_file(path)
+        except Exception as exc:
+            raise DataError(f"{path}: kan ikke leses som GeoJSON ({exc})") from exc
+        frame = frame.to_crs(CRS)
+        frame["areal_km2"] = frame.geometry.area / 1e6
+        return frame
+
+    return cached(name.removesuffix(".geojson"), [path], build)
+
+
+@lru_cache(maxsize=None)
+def fylker(layer_year: int) -> gpd.GeoDataFrame:
+    """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
+    frame = _load(FYLKE_FILES[layer_year])
+    return frame[["fylkesnummer", "fylkesnavn", "areal_km2", "geometry"]]
+
+
+@lru_cache(maxsize=None)
+def kommuner(layer_year: int) -> gpd.GeoDataFrame:
+    """Kommune polygons of a layer year (2019, 2020, 2024)."""
+    frame = _load(KOMMUNE_FILES[layer_year])
+    return frame[["kommunenummer", "kommunenavn", "fylkesnummer", "areal_km2", "geometry"]]
+
+
+def source_line(layer_year: int, level: str) -> str:
+    """Source text for a layer, naming the file."""
+    files = FYLKE_FILES if level == "fylke" else KOMMUNE_FILES
+    return f"{SOURCE}; fil {files[layer_year]}; areal beregnet i EPSG:25833"

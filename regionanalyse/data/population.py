@@ -1,0 +1,53 @@
+"""Population 1 January per kommune and fylke, 2005–2026 (SSB table 07459)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from ..errors import DataError
+from ._files import cached, raw_path, read_csv_codes
+
+SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
+KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"
+FYLKE_FILE = "befolkning_fylke_1jan_2005_2026_ssb07459.csv"
+AGE_COLUMNS = ["alder_0_15", "alder_16_66", "alder_67_pluss"]
+YEARS = range(2005, 2027)
+
+
+@lru_cache(maxsize=None)
+def _kommune_table() -> pd.DataFrame:
+    path = raw_path(KOMMUNE_FILE)
+    return cached("befolkning_kommune", [path],
+                  lambda: read_csv_codes(path, ["kommunenummer", "fylkesnummer"]))
+
+
+def check_year(year: int) -> int:
+    """Return year if population data exist for it, else raise DataError."""
+    if int(year) not in YEARS:
+        raise DataError(f"år {year}: folkemengde finnes bare for {YEARS[0]}–{YEARS[-1]}")
+    return int(year)
+
+
+def kommune_population(year: int) -> pd.DataFrame:
+    """Population per kommune on 1 January of `year`, in that year's kommune codes."""
+    table = _kommune_table()
+    return table[table["aar"] == check_year(year)].reset_index(drop=True)
+
+
+def fylke_population(year: int) -> pd.DataFrame:
+    """Population per fylke on 1 January of `year` (SSB's fylke file, that year's codes)."""
+    path = raw_path(FYLKE_FILE)
+    table = read_csv_codes(path, ["fylkesnummer"])
+    return table[table["aar"] == check_year(year)].reset_index(drop=True)
+
+
+def national_population(year: int) -> int:
+    """Population of Norway on 1 January of `year` (sum over kommuner)."""
+    return int(kommune_population(year)["folkemengde"].sum())
+
+
+def national_series() -> pd.DataFrame:
+    """Population of Norway per year, with age groups."""
+    cols = ["folkemengde", *AGE_COLUMNS]
+    return _kommune_table().groupby("aar", as_index=False)[cols].sum()

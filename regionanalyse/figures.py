@@ -1,0 +1,198 @@
+"""Key figures per region for a proposal and a year; every figure with source or reason."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import membership
+from .data import codes, geometry, labour, nav, population
+from .proposals import Proposal, find_seat, validate
+
+COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folkemengde",
+           "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst", "areal_km2",
+           "tetthet_per_km2", "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor",
+           "arsverk", "arsverk_per_10000", "sysselsatte_1000"]
+
+
+@dataclass
+class KeyFigures:
+    """Key figures: `table` (one row per region), `notes` (region, figur, merknad) and
+    `sources` (figur → source text)."""
+
+    proposal: Proposal
+    year: int
+    table: pd.DataFrame
+    notes: pd.DataFrame
+    sources: dict[str, str]
+
+    def notes_for(self, figure: str) -> pd.DataFrame:
+        return self.notes[self.notes["figur"] == figure]
+
+
+def _set_figure(compositions: pd.DataFrame, sets: pd.DataFrame, value_col: str,
+                fylke_names: pd.Series) -> tuple[dict, dict]:
+    """Union rule: a region gets the sum of the sets it is exactly a union of, else a reason."""
+    values, reasons = {}, {}
+
+    def label(fset):
+        return "+".join(fylke_names.get(f, f) for f in sorted(fset))
+
+    for _, comp in compositions.iterrows():
+        region, fylker = comp["region"], comp["fylker"]
+        touching = sets[sets["fylker"].map(lambda s: bool(s & fylker))]
+        if not comp["whole"]:
+            parts = ", ".join(fylke_names.get(f, f) for f in comp["partial"]) or "en kommune"
+            known = "; ".join(label(s) for s in touching["fylker"]) or "ingen"
+            reasons[region] = (f"regionen deler {parts} mellom regioner; tallet er kjent bare for "
+                               f"{known} samlet")
+            continue
+        covered = frozenset().union(*touching["fylker"]) if len(touching) else frozenset()
+        if touching.empty:
+            reasons[region] = "ingen tall for disse fylkene i kilden"
+        elif covered != fylker:
+            reasons[region] = "tallet er kjent bare for " + "; ".join(
+                label(s) for s in touching["fylker"]) + " samlet"
+        elif touching[value_col].isna().any():
+            reasons[region] = "; ".join(touching["merknad"].dropna()) or "ikke oppgitt i kilden"
+        else:
+            values[region] = touching[value_col].sum()
+    return values, reasons
+
+
+def _areas(proposal: Proposal) -> tuple[pd.Series, str, dict]:
+    """Area per region, km², from the fylke layer of the vintage, else from kommune polygons."""
+    layer = geometry.fylke_layer_year(proposal.vintage)
+    members = [m for r in proposal.regions for m in r.members]
+    if layer is not None and all(len(m) == 2 for m in members):
+        areas = geometry.fylker(layer).set_index("fylkesnummer")["areal_km2"]
+        series = pd.Series({r.name: areas.reindex(list(r.members)).sum() for r in proposal.regions})
+        return series, geometry.source_line(layer, "fylke"), {}
+    layer = geometry.kommune_layer_year(proposal.vintage)
+    assigned = membership.assign(proposal, layer)
+    polys = geometry.kommuner(layer)[["kommunenummer", "areal_km2"]]
+    merged = assigned.merge(polys, on="kommunenummer", how="left")
+    notes = {r: "; ".join(n) for r, n in
+             merged[~merged["exact"]].groupby("region")["note"].agg(list).items()}
+    return merged.groupby("region")["areal_km2"].sum(), geometry.source_line(layer, "kommune"), notes
+
+
+def _member_names(proposal: Proposal) -> dict[str, str]:
+    expanded = membership.expand(proposal)
+    fylke_size = codes.kommuner(proposal.vintage).groupby("fylkesnummer").size()
+    out = {}
+    for region, group in expanded.groupby("region", sort=False):
+        parts = []
+        for fylke, sub in group.groupby("fylkesnummer", sort=False):
+            name = sub["fylkesnavn"].iloc[0]
+            if len(sub) == fylke_size[fylke]:
+                parts.append(name)
+            else:
+                parts.append(f"{name} ({len(sub)} av {fylke_size[fylke]} kommuner: "
+                             f"{', '.join(sub['kommunenavn'])})")
+        out[region] = "; ".join(parts)
+    return out
+
+
+def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyFigures:
+    """Compute the key figures of every region of `proposal` for 1 January `year`."""
+    validate(proposal)
+    year = population.check_year(year)
+    assigned = membership.assign(proposal, year)
+    pop = population.kommune_population(year)
+    counted = assigned.merge(pop, on="kommunenummer", how="left")
+    age_cols = ["folkemengde", *population.AGE_COLUMNS]
+    sums = counted.groupby("region")[age_cols].sum()
+    counts = counted.groupby("region").size()
+    national = population.national_population(year)
+    notes: list[tuple[str, str, str]] = []
+    for region, note in zip(counted["region"], counted["note"]):
+        if note:
+            notes.append((region, "folkemengde", note))
+
+    areas, area_source, area_notes = _areas(proposal)
+    notes += [(r, "areal_km2", n) for r, n in area_notes.items()]
+
+    names16 = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+    comp16 = membership.fylke_composition(proposal, 2016)
+    offices = nav.office_counts()
+    office_values, office_reasons = _set_figure(comp16, offices, "navkontor", names16)
+    target_values, target_reasons = _set_figure(comp16, offices, "navkontor_malbilde", names16)
+    for region, text in offices.set_index("fylker")["merknad"].dropna().items():
+        for _, comp in comp16.iterrows():
+            if comp["whole"] and region <= comp["fylker"]:
+                notes.append((comp["region"], "navkontor_malbilde", text))
+    notes += [(r, "navkontor", t) for r, t in office_reasons.items()]
+    notes += [(r, "navkontor_malbilde", t) for r, t in target_reasons.items()]
+
+    arsverk_table = nav.arsverk(nav.arsverk_path(arsverk_file))
+    arsverk_values, arsverk_reasons, arsverk_source = {}, {}, ""
+    for_year = arsverk_table[arsverk_table["aar"] == year] if len(arsverk_table) else arsverk_table
+    if for_year.empty:
+        reason = nav.ARSVERK_MISSING if arsverk_table.empty else f"årsverk-filen har ingen tall for {year}"
+        arsverk_reasons = {r.name: reason for r in proposal.regions}
+    else:
+        vint = int(for_year["vintage"].iloc[0])
+        comp = membership.fylke_composition(proposal, vint)
+        fnames = codes.fylker(vint).set_index("fylkesnummer")["fylkesnavn"]
+        arsverk_values, arsverk_reasons = _set_figure(
+            comp, for_year.assign(merknad=None), "arsverk", fnames)
+        arsverk_source = "; ".join(dict.fromkeys(for_year["kilde"]))
+    notes += [(r, "arsverk", t) for r, t in arsverk_reasons.items()]
+
+    aku_values, aku_reasons = {}, {}
+    if year in labour.AKU_YEARS:
+        aku = labour.employment().assign(fylker=lambda d: d["fylkesnummer"].map(lambda f: frozenset([f])),
+                                         merknad=None)
+        aku_values, aku_reasons = _set_figure(comp16, aku, f"sysselsatte_1000_{year}", names16)
+    else:
+        aku_reasons = {r.name: f"AKU-tall per fylke er hentet bare for {labour.AKU_YEARS[0]}–"
+                               f"{labour.AKU_YEARS[1]}" for r in proposal.regions}
+    notes += [(r, "sysselsatte_1000", t) for r, t in aku_reasons.items()]
+
+    member_names = _member_names(proposal)
+    rows = []
+    for region in proposal.regions:
+        seat = find_seat(proposal, region.seat) if region.seat else None
+        folk = int(sums.loc[region.name, "folkemengde"])
+        kontor = office_values.get(region.name, pd.NA)
+        arsv = arsverk_values.get(region.name, pd.NA)
+        rows.append({
+            "region": region.name,
+            "members": ";".join(region.members),
+            "members_navn": member_names.get(region.name, ""),
+            "sete": seat["kommunenavn"] if seat is not None else pd.NA,
+            "antall_kommuner": int(counts[region.name]),
+            "folkemengde": folk,
+            **{c: int(sums.loc[region.name, c]) for c in population.AGE_COLUMNS},
+            "andel_landet_pst": 100 * folk / national,
+            "areal_km2": float(areas[region.name]),
+            "tetthet_per_km2": folk / float(areas[region.name]),
+            "navkontor": kontor,
+            "navkontor_malbilde": target_values.get(region.name, pd.NA),
+            "innbyggere_per_navkontor": folk / kontor if kontor is not pd.NA else pd.NA,
+            "arsverk": arsv,
+            "arsverk_per_10000": 10000 * arsv / folk if arsv is not pd.NA else pd.NA,
+            "sysselsatte_1000": aku_values.get(region.name, pd.NA),
+        })
+        if seat is None:
+            notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen"))
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("navkontor", "navkontor_malbilde", "antall_kommuner", "folkemengde"):
+        table[col] = table[col].astype("Int64")
+    for col in ("innbyggere_per_navkontor", "arsverk", "arsverk_per_10000", "sysselsatte_1000"):
+        table[col] = table[col].astype("Float64")
+    pop_src = f"{population.SOURCE} {year}"
+    sources = {
+        "folkemengde": pop_src, "alder_0_15": pop_src, "alder_16_66": pop_src,
+        "alder_67_pluss": pop_src, "andel_landet_pst": pop_src, "antall_kommuner": pop_src,
+        "areal_km2": area_source, "tetthet_per_km2": f"{pop_src}; {area_source}",
+        "navkontor": nav.OFFICES_SOURCE, "navkontor_malbilde": nav.OFFICES_SOURCE,
+        "innbyggere_per_navkontor": f"{nav.OFFICES_SOURCE}; {pop_src}",
+        "arsverk": arsverk_source or "ingen kilde (se merknad)",
+        "arsverk_per_10000": arsverk_source or "ingen kilde (se merknad)",
+        "sysselsatte_1000": labour.AKU_SOURCE,
+        "sete": proposal.source or proposal.id,
+    }
+    notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad"]).drop_duplicates()
+    return KeyFigures(proposal, year, table, notes_frame, sources)

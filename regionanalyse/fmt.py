@@ -1,0 +1,26 @@
+"""Norwegian number formatting for reports: 1 234 567, 12,3 %, «ikke oppgitt» for missing."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MISSING = "ikke oppgitt"
+NBSP = "\u00a0"  # keeps "1 234 567" on one line
+
+
+def is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0, missing: str = MISSING) -> str:
+    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1)."""
+    if is_missing(value):
+        return missing
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def percent(value, decimals: int = 1, missing: str = MISSING) -> str:
+    """12.34 → '12,3 %'."""
+    return missing if is_missing(value) else f"{number(value, decimals)}{NBSP}%"

@@ -1,0 +1,89 @@
+"""Which kommuner make up each region, in the proposal's own codes and in any year's codes."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from .data import codes, population
+from .proposals.model import Proposal
+
+
+def expand(proposal: Proposal) -> pd.DataFrame:
+    """Kommuner of the proposal's vintage with their region.
+
+    Columns: kommunenummer, kommunenavn, fylkesnummer, fylkesnavn, region, member.
+    Unknown codes are skipped here (validation reports them); a kommune named in two
+    regions appears twice.
+    """
+    return _expand(proposal.vintage, tuple((r.name, r.members) for r in proposal.regions))
+
+
+@lru_cache(maxsize=64)
+def _expand(vintage: int, regions: tuple) -> pd.DataFrame:
+    kommuner = codes.kommuner(vintage)
+    by_fylke = kommuner.groupby("fylkesnummer")
+    by_code = kommuner.set_index("kommunenummer", drop=False)
+    parts = []
+    for name, members in regions:
+        for member in members:
+            if len(member) == 2 and member in by_fylke.groups:
+                part = by_fylke.get_group(member)
+            elif len(member) == 4 and member in by_code.index:
+                part = by_code.loc[[member]]
+            else:
+                continue
+            parts.append(part.assign(region=name, member=member))
+    columns = [*kommuner.columns, "region", "member"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def assign(proposal: Proposal, year: int) -> pd.DataFrame:
+    """Kommuner valid in `year` with the region they belong to under the proposal.
+
+    Columns: kommunenummer, region, exact, note. `exact` is False where a kommune of
+    `year` was formed from (or split into) kommuner of the vintage that lie in different
+    regions (e.g. Heim 2020 from Hemne, Snillfjord and Halsa); it is then counted in the
+    region holding most of its vintage population, and `note` says so.
+    """
+    base = expand(proposal).drop_duplicates("kommunenummer")
+    cross = codes.crosswalk(year, proposal.vintage)
+    pop = population.kommune_population(min(max(proposal.vintage, 2005), 2026))
+    merged = (cross.merge(base[["kommunenummer", "region"]], left_on="code_to",
+                          right_on="kommunenummer")
+              .merge(pop[["kommunenummer", "folkemengde"]], on="kommunenummer", how="left"))
+    merged["w"] = merged["weight"] * merged["folkemengde"].fillna(1)
+    shares = merged.groupby(["code_from", "region"], as_index=False)["w"].sum()
+    shares = shares.sort_values(["code_from", "w"], ascending=[True, False])
+    chosen = shares.drop_duplicates("code_from")
+    n_regions = shares.groupby("code_from")["region"].agg(list)
+    out = chosen.rename(columns={"code_from": "kommunenummer"})[["kommunenummer", "region"]]
+    out["exact"] = out["kommunenummer"].map(n_regions.str.len() == 1)
+    names = codes.code_list()["kommunenavn"]
+    out["note"] = [
+        "" if exact else
+        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[k])} i {proposal.vintage}-"
+        f"inndelingen; talt med i {region}"
+        for k, region, exact in zip(out["kommunenummer"], out["region"], out["exact"])]
+    return out.reset_index(drop=True)
+
+
+def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
+    """Per region: the fylker of `fylke_year` it covers, and whether it covers them whole.
+
+    Columns: region, fylker (frozenset), whole (bool), partial (fylker only partly inside).
+    """
+    assigned = assign(proposal, fylke_year)
+    kommuner = codes.kommuner(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
+    assigned = assigned.merge(kommuner, on="kommunenummer")
+    fylke_regions = assigned.groupby("fylkesnummer")["region"].nunique()
+    rows = []
+    for region, group in assigned.groupby("region", sort=False):
+        fylker = frozenset(group["fylkesnummer"])
+        partial = sorted(f for f in fylker if fylke_regions[f] > 1)
+        rows.append({"region": region, "fylker": fylker,
+                     "whole": not partial and bool(group["exact"].all()),
+                     "partial": partial})
+    return pd.DataFrame(rows)

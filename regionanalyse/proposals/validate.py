@@ -1,0 +1,97 @@
+"""Validation of a proposal against the codes of its vintage."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from ..data import codes
+from ..data.population import YEARS
+from ..errors import ProposalError
+from .. import membership
+from .model import Proposal
+
+
+def find_seat(proposal: Proposal, seat: str) -> pd.Series | None:
+    """The vintage kommune a seat names (code or name, case-insensitive), or None."""
+    kommuner = codes.kommuner(proposal.vintage)
+    names = kommuner["kommunenavn"].str.casefold()
+    hit = kommuner[(kommuner["kommunenummer"] == seat) | (names == seat.casefold())]
+    if hit.empty:  # official bilingual names, e.g. "Oslo-Oslove" for seat "Oslo"
+        hit = kommuner[names.str.split("-").str[0] == seat.casefold()]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _code_faults(proposal: Proposal, kommuner: pd.DataFrame) -> list[str]:
+    fylker = set(kommuner["fylkesnummer"])
+    known = set(kommuner["kommunenummer"])
+    faults = []
+    for region in proposal.regions:
+        if not region.members:
+            faults.append(f"region «{region.name}» er tom (ingen members)")
+        for code in region.members:
+            if not ((len(code) == 2 and code in fylker) or (len(code) == 4 and code in known)):
+                kind = "fylkesnummer" if len(code) == 2 else "kommunenummer" if len(code) == 4 else "kode"
+                faults.append(f"region «{region.name}»: ukjent {kind} «{code}» for {proposal.vintage}")
+    return faults
+
+
+def _overlap_faults(proposal: Proposal, expanded: pd.DataFrame) -> list[str]:
+    faults = []
+    member_regions = defaultdict(list)
+    for region in proposal.regions:
+        for code in region.members:
+            member_regions[code].append(region.name)
+    for code, regions in member_regions.items():
+        if len(regions) > 1:
+            faults.append(f"{code} står i flere regioner: {', '.join(regions)}")
+    per_kommune = expanded.groupby("kommunenummer")
+    for code, group in per_kommune:
+        members = set(group["member"])
+        if len(group) > 1 and not any(len(member_regions[m]) > 1 for m in members):
+            faults.append(f"kommune {code} ({group['kommunenavn'].iloc[0]}) er med i "
+                          f"{' og '.join(dict.fromkeys(group['region']))} "
+                          f"(via {', '.join(sorted(members))})")
+    return faults
+
+
+def _uncovered_faults(proposal: Proposal, kommuner: pd.DataFrame, expanded: pd.DataFrame) -> list[str]:
+    missing = kommuner[~kommuner["kommunenummer"].isin(expanded["kommunenummer"])]
+    faults = []
+    for fylke, group in missing.groupby("fylkesnummer"):
+        whole = len(group) == (kommuner["fylkesnummer"] == fylke).sum()
+        if whole:
+            faults.append(f"fylke {fylke} ({group['fylkesnavn'].iloc[0]}) er ikke med i noen region")
+        else:
+            names = ", ".join(f"{k} {n}" for k, n in zip(group["kommunenummer"], group["kommunenavn"]))
+            faults.append(f"kommuner ikke med i noen region: {names}")
+    return faults
+
+
+def validate(proposal: Proposal) -> list[str]:
+    """Raise ProposalError listing every fault; return warnings (e.g. seat outside region)."""
+    origin = proposal.origin or proposal.id
+    if proposal.vintage not in YEARS:
+        raise ProposalError(origin, [f"vintage {proposal.vintage} er utenfor {YEARS[0]}–{YEARS[-1]}"])
+    kommuner = codes.kommuner(proposal.vintage)
+    expanded = membership.expand(proposal)
+    names = proposal.region_names()
+    faults = [f"regionnavnet «{n}» er brukt mer enn én gang"
+              for n in dict.fromkeys(n for n in names if names.count(n) > 1)]
+    faults += _code_faults(proposal, kommuner)
+    faults += _overlap_faults(proposal, expanded)
+    faults += _uncovered_faults(proposal, kommuner, expanded)
+    warnings = []
+    for region in proposal.regions:
+        if region.seat is None:
+            continue
+        seat = find_seat(proposal, region.seat)
+        if seat is None:
+            faults.append(f"region «{region.name}»: ukjent sete «{region.seat}» "
+                          f"(ingen kommune med det navnet eller nummeret i {proposal.vintage})")
+        elif seat["kommunenummer"] not in set(expanded.loc[expanded["region"] == region.name,
+                                                           "kommunenummer"]):
+            warnings.append(f"region «{region.name}»: setet {region.seat} ligger utenfor regionen")
+    if faults:
+        raise ProposalError(origin, faults)
+    return warnings
