@@ -1,0 +1,109 @@
+"""Command line: thin wrapper that parses arguments, calls the library, maps errors to exit codes."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .errors import BuildError, RegionanalyseError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+def _cmd_proposals(args) -> int:
+    from .proposals import builtin_ids, load
+
+    for pid in builtin_ids():
+        p = load(pid)
+        print(f"{pid}\t{len(p.regions)} regioner\t{p.name}")
+    return EXIT_OK
+
+
+def _cmd_validate(args) -> int:
+    from .proposals import load, validate
+
+    proposal = load(args.proposal)
+    for warning in validate(proposal):
+        print(f"advarsel: {proposal.origin}: {warning}", file=sys.stderr)
+    print(f"{proposal.origin or proposal.id}: gyldig ({len(proposal.regions)} regioner)")
+    return EXIT_OK
+
+
+def _cmd_table(args) -> int:
+    from .figures import key_figures
+    from .proposals import load
+    from .tables import csv_table
+
+    figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
+    table = csv_table(figures)
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print(table.fillna("").to_markdown(index=False) if _has_tabulate()
+              else table.to_string(index=False))
+    return EXIT_OK
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, default=2016, help="år for folkemengde 1.1. (standard 2016)")
+    parser.add_argument("--to", default="html,pdf", help="formater, kommaseparert: html,pdf")
+    parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
+    parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
+    parser.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
+
+
+def _cmd_build(args) -> int:
+    from .build import build_all
+
+    return EXIT_OK if build_all(args) else EXIT_BUILD_FAILED
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="regionanalyse", description=__doc__)
+    top.add_argument("--version", action="version", version=__version__)
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("proposals", help="list built-in proposals").set_defaults(func=_cmd_proposals)
+    val = sub.add_parser("validate", help="validate a proposal (id or YAML path)")
+    val.add_argument("proposal")
+    val.set_defaults(func=_cmd_validate)
+    tab = sub.add_parser("table", help="key figures per region on stdout")
+    tab.add_argument("proposal")
+    tab.add_argument("--year", type=int, default=2016)
+    tab.add_argument("--format", choices=["csv", "markdown"], default="csv")
+    tab.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
+    tab.set_defaults(func=_cmd_table)
+    bld = sub.add_parser("build", help="build hearing appendices (HTML/PDF) into reports/")
+    bld.add_argument("proposals", nargs="*", default=[], help="ids or YAML paths (standard nav-2016-11)")
+    bld.add_argument("--all", action="store_true", help="all built-in proposals and regionanalyse.toml")
+    _add_build_options(bld)
+    bld.set_defaults(func=_cmd_build, compare=False)
+    cmp_ = sub.add_parser("compare", help="build a comparison appendix for two or more proposals")
+    cmp_.add_argument("proposals", nargs="+")
+    _add_build_options(cmp_)
+    cmp_.set_defaults(func=_cmd_build, compare=True, all=False)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RegionanalyseError as exc:
+        for line in getattr(exc, "messages", None) or [str(exc)]:
+            prefix = f"{exc.source}: " if getattr(exc, "source", None) else ""
+            print(f"feil: {prefix}{line}", file=sys.stderr)
+        return EXIT_BUILD_FAILED if isinstance(exc, BuildError) else EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: system packages (apt, when root and missing) and .venv with the package.
+# Usage: scripts/setup.sh [test]   — "test" also installs pytest and headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=${1:-}
+
+need_apt=()
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
+if [ "$want_test" = test ] && ! command -v chromium >/dev/null; then need_apt+=(chromium); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: apt-get install ${need_apt[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install with apt: ${need_apt[*]}" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+extras=""; [ "$want_test" = test ] && extras="[test]"
+stamp=".venv/.installed$want_test"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -c "import regionanalyse, geopandas, weasyprint, papermill" && touch "$stamp"
+fi
+.venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true

@@ -1,0 +1,47 @@
+"""The command line contract: exit codes, CSV columns, messages on stderr."""
+import io
+
+import pandas as pd
+
+from tests.conftest import run_cli
+
+
+def test_table_csv_contract():
+    result = run_cli("table", "nav-2016-11", "--year", "2016", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"members": str})
+    for col in ["region", "members", "antall_kommuner", "folkemengde", "areal_km2", "navkontor",
+                "navkontor_malbilde", "arsverk"]:
+        assert col in table.columns
+    assert len(table) == 11
+    assert table["folkemengde"].sum() == 5_213_985
+    assert table["navkontor"].sum() == 457
+    assert table["arsverk"].isna().all()  # missing is empty, never 0
+    assert table.loc[0, "members"] == "20;19"
+
+
+def test_table_nav_2019_12():
+    result = run_cli("table", "nav-2019-12", "--year", "2019")
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert len(table) == 12 and table["folkemengde"].sum() == 5_328_212
+
+
+def test_proposals_and_validate_ok():
+    assert "nav-2016-11" in run_cli("proposals").stdout
+    assert run_cli("validate", "nav-2019-12").returncode == 0
+
+
+def test_validate_bad_file_exit_1_with_message(write_yaml):
+    path = write_yaml('id: x\nname: y\nvintage: 2016\nregions:\n  - name: "A & B"\n    members: ["01", "01"]\n')
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"feil: {path}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "01 står i flere regioner" in result.stderr or "er ikke med i noen region" in result.stderr
+
+
+def test_unknown_proposal_and_year():
+    result = run_cli("table", "finnes-ikke")
+    assert result.returncode == 1 and "ukjent forslag" in result.stderr
+    result = run_cli("table", "nav-2016-11", "--year", "1999")
+    assert result.returncode == 1 and "2005–2026" in result.stderr and "Traceback" not in result.stderr

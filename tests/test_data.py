@@ -1,0 +1,90 @@
+"""Loaders against known SSB totals and the sources' own cross-checks."""
+import hashlib
+
+import pytest
+
+from regionanalyse.data import codes, geometry, labour, nav, population
+from regionanalyse.data._files import RAW_DIR
+from regionanalyse.errors import DataError
+
+
+def test_raw_files_match_checksums():
+    for line in (RAW_DIR / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        assert hashlib.sha256((RAW_DIR / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("year,total,n", [(2016, 5_213_985, 428), (2024, 5_550_203, 357)])
+def test_population_national_totals_match_ssb(year, total, n):
+    kommuner = population.kommune_population(year)
+    assert len(kommuner) == n
+    assert population.national_population(year) == total
+    assert population.fylke_population(year)["folkemengde"].sum() == total
+
+
+def test_population_age_groups_add_up_and_troms_2016():
+    k = population.kommune_population(2016)
+    assert (k[population.AGE_COLUMNS].sum(axis=1) == k["folkemengde"]).all()
+    troms = population.fylke_population(2016).set_index("fylkesnummer").loc["19", "folkemengde"]
+    assert troms == 164_330
+
+
+def test_population_year_out_of_range_is_a_clear_error():
+    with pytest.raises(DataError, match="2005–2026"):
+        population.kommune_population(2030)
+
+
+def test_crosswalk_2016_to_2024_matches_the_sources_table():
+    import pandas as pd
+
+    table = pd.read_csv(RAW_DIR / "kommune2016_til_fylke_2018_2019_2020_2024.csv", dtype=str)
+    cw = codes.crosswalk(2016, 2024)
+    ours = cw.groupby("code_from")["code_to"].agg(lambda s: ";".join(sorted(s)))
+    theirs = table.set_index("kommunenummer_2016")["kommunenummer_2024"].map(
+        lambda s: ";".join(sorted(s.split(";"))))
+    assert (ours.reindex(theirs.index) == theirs).all()
+    assert set(cw.loc[cw["code_to"] == "5055", "code_from"]) == {"1571", "1612", "1613"}  # Heim
+
+
+def test_geometry_areas_close_to_ssb_official():
+    fylker = geometry.fylker(2017).set_index("fylkesnummer")["areal_km2"]
+    assert len(fylker) == 19
+    assert fylker["15"] == pytest.approx(15_101, rel=0.01)  # Møre og Romsdal incl. Rindal
+    assert fylker["03"] == pytest.approx(454, rel=0.01)
+    for year, n in ((2019, 422), (2020, 356), (2024, 357)):
+        assert len(geometry.kommuner(year)) == n
+        assert geometry.kommuner(year).crs.to_epsg() == 25833
+
+
+def test_office_counts_total_457_and_200():
+    offices = nav.office_counts()
+    assert offices["navkontor"].sum() == 457
+    assert offices["navkontor_malbilde"].sum() == 200
+    assert offices.set_index("fylker").loc[[frozenset({"03"})], "merknad"].str.contains("avledet").all()
+
+
+def test_shipped_arsverk_file_is_empty_and_synthetic_fixture_validates():
+    from tests.conftest import FIXTURES
+
+    assert nav.arsverk().empty
+    synthetic = nav.arsverk(FIXTURES / "arsverk_SYNTETISK.csv")
+    assert synthetic["arsverk"].sum() == 900
+
+
+@pytest.mark.parametrize("content,message", [
+    ("fylker,aar,arsverk\n18,2016,3\n", "mangler kolonne"),
+    ("fylker,vintage,aar,arsverk,kilde\n18,2016,2016,mange,x\n", "linje 2: årsverk «mange»"),
+    ("fylker,vintage,aar,arsverk,kilde\n18,2016,2016,10,\n", "kilde mangler"),
+    ("fylker,vintage,aar,arsverk,kilde\n18;19,2016,2016,10,x\n19,2016,2016,5,x\n", "overlapper"),
+])
+def test_arsverk_file_faults_name_file_and_fault(tmp_path, content, message):
+    path = tmp_path / "mine_arsverk.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=message) as err:
+        nav.arsverk(path)
+    assert "mine_arsverk.csv" in str(err.value)
+
+
+def test_labour_sources():
+    assert len(labour.ba_regions(2020)["ba_nr"].unique()) == 159
+    assert labour.employment()["sysselsatte_1000_2016"].sum() == 2650
