@@ -1,0 +1,140 @@
+"""Static maps (matplotlib/geopandas) and the interactive HTML map (folium)."""
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
+from matplotlib.lines import Line2D
+
+from . import regional
+from .proposals import Proposal
+
+PALETTE = plt.get_cmap("tab20").colors
+REGION_COLOR = "#2b6a9e"
+SPLIT_BA_COLOR = "#d7301f"
+
+
+def _outline(frame: gpd.GeoDataFrame, by: str | None = None) -> gpd.GeoDataFrame:
+    """Dissolved outline that closes the generalised layers' slivers between kommuner."""
+    dissolved = frame.dissolve(by=by) if by else frame.dissolve()
+    dissolved["geometry"] = dissolved.buffer(400).buffer(-400)
+    return dissolved.reset_index() if by else dissolved
+
+
+def _scale_bar(ax, length_km: int | None = None, top: bool = False) -> None:
+    """A scale bar in the lower (or upper) left corner (axes in EPSG:25833 metres)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    if length_km is None:
+        span = (x1 - x0) / 1000 / 4
+        length_km = next(v for v in (500, 200, 100, 50, 20, 10, 5) if v <= max(span, 5))
+    x, y = x0 + 0.05 * (x1 - x0), y0 + (0.93 if top else 0.05) * (y1 - y0)
+    ax.plot([x, x + length_km * 1000], [y, y], color="black", linewidth=3, solid_capstyle="butt")
+    ax.text(x + length_km * 500, y + 0.015 * (y1 - y0), f"{length_km} km", ha="center",
+            va="bottom", fontsize=8)
+
+
+def _region_colors(proposal: Proposal) -> dict[str, tuple]:
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(proposal.region_names())}
+
+
+def region_map(proposal: Proposal, region: str, year: int, ax=None):
+    """Map of one region: its kommuner, the rest of Norway in grey, seat, split BA-regions."""
+    geo = regional.region_kommuner_geo(proposal)
+    inside = geo[geo["region"] == region]
+    ba = regional.ba_cohesion(proposal, year)
+    split_codes = {k for _, row in ba[ba["split"] & ba["regions"].map(lambda r: region in r)].iterrows()
+                   for k in row["kommuner"]}
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 8))
+    geo.plot(ax=ax, color="#e6e6e6", edgecolor="white", linewidth=0.3)
+    inside.plot(ax=ax, color=REGION_COLOR, alpha=0.55, edgecolor="white", linewidth=0.4)
+    split = geo[geo["kommunenummer"].isin(split_codes)]
+    handles = [Patch(color=REGION_COLOR, alpha=0.55, label=f"{region}: kommuner")]
+    if not split.empty:
+        split.plot(ax=ax, facecolor="none", edgecolor=SPLIT_BA_COLOR, hatch="///", linewidth=0.6)
+        handles.append(Patch(facecolor="none", edgecolor=SPLIT_BA_COLOR, hatch="///",
+                             label="BA-region delt av regiongrensen"))
+    _outline(inside).boundary.plot(ax=ax, color="black", linewidth=1.2)
+    seat_code, seat_name, official = regional.seat_kommune(proposal, region, year)
+    point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
+    ax.plot(point.x, point.y, marker="*", color="gold", markersize=16, markeredgecolor="black")
+    label = "Sete" if official else "Mest folkerike kommune (sete ikke oppgitt)"
+    ax.annotate(seat_name, (point.x, point.y), xytext=(8, 8), textcoords="offset points",
+                fontsize=9, fontweight="bold")
+    handles.append(Line2D([], [], marker="*", color="gold", markeredgecolor="black",
+                          linestyle="none", markersize=12, label=f"{label}: {seat_name}"))
+    xmin, ymin, xmax, ymax = inside.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.12 + 10_000
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar(ax)
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    _inset(ax, geo, inside)
+    return ax
+
+
+def _inset(ax, geo: gpd.GeoDataFrame, inside: gpd.GeoDataFrame) -> None:
+    """A small map of Norway with the region, in the lower right corner."""
+    inset = ax.inset_axes([0.74, 0.02, 0.25, 0.36])
+    _outline(geo).plot(ax=inset, color="#d0d0d0")
+    _outline(inside).plot(ax=inset, color=REGION_COLOR)
+    inset.set_axis_off()
+    inset.set_aspect("equal")
+
+
+def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = None):
+    """All regions of a proposal in distinct colours, with seats and a scale bar."""
+    geo = regional.region_kommuner_geo(proposal)
+    colors = _region_colors(proposal)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 9.5))
+    regions = _outline(geo, by="region")
+    regions.plot(ax=ax, color=[colors[r] for r in regions["region"]], edgecolor="white", linewidth=0.8)
+    handles = [Patch(color=colors[r], label=r) for r in proposal.region_names()]
+    for region in proposal.region_names():
+        seat_code, seat_name, official = regional.seat_kommune(proposal, region, year)
+        if official:
+            point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
+            ax.plot(point.x, point.y, marker="*", color="gold", markersize=11, markeredgecolor="black")
+    if any(r.seat for r in proposal.regions):
+        handles.append(Line2D([], [], marker="*", color="gold", markeredgecolor="black",
+                              linestyle="none", markersize=10, label="Sete"))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar(ax, 200, top=True)
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=11)
+    return ax
+
+
+def interactive_map(proposal: Proposal, region: str | None, year: int):
+    """A folium map: kommuner with name, region and population on hover (for HTML only)."""
+    import folium
+
+    from .data import population
+
+    geo = regional.region_kommuner_geo(proposal)
+    if region is not None:
+        geo = geo[geo["region"] == region]
+    pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
+    geo = geo.merge(pop, on="kommunenummer", how="left")
+    geo["folkemengde_tekst"] = geo["folkemengde"].map(
+        lambda v: "ikke i samme kodeår" if v != v else f"{int(v):,}".replace(",", "\u00a0"))
+    geo = geo.to_crs("EPSG:4326")
+    bounds = geo.total_bounds
+    fmap = folium.Map(tiles=None, control_scale=True)
+    colors = _region_colors(proposal)
+    folium.GeoJson(
+        geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]],
+        style_function=lambda f: {"fillColor": "#%02x%02x%02x" % tuple(
+            int(255 * c) for c in colors.get(f["properties"]["region"], (0.5, 0.5, 0.5))[:3]),
+            "color": "white", "weight": 0.7, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(["kommunenavn", "region", "folkemengde_tekst"],
+                                      aliases=["Kommune", "Region", f"Folkemengde 1.1.{year}"]),
+    ).add_to(fmap)
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap
