@@ -61,9 +61,13 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args) -> int:
-    from .build import build_all
+    from .build import LockedError, build_all
 
-    return EXIT_OK if build_all(args) else EXIT_BUILD_FAILED
+    try:
+        return EXIT_OK if build_all(args) else EXIT_BUILD_FAILED
+    except LockedError as exc:
+        print(f"feil: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
 
 
 def parser() -> argparse.ArgumentParser:
@@ -84,11 +88,7 @@ def parser() -> argparse.ArgumentParser:
     bld.add_argument("proposals", nargs="*", default=[], help="ids or YAML paths (standard nav-2016-11)")
     bld.add_argument("--all", action="store_true", help="all built-in proposals and regionanalyse.toml")
     _add_build_options(bld)
-    bld.set_defaults(func=_cmd_build, compare=False)
-    cmp_ = sub.add_parser("compare", help="build a comparison appendix for two or more proposals")
-    cmp_.add_argument("proposals", nargs="+")
-    _add_build_options(cmp_)
-    cmp_.set_defaults(func=_cmd_build, compare=True, all=False)
+    bld.set_defaults(func=_cmd_build)
     return top
 
 

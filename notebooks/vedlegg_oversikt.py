@@ -1,0 +1,68 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+proposal = "nav-2016-11"
+year = 2016
+arsverk_file = None
+
+# %% tags=["hide"]
+from IPython.display import display
+
+from regionanalyse.report import OverviewReport
+
+report = OverviewReport(proposal, year, arsverk_file)
+
+# %%
+report.intro()
+
+# %% [markdown]
+# ## 1. Regionene
+
+# %% tags=["pdf-only"]
+report.map()
+
+# %% tags=["html-only"]
+display(report.interactive_map())
+
+# %% [markdown]
+# ## 2. Nøkkeltall for alle regioner
+
+# %%
+report.table()
+
+# %% [markdown]
+# ## 3. Balanse mellom regionene
+
+# %%
+report.balance()
+
+# %% [markdown]
+# ## 4. Forslaget mot dagens fylker
+
+# %%
+report.against_fylker()
+
+# %% [markdown]
+# ## 5. Vurderingskriterier og indikatorer
+
+# %%
+report.criteria()
+
+# %% [markdown]
+# ## 6. Kilder og merknader
+
+# %%
+report.sources_section()

@@ -1,0 +1,76 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+proposal = "nav-2016-11"
+region = "Finnmark og Troms"
+year = 2016
+arsverk_file = None
+
+# %% tags=["hide"]
+from IPython.display import display
+
+from regionanalyse.report import RegionReport
+
+report = RegionReport(proposal, region, year, arsverk_file)
+
+# %%
+report.intro()
+
+# %% [markdown]
+# ## 1. Nøkkeltall
+
+# %%
+report.key_table()
+
+# %% [markdown]
+# ## 2. Kart
+
+# %% tags=["pdf-only"]
+report.map()
+
+# %% tags=["html-only"]
+display(report.interactive_map())
+
+# %% [markdown]
+# ## 3. Kommunene
+
+# %%
+report.kommune_table()
+
+# %% [markdown]
+# ## 4. Befolkningsutvikling 2005–2026
+
+# %%
+report.history()
+
+# %% [markdown]
+# ## 5. Regionen blant de andre regionene
+
+# %%
+report.peers()
+
+# %% [markdown]
+# ## 6. Felles arbeidsmarked og avstander
+
+# %%
+for part in report.cohesion():
+    display(part)
+
+# %% [markdown]
+# ## 7. Kilder og merknader
+
+# %%
+report.sources_section()

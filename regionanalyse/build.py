@@ -1,0 +1,281 @@
+"""Build appendices: papermill executes, render writes HTML/PDF; incremental, parallel, atomic."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import tomllib
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from . import __version__
+from .data._files import PROJECT_ROOT, RAW_DIR, file_hash
+from .errors import BuildError, RegionanalyseError
+from .proposals import Proposal, builtin_ids, load, validate
+
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_OUT = PROJECT_ROOT / "reports"
+CONFIG_FILE = "regionanalyse.toml"
+PACKAGE_DIR = Path(__file__).parent
+log = logging.getLogger("regionanalyse.build")
+
+
+class LockedError(RegionanalyseError):
+    """Another build holds the output folder."""
+
+
+def slug(text: str) -> str:
+    """File-name-safe ASCII form of a region name ('Sogn & Fjordane' → 'sogn-fjordane')."""
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
+
+
+@dataclass
+class Job:
+    """One appendix: a notebook with parameters, rendered to the chosen formats."""
+
+    proposal_id: str
+    proposal_yaml: str
+    number: int
+    title: str
+    subtitle: str
+    notebook: str
+    parameters: dict
+    formats: tuple[str, ...]
+    out_dir: str
+    stem: str
+    region: str | None = None
+    inputs_hash: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json", ".yaml"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _inputs_hash(job: Job, data_hash: str, code_hash: str, arsverk: str | None) -> str:
+    digest = hashlib.sha256()
+    for part in (data_hash, code_hash, job.proposal_yaml, file_hash(Path(job.notebook)),
+                 json.dumps(job.parameters, sort_keys=True), ",".join(job.formats), job.title,
+                 file_hash(Path(arsverk)) if arsverk else ""):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
+         arsverk: str | None = None) -> list[Job]:
+    """The jobs for a proposal: the overview (Vedlegg 0) and one per region."""
+    proposal_yaml = proposal.to_yaml()
+    out_dir = out / proposal.id
+    common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": arsverk}
+    jobs = [Job(proposal.id, proposal_yaml, 0, "Vedlegg 0: Oversikt over forslaget", proposal.name,
+                str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
+                "vedlegg-00-oversikt")]
+    for i, region in enumerate(proposal.region_names(), start=1):
+        jobs.append(Job(proposal.id, proposal_yaml, i, f"Vedlegg {i}: {region}", proposal.name,
+                        str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
+                        formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region))
+    data_hash = hashlib.sha256("".join(file_hash(p) for p in sorted(RAW_DIR.glob("*"))
+                                       if p.is_file()).encode()).hexdigest()
+    code_hash = _code_hash()
+    for job in jobs:
+        job.inputs_hash = _inputs_hash(job, data_hash, code_hash, arsverk)
+        job.outputs = [f"{job.stem}.{ext}" for ext in formats] + [f"{job.stem}.csv"]
+    return jobs
+
+
+def _tables_csv(job: Job) -> "pd.DataFrame":  # noqa: F821
+    from .figures import key_figures
+    from .regional import kommune_table
+    from .tables import csv_table
+
+    proposal = load(job.parameters["proposal"])
+    if job.region is None:
+        return csv_table(key_figures(proposal, job.parameters["year"], job.parameters["arsverk_file"]))
+    return kommune_table(proposal, job.region, job.parameters["year"])
+
+
+def run_job(job: Job) -> tuple[str, float, str | None]:
+    """Execute and render one appendix into a temporary folder, then move files into place.
+
+    Returns (stem, seconds, error); on error the executed notebook is kept under _feil/.
+    """
+    import nbformat
+    import papermill
+
+    from .render import render_html, render_pdf
+
+    start = time.perf_counter()
+    out_dir = Path(job.out_dir)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
+        tmp = Path(tmp)
+        executed = tmp / f"{job.stem}.ipynb"
+        try:
+            papermill.execute_notebook(job.notebook, str(executed), parameters=job.parameters,
+                                       kernel_name="python3", progress_bar=False, log_output=False,
+                                       cwd=str(NOTEBOOK_DIR))
+        except Exception as exc:  # papermill wraps the notebook's own error
+            failed = out_dir / "_feil"
+            failed.mkdir(exist_ok=True)
+            if executed.exists():
+                shutil.copy(executed, failed / executed.name)
+            first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            return job.stem, time.perf_counter() - start, f"{first_line} (se {failed / executed.name})"
+        nb = nbformat.read(executed, as_version=4)
+        meta = {"title": job.title, "subtitle": job.subtitle,
+                "date": dt.date.today().strftime("%d.%m.%Y")}
+        if "html" in job.formats:
+            (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
+        if "pdf" in job.formats:
+            (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
+        _tables_csv(job).to_csv(tmp / f"{job.stem}.csv", index=False)
+        for name in job.outputs:
+            os.replace(tmp / name, out_dir / name)
+        (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
+    return job.stem, time.perf_counter() - start, None
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _progress(total: int):
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="vedlegg", file=sys.stderr)
+    return None
+
+
+def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path, jobs: int,
+                   arsverk: str | None = None) -> bool:
+    """Build every appendix of a proposal that is out of date; True when all are good."""
+    validate(proposal)
+    out_dir = out / proposal.id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
+    manifest_path = out_dir / "manifest.json"
+    manifest = _read_manifest(manifest_path)
+    all_jobs = plan(proposal, year, formats, out, arsverk)
+    todo = []
+    for job in all_jobs:
+        entry = manifest.get(job.stem, {})
+        present = all((out_dir / name).exists() for name in job.outputs)
+        if entry.get("inputs") == job.inputs_hash and present:
+            continue
+        reason = "ny" if not entry else ("filer mangler" if not present else "inndata endret")
+        log.info("%s: bygger %s (%s)", proposal.id, job.stem, reason)
+        todo.append(job)
+    if not todo:
+        log.info("%s: alt er oppdatert, ingenting å bygge (%d vedlegg)", proposal.id, len(all_jobs))
+    ok = True
+    bar = _progress(len(todo))
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+        futures = {pool.submit(run_job, job): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                stem, seconds, error = future.result()
+            except Exception as exc:  # a crash in rendering: report it, keep the old files
+                stem, seconds, error = job.stem, 0.0, f"{type(exc).__name__}: {exc}"
+            if error:
+                ok = False
+                log.error("%s: %s FEILET: %s", proposal.id, stem, error)
+            else:
+                manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs,
+                                  "title": job.title, "built": dt.datetime.now().isoformat(timespec="seconds"),
+                                  "seconds": round(seconds, 2)}
+                _write_atomic(manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False))
+                log.info("%s: %s ferdig (%.1f s)", proposal.id, stem, seconds)
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+    if "pdf" in formats and (todo or not (out_dir / "vedlegg.pdf").exists()):
+        from .render import combine_pdfs
+
+        parts = [(job.title, out_dir / f"{job.stem}.pdf") for job in all_jobs
+                 if (out_dir / f"{job.stem}.pdf").exists()]
+        if len(parts) == len(all_jobs):
+            combine_pdfs(parts, out_dir / "vedlegg.pdf")
+            log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
+    return ok
+
+
+def _config_proposals(path: Path) -> tuple[list[str], dict]:
+    if not path.exists():
+        return [], {}
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"{path}: ugyldig TOML ({exc})") from None
+    return [str(p) for p in config.get("proposals", [])], config
+
+
+def _setup_logging(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger("regionanalyse")
+    root.setLevel(logging.INFO)
+    root.handlers.clear()
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(fmt)
+    file_handler = logging.FileHandler(out / "build.log", encoding="utf-8")
+    file_handler.setFormatter(fmt)
+    root.addHandler(stream)
+    root.addHandler(file_handler)
+
+
+def build_all(args) -> bool:
+    """Entry point for `regionanalyse build`: resolve proposals, lock the output, build each."""
+    out = Path(args.out) if args.out else DEFAULT_OUT
+    refs = list(args.proposals)
+    if args.all:
+        extra, _ = _config_proposals(Path(CONFIG_FILE))
+        refs = builtin_ids() + extra
+    refs = refs or ["nav-2016-11"]
+    formats = tuple(f.strip() for f in args.to.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown or not formats:
+        raise BuildError(f"--to: ukjent format {', '.join(unknown) or '(tomt)'}; bruk html og/eller pdf")
+    proposals = [load(ref) for ref in refs]
+    for proposal in proposals:
+        validate(proposal)
+    _setup_logging(out)
+    lock = FileLock(str(out / ".regionanalyse.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LockedError(f"{out}: en annen bygging pågår (låsfil {out / '.regionanalyse.lock'}); "
+                          "prøv igjen når den er ferdig") from None
+    try:
+        jobs = args.jobs or os.cpu_count() or 1
+        results = [build_proposal(p, args.year, formats, out, jobs, args.arsverk) for p in proposals]
+    finally:
+        lock.release()
+    return all(results)
