@@ -28,14 +28,12 @@ report = OverviewReport(proposal, year, arsverk_file)
 # %%
 report.intro()
 
-# %% [markdown]
-# ## 1. Regionene
-
 # %% tags=["pdf-only"]
 report.map()
 
 # %% tags=["html-only"]
-display(report.interactive_map())
+for part in report.interactive_map():
+    display(part)
 
 # %% [markdown]
 # ## 2. Nøkkeltall for alle regioner

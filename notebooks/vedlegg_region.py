@@ -35,23 +35,18 @@ report.intro()
 # %%
 report.key_table()
 
-# %% [markdown]
-# ## 2. Kart
-
 # %% tags=["pdf-only"]
 report.map()
 
 # %% tags=["html-only"]
-display(report.interactive_map())
+for part in report.interactive_map():
+    display(part)
 
 # %% [markdown]
 # ## 3. Kommunene
 
 # %%
 report.kommune_table()
-
-# %% [markdown]
-# ## 4. Befolkningsutvikling 2005–2026
 
 # %%
 report.history()

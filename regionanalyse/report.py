@@ -1,7 +1,9 @@
 """Report sections as display objects: what the appendix notebooks show, cell by cell."""
 from __future__ import annotations
 
+import base64
 import html
+import io
 from functools import cached_property
 
 import matplotlib.pyplot as plt
@@ -29,14 +31,17 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     return HTML("\n".join(parts))
 
 
-def figure_out(fig, caption: str, source: str) -> HTML:
-    """Show a matplotlib figure followed by its caption and source (then close it)."""
-    from IPython.display import display
-
-    display(fig)
+def figure_out(fig, caption: str, source: str, heading: str | None = None) -> HTML:
+    """A matplotlib figure as one unbreakable block: optional heading, image, caption, source."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
     plt.close(fig)
-    return HTML(f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
-                f'Kilde: {html.escape(source)}</p>')
+    data = base64.b64encode(buffer.getvalue()).decode()
+    head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
+    return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(caption)}" '
+                f'src="data:image/png;base64,{data}" style="max-width:100%">'
+                f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
+                f'Kilde: {html.escape(source)}</p></div>')
 
 
 def _footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -135,10 +140,12 @@ class RegionReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(7.2, 7.6))
         maps.region_map(self.proposal, self.region, self.year, ax=ax)
         return figure_out(fig, f"Figur 1. {self.region} med kommuner; resten av landet i grått",
-                          maps.regional.geometry.SOURCE + "; SSB (BA-regioner)")
+                          maps.regional.geometry.SOURCE + "; SSB (BA-regioner)", heading="2. Kart")
 
     def interactive_map(self):
-        return maps.interactive_map(self.proposal, self.region, self.year)
+        return (HTML("<h2>2. Kart</h2><p>Interaktivt kart: flytt og zoom; pek på en kommune for "
+                     "navn og folkemengde. Kartet i PDF-utgaven er statisk.</p>"),
+                maps.interactive_map(self.proposal, self.region, self.year))
 
     def kommune_table(self) -> HTML:
         table = regional.kommune_table(self.proposal, self.region, self.year)
@@ -177,7 +184,7 @@ class RegionReport(ProposalReport):
         if not approx.empty:
             caption += (". I markerte år er en eller flere kommuner dannet av eller delt mellom "
                         "regioner; de er talt med der flest bodde")
-        return figure_out(fig, caption, population.SOURCE)
+        return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026")
 
     def peers(self) -> HTML:
         ranks = regional.peer_ranks(self.figures, self.region)
@@ -229,10 +236,12 @@ class OverviewReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(7.2, 9))
         maps.overview_map(self.proposal, self.year, ax=ax)
         return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
-                          maps.regional.geometry.SOURCE)
+                          maps.regional.geometry.SOURCE, heading="1. Regionene")
 
     def interactive_map(self):
-        return maps.interactive_map(self.proposal, None, self.year)
+        return (HTML("<h2>1. Regionene</h2><p>Interaktivt kart: flytt og zoom; pek på en kommune for "
+                     "navn, region og folkemengde. Kartet i PDF-utgaven er statisk.</p>"),
+                maps.interactive_map(self.proposal, None, self.year))
 
     def table(self) -> HTML:
         frame = tables.display_table(self.figures, OVERVIEW_COLUMNS)
@@ -242,7 +251,7 @@ class OverviewReport(ProposalReport):
         return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, 1. januar {self.year}",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))),
-                          ["«ikke oppgitt»: " + r for r in reasons])
+                          ["Merknad: " + r for r in reasons])
 
     def balance(self) -> Markdown:
         t = self.figures.table

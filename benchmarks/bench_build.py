@@ -1,0 +1,94 @@
+"""Benchmark: naive papermill + nbconvert loop vs `regionanalyse build`.
+
+Run from the project root:  .venv/bin/python benchmarks/bench_build.py [--regions N]
+
+(a) Naive loop: for the first N regions of proposal nav-2016-11, sequentially run
+    the papermill CLI, then `jupyter nbconvert --to vedlegg_html` and `--to vedlegg_pdf`.
+(b) `regionanalyse build nav-2016-11 --to html,pdf --jobs 2` (overview + 11 regions =
+    12 appendices) into an empty folder (cold), then again into the same folder with
+    nothing changed (should do no work).
+Reports seconds per appendix and the speed-up ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import regionanalyse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PROPOSAL = "nav-2016-11"
+BUILD_APPENDICES = 12  # overview + 11 regions
+
+
+def run(cmd: list[str]) -> float:
+    """Run a command from the project root; return wall-clock seconds, abort on failure."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        sys.exit(f"FAILED ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def naive(regions: list[str], tmp: Path) -> float:
+    """Time the loop a user would write: papermill, then nbconvert HTML and PDF, per region."""
+    total = 0.0
+    for i, region in enumerate(regions):
+        out = tmp / f"region_{i}.ipynb"
+        total += run([str(BIN / "papermill"), "notebooks/vedlegg_region.ipynb", str(out),
+                      "-k", "python3", "-p", "proposal", PROPOSAL, "-p", "region", region,
+                      "-p", "year", "2016"])
+        for fmt in ("vedlegg_html", "vedlegg_pdf"):
+            total += run([str(BIN / "jupyter"), "nbconvert", "--to", fmt, str(out)])
+        print(f"  naive: {region}: cumulative {total:.1f} s", flush=True)
+    return total
+
+
+def build(out: Path) -> float:
+    """Time one `regionanalyse build` of the whole proposal into `out`."""
+    return run([str(BIN / "regionanalyse"), "build", PROPOSAL, "--out", str(out),
+                "--to", "html,pdf", "--jobs", "2"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=3, help="regions in the naive loop")
+    args = parser.parse_args()
+    regions = regionanalyse.proposal(PROPOSAL).region_names()[: args.regions]
+    n = len(regions)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_build_", dir="/tmp"))
+    try:
+        print(f"(a) naive loop, {n} region(s) ...", flush=True)
+        naive_total = naive(regions, tmp)
+        print("(b) regionanalyse build, cold ...", flush=True)
+        cold = build(tmp / "build")
+        print("(b) regionanalyse build, nothing changed ...", flush=True)
+        warm = build(tmp / "build")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    naive_per, cold_per = naive_total / n, cold / BUILD_APPENDICES
+    rows = [
+        (f"naive loop total ({n} appendices)", f"{naive_total:8.1f} s"),
+        ("naive per appendix", f"{naive_per:8.2f} s"),
+        (f"build cold total ({BUILD_APPENDICES} appendices)", f"{cold:8.1f} s"),
+        ("build cold per appendix", f"{cold_per:8.2f} s"),
+        ("speed-up per appendix (naive / build)", f"{naive_per / cold_per:8.2f} x"),
+        ("build rebuild, nothing changed", f"{warm:8.2f} s"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""End to end: papermill + render for real appendices; PDF text read back; incremental; failures."""
+import json
+import shutil
+import subprocess
+from argparse import Namespace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from regionanalyse.build import build_proposal
+from regionanalyse.proposals import from_dict, load
+
+pytestmark = pytest.mark.slow
+
+
+def small_proposal(name_a="Finnmark og Troms"):
+    """nav-2016-11 cut to two regions, so an end-to-end build stays quick."""
+    rest = [c for r in load("nav-2016-11").regions[1:] for c in r.members]
+    return from_dict({"id": "e2e", "name": "Test & «forslag» 100%_x", "vintage": 2016,
+                      "source": "test", "regions": [{"name": name_a, "members": ["20", "19"]},
+                                                    {"name": "Resten", "members": rest}]}, "e2e.yaml")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    assert build_proposal(small_proposal(), 2016, ("html", "pdf"), out, jobs=2)
+    return out / "e2e"
+
+
+def pdf_text(path: Path) -> str:
+    """Text a reader sees (no-break spaces read as spaces)."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages).replace("\u00a0", " ")
+
+
+def test_region_pdf_reads_back(built):
+    text = pdf_text(built / "vedlegg-01-finnmark-og-troms.pdf")
+    assert "Vedlegg 1: Finnmark og Troms" in text
+    assert "240 088" in text  # SSB 1.1.2016, Norwegian format
+    assert "ikke oppgitt" in text  # årsverk missing, never 0
+    assert "Kilde:" in text
+    for code in ("import ", "report.", "RegionReport", "def ", "Traceback"):
+        assert code not in text
+
+
+def test_overview_pdf_and_combined(built):
+    text = pdf_text(built / "vedlegg-00-oversikt.pdf")
+    assert "Test & «forslag» 100%_x" in text
+    assert "5 213 985" in text
+    combined = PdfReader(built / "vedlegg.pdf")
+    titles = [item.title for item in combined.outline]
+    assert titles == ["Vedlegg 0: Oversikt over forslaget", "Vedlegg 1: Finnmark og Troms",
+                      "Vedlegg 2: Resten"]
+
+
+def test_html_is_self_contained_without_code(built):
+    html = (built / "vedlegg-01-finnmark-og-troms.html").read_text(encoding="utf-8")
+    assert "<table" in html and "240\u00a0088" in html
+    assert "RegionReport" not in html and "In&nbsp;[" not in html
+    assert "data:image/png;base64" not in html or "<img" in html
+
+
+def test_html_in_headless_chromium(built, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium not installed")
+    shot = tmp_path / "shot.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'prof'}",
+                    f"--screenshot={shot}", "--window-size=1000,1400",
+                    (built / "vedlegg-01-finnmark-og-troms.html").as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_csv_beside_appendix(built):
+    assert "folkemengde" in (built / "vedlegg-00-oversikt.csv").read_text(encoding="utf-8")
+
+
+def test_rebuild_with_nothing_changed_does_no_work(built, caplog):
+    caplog.set_level("INFO", logger="regionanalyse")
+    before = (built / "vedlegg-01-finnmark-og-troms.pdf").stat().st_mtime_ns
+    assert build_proposal(small_proposal(), 2016, ("html", "pdf"), built.parent, jobs=2)
+    assert "ingenting å bygge" in caplog.text
+    assert (built / "vedlegg-01-finnmark-og-troms.pdf").stat().st_mtime_ns == before
+
+
+def test_failing_notebook_keeps_previous_report(built, monkeypatch):
+    """A region whose notebook fails: earlier PDF stays, executed notebook kept, others build."""
+    import regionanalyse.build as build
+
+    good = (built / "vedlegg-01-finnmark-og-troms.pdf").read_bytes()
+    manifest = json.loads((built / "manifest.json").read_text())
+    broken = built.parent / "broken.ipynb"
+    broken.write_text(Path(build.NOTEBOOK_DIR / "vedlegg_region.ipynb").read_text().replace(
+        "report.kommune_table()", "raise RuntimeError('planlagt feil')"))
+    real_plan = build.plan
+
+    def plan_with_broken(*args, **kw):
+        jobs = real_plan(*args, **kw)
+        for job in jobs:
+            if job.region:
+                job.notebook = str(broken)
+                job.inputs_hash += "-changed"
+        return jobs
+
+    monkeypatch.setattr(build, "plan", plan_with_broken)
+    assert not build.build_proposal(small_proposal(), 2016, ("html", "pdf"), built.parent, jobs=1)
+    assert (built / "vedlegg-01-finnmark-og-troms.pdf").read_bytes() == good
+    assert (built / "_feil" / "vedlegg-01-finnmark-og-troms.ipynb").exists()
+    after = json.loads((built / "manifest.json").read_text())
+    assert after["vedlegg-01-finnmark-og-troms"] == manifest["vedlegg-01-finnmark-og-troms"]
+
+
+def test_cli_build_bad_format_and_lock(tmp_path):
+    from tests.conftest import run_cli
+    from filelock import FileLock
+
+    result = run_cli("build", "--to", "docx", "--out", str(tmp_path))
+    assert result.returncode == 3 and "ukjent format docx" in result.stderr
+    with FileLock(str(tmp_path / ".regionanalyse.lock")):
+        result = run_cli("build", "--out", str(tmp_path))
+    assert result.returncode == 4 and "en annen bygging pågår" in result.stderr
