@@ -28,12 +28,11 @@ report = OverviewReport(proposal, year, arsverk_file)
 # %%
 report.intro()
 
-# %% tags=["pdf-only"]
+# %%
 report.map()
 
 # %% tags=["html-only"]
-for part in report.interactive_map():
-    display(part)
+report.interactive_map()
 
 # %% [markdown]
 # ## 2. Nøkkeltall for alle regioner

@@ -35,12 +35,11 @@ report.intro()
 # %%
 report.key_table()
 
-# %% tags=["pdf-only"]
+# %%
 report.map()
 
 # %% tags=["html-only"]
-for part in report.interactive_map():
-    display(part)
+report.interactive_map()
 
 # %% [markdown]
 # ## 3. Kommunene

@@ -44,6 +44,16 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None) -> HT
                 f'Kilde: {html.escape(source)}</p></div>')
 
 
+def interactive_block(fmap) -> HTML:
+    """A folium map in a self-contained iframe, below the static map (HTML only)."""
+    page = html.escape(fmap.get_root().render(), quote=True)
+    return HTML("<h3>Interaktivt kart</h3><p>Flytt og zoom; pek på en kommune for navn, region og "
+                "folkemengde. Krever nettilgang (kartbiblioteket Leaflet); uten nett gjelder det "
+                "statiske kartet over.</p>"
+                f'<iframe srcdoc="{page}" style="width:100%;height:560px;border:1px solid #ccc">'
+                "</iframe>")
+
+
 def _footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """Mark missing values with ¹, ², … and return the note lines."""
     marks = "¹²³⁴⁵⁶⁷⁸⁹"
@@ -143,9 +153,7 @@ class RegionReport(ProposalReport):
                           maps.regional.geometry.SOURCE + "; SSB (BA-regioner)", heading="2. Kart")
 
     def interactive_map(self):
-        return (HTML("<h2>2. Kart</h2><p>Interaktivt kart: flytt og zoom; pek på en kommune for "
-                     "navn og folkemengde. Kartet i PDF-utgaven er statisk.</p>"),
-                maps.interactive_map(self.proposal, self.region, self.year))
+        return interactive_block(maps.interactive_map(self.proposal, self.region, self.year))
 
     def kommune_table(self) -> HTML:
         table = regional.kommune_table(self.proposal, self.region, self.year)
@@ -239,9 +247,7 @@ class OverviewReport(ProposalReport):
                           maps.regional.geometry.SOURCE, heading="1. Regionene")
 
     def interactive_map(self):
-        return (HTML("<h2>1. Regionene</h2><p>Interaktivt kart: flytt og zoom; pek på en kommune for "
-                     "navn, region og folkemengde. Kartet i PDF-utgaven er statisk.</p>"),
-                maps.interactive_map(self.proposal, None, self.year))
+        return interactive_block(maps.interactive_map(self.proposal, None, self.year))
 
     def table(self) -> HTML:
         frame = tables.display_table(self.figures, OVERVIEW_COLUMNS)
