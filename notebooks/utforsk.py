@@ -1,0 +1,61 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Utforsk regionforslag med regionanalyse
+# En gjennomgang for nye analytikere: data, forslag, en hva-om-endring og et vedlegg.
+
+# %% tags=["parameters"]
+year = 2016
+build_appendix = False
+
+# %% [markdown]
+# ## 1. Data: folkemengde per kommune (SSB 07459)
+
+# %%
+import regionanalyse as ra
+from regionanalyse.data import population
+
+population.kommune_population(year).head()
+
+# %% [markdown]
+# ## 2. Innebygde forslag og nøkkeltall
+
+# %%
+print(ra.proposals())
+p = ra.proposal("nav-2016-11")
+p
+
+# %%
+p.figures(year)[["region", "folkemengde", "areal_km2", "navkontor", "arsverk"]]
+
+# %% [markdown]
+# ## 3. Hva om Asker og Bærum flyttes til Oslo?
+
+# %%
+what_if = p.move("0219", to="Oslo").move("0220", to="Oslo")
+what_if.figures(year).set_index("region").loc[["Oslo", "Østfold og Akershus"], ["folkemengde", "navkontor"]]
+
+# %% [markdown]
+# NAV-kontor blir «mangler» (NA) for begge: Tabell 1 gir tallene bare for Østfold+Akershus samlet.
+# ## 4. Kart
+
+# %%
+p.map(year)
+
+# %% [markdown]
+# ## 5. Lagre og bygge et vedlegg
+# `what_if.to_yaml("mitt_forslag.yaml")`, deretter `regionanalyse build mitt_forslag.yaml`.
+
+# %%
+if build_appendix:
+    from regionanalyse.build import build_proposal
+    from pathlib import Path
+    build_proposal(what_if, year, ("html",), Path("../reports"), jobs=2)
