@@ -227,14 +227,19 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     return ok
 
 
-def _config_proposals(path: Path) -> tuple[list[str], dict]:
+def read_config(path: Path) -> dict:
+    """Settings from regionanalyse.toml: proposals, year, formats, out, jobs (all optional)."""
     if not path.exists():
-        return [], {}
+        return {}
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"{path}: ugyldig TOML ({exc})") from None
-    return [str(p) for p in config.get("proposals", [])], config
+    known = {"proposals", "year", "formats", "out", "jobs"}
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise BuildError(f"{path}: ukjent innstilling {', '.join(unknown)}; kjente er {', '.join(sorted(known))}")
+    return config
 
 
 def _setup_logging(out: Path) -> None:
@@ -253,13 +258,15 @@ def _setup_logging(out: Path) -> None:
 
 def build_all(args) -> bool:
     """Entry point for `regionanalyse build`: resolve proposals, lock the output, build each."""
-    out = Path(args.out) if args.out else DEFAULT_OUT
+    config = read_config(Path(CONFIG_FILE))
+    out = Path(args.out or config.get("out") or DEFAULT_OUT)
     refs = list(args.proposals)
     if args.all:
-        extra, _ = _config_proposals(Path(CONFIG_FILE))
-        refs = builtin_ids() + extra
+        refs = builtin_ids() + [str(p) for p in config.get("proposals", [])]
     refs = refs or ["nav-2016-11"]
-    formats = tuple(f.strip() for f in args.to.split(",") if f.strip())
+    year = args.year or int(config.get("year", 2016))
+    to = args.to or ",".join(config.get("formats", ["html", "pdf"]))
+    formats = tuple(f.strip() for f in to.split(",") if f.strip())
     unknown = [f for f in formats if f not in ("html", "pdf")]
     if unknown or not formats:
         raise BuildError(f"--to: ukjent format {', '.join(unknown) or '(tomt)'}; bruk html og/eller pdf")
@@ -274,8 +281,8 @@ def build_all(args) -> bool:
         raise LockedError(f"{out}: en annen bygging pågår (låsfil {out / '.regionanalyse.lock'}); "
                           "prøv igjen når den er ferdig") from None
     try:
-        jobs = args.jobs or os.cpu_count() or 1
-        results = [build_proposal(p, args.year, formats, out, jobs, args.arsverk) for p in proposals]
+        jobs = args.jobs or int(config.get("jobs", 0)) or os.cpu_count() or 1
+        results = [build_proposal(p, year, formats, out, jobs, args.arsverk) for p in proposals]
     finally:
         lock.release()
     return all(results)

@@ -7,7 +7,7 @@ import sys
 from . import __version__
 from .errors import BuildError, RegionanalyseError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 3, 4  # argparse uses 2
 
 
 def _cmd_proposals(args) -> int:
@@ -53,8 +53,8 @@ def _has_tabulate() -> bool:
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, default=2016, help="år for folkemengde 1.1. (standard 2016)")
-    parser.add_argument("--to", default="html,pdf", help="formater, kommaseparert: html,pdf")
+    parser.add_argument("--year", type=int, default=None, help="år for folkemengde 1.1. (standard 2016)")
+    parser.add_argument("--to", default=None, help="formater, kommaseparert (standard html,pdf)")
     parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
     parser.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")

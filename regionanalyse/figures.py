@@ -118,9 +118,9 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
     offices = nav.office_counts()
     office_values, office_reasons = _set_figure(comp16, offices, "navkontor", names16)
     target_values, target_reasons = _set_figure(comp16, offices, "navkontor_malbilde", names16)
-    for region, text in offices.set_index("fylker")["merknad"].dropna().items():
+    for fylke_set, text in offices.set_index("fylker")["merknad"].dropna().items():
         for _, comp in comp16.iterrows():
-            if comp["whole"] and region <= comp["fylker"]:
+            if comp["whole"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
     notes += [(r, "navkontor", t) for r, t in office_reasons.items()]
     notes += [(r, "navkontor_malbilde", t) for r, t in target_reasons.items()]

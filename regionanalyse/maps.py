@@ -56,7 +56,7 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
         handles.append(Patch(facecolor="none", edgecolor=SPLIT_BA_COLOR, hatch="///",
                              label="BA-region delt av regiongrensen"))
     _outline(inside).boundary.plot(ax=ax, color="black", linewidth=1.2)
-    seat_code, seat_name, official = regional.seat_kommune(proposal, region, year)
+    seat_code, seat_name, official = regional.seat_kommune(proposal, region)
     point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
     ax.plot(point.x, point.y, marker="*", color="gold", markersize=16, markeredgecolor="black")
     label = "Sete" if official else "Mest folkerike kommune (sete ikke oppgitt)"
@@ -95,7 +95,7 @@ def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = Non
     regions.plot(ax=ax, color=[colors[r] for r in regions["region"]], edgecolor="white", linewidth=0.8)
     handles = [Patch(color=colors[r], label=r) for r in proposal.region_names()]
     for region in proposal.region_names():
-        seat_code, seat_name, official = regional.seat_kommune(proposal, region, year)
+        seat_code, seat_name, official = regional.seat_kommune(proposal, region)
         if official:
             point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
             ax.plot(point.x, point.y, marker="*", color="gold", markersize=11, markeredgecolor="black")

@@ -48,9 +48,15 @@ def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     regions (e.g. Heim 2020 from Hemne, Snillfjord and Halsa); it is then counted in the
     region holding most of its vintage population, and `note` says so.
     """
-    base = expand(proposal).drop_duplicates("kommunenummer")
-    cross = codes.crosswalk(year, proposal.vintage)
-    pop = population.kommune_population(min(max(proposal.vintage, 2005), 2026))
+    key = tuple((r.name, r.members) for r in proposal.regions)
+    return _assign(proposal.vintage, key, year).copy()
+
+
+@lru_cache(maxsize=256)
+def _assign(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
+    base = _expand(vintage, regions).drop_duplicates("kommunenummer")
+    cross = codes.crosswalk(year, vintage)
+    pop = population.kommune_population(vintage)
     merged = (cross.merge(base[["kommunenummer", "region"]], left_on="code_to",
                           right_on="kommunenummer")
               .merge(pop[["kommunenummer", "folkemengde"]], on="kommunenummer", how="left"))
@@ -64,7 +70,7 @@ def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     names = codes.code_list()["kommunenavn"]
     out["note"] = [
         "" if exact else
-        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[k])} i {proposal.vintage}-"
+        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[k])} i {vintage}-"
         f"inndelingen; talt med i {region}"
         for k, region, exact in zip(out["kommunenummer"], out["region"], out["exact"])]
     return out.reset_index(drop=True)

@@ -91,7 +91,7 @@ def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def seat_kommune(proposal: Proposal, region: str, year: int) -> tuple[str, str, bool]:
+def seat_kommune(proposal: Proposal, region: str) -> tuple[str, str, bool]:
     """(kommunenummer in the kommune layer, name, is_official_seat) for distance measures.
 
     Without a seat in the proposal, the region's most populous kommune is used and
@@ -108,10 +108,10 @@ def seat_kommune(proposal: Proposal, region: str, year: int) -> tuple[str, str, 
     return biggest["kommunenummer"], biggest["kommunenavn"], False
 
 
-def seat_distances(proposal: Proposal, region: str, year: int) -> pd.DataFrame:
+def seat_distances(proposal: Proposal, region: str) -> pd.DataFrame:
     """Straight-line distance (km, EPSG:25833) from the seat's centroid to each kommune's."""
     geo = region_kommuner_geo(proposal)
-    seat_code, _, _ = seat_kommune(proposal, region, year)
+    seat_code, _, _ = seat_kommune(proposal, region)
     points = geo.set_index("kommunenummer").geometry.representative_point()
     seat_point = points[seat_code]
     inside = geo[geo["region"] == region]

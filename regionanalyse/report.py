@@ -221,8 +221,8 @@ class RegionReport(ProposalReport):
         table = table_html(frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) i {self.region}",
                            f"{labour.BA_SOURCE}; {population.SOURCE} {pop_year}",
                            [f"Folkemengde 1. januar {pop_year} i {labour.ba_year(self.year)}-kommuner."])
-        dist = regional.seat_distances(self.proposal, self.region, self.year)
-        seat_code, seat_name, official = regional.seat_kommune(self.proposal, self.region, self.year)
+        dist = regional.seat_distances(self.proposal, self.region)
+        seat_code, seat_name, official = regional.seat_kommune(self.proposal, self.region)
         far = dist.iloc[0]
         dist_frame = pd.DataFrame({"Kommune": dist["kommunenavn"],
                                    "Avstand (km, luftlinje)": dist["avstand_km"].map(fmt.number)})
