@@ -111,6 +111,31 @@ def _tables_csv(job: Job) -> "pd.DataFrame":  # noqa: F821
     return kommune_table(proposal, job.region, job.parameters["year"])
 
 
+_worker_kernel = None  # one warm kernel per worker process: imports and data caches are reused
+
+
+def _kernel():
+    """The worker's kernel, started on first use and shut down when the worker exits."""
+    global _worker_kernel
+    if _worker_kernel is None or not _worker_kernel.is_alive():
+        from multiprocessing.util import Finalize
+
+        from jupyter_client.manager import KernelManager
+
+        _worker_kernel = KernelManager(kernel_name="python3")
+        _worker_kernel.start_kernel(cwd=str(NOTEBOOK_DIR))
+        Finalize(_worker_kernel, _worker_kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    return _worker_kernel
+
+
+def _discard_kernel() -> None:
+    """Drop the worker's kernel after a failure, so the next notebook starts clean."""
+    global _worker_kernel
+    if _worker_kernel is not None:
+        _worker_kernel.shutdown_kernel(now=True)
+        _worker_kernel = None
+
+
 def run_job(job: Job) -> tuple[str, float, str | None]:
     """Execute and render one appendix into a temporary folder, then move files into place.
 
@@ -129,8 +154,9 @@ def run_job(job: Job) -> tuple[str, float, str | None]:
         try:
             papermill.execute_notebook(job.notebook, str(executed), parameters=job.parameters,
                                        kernel_name="python3", progress_bar=False, log_output=False,
-                                       cwd=str(NOTEBOOK_DIR))
+                                       cwd=str(NOTEBOOK_DIR), km=_kernel())
         except Exception as exc:  # papermill wraps the notebook's own error
+            _discard_kernel()
             failed = out_dir / "_feil"
             failed.mkdir(exist_ok=True)
             if executed.exists():

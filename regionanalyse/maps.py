@@ -42,12 +42,13 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
     """Map of one region: its kommuner, the rest of Norway in grey, seat, split BA-regions."""
     geo = regional.region_kommuner_geo(proposal)
     inside = geo[geo["region"] == region]
-    ba = regional.ba_cohesion(proposal, year)
-    split_codes = {k for _, row in ba[ba["split"] & ba["regions"].map(lambda r: region in r)].iterrows()
-                   for k in row["kommuner"]}
+    split_codes = regional.split_ba_kommuner(proposal, region, year)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 8))
-    geo.plot(ax=ax, color="#e6e6e6", edgecolor="white", linewidth=0.3)
+    xmin, ymin, xmax, ymax = inside.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.12 + 10_000
+    geo.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
+        ax=ax, color="#e6e6e6", edgecolor="white", linewidth=0.3)
     inside.plot(ax=ax, color=REGION_COLOR, alpha=0.55, edgecolor="white", linewidth=0.4)
     split = geo[geo["kommunenummer"].isin(split_codes)]
     handles = [Patch(color=REGION_COLOR, alpha=0.55, label=f"{region}: kommuner")]
@@ -64,8 +65,6 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
                 fontsize=9, fontweight="bold")
     handles.append(Line2D([], [], marker="*", color="gold", markeredgecolor="black",
                           linestyle="none", markersize=12, label=f"{label}: {seat_name}"))
-    xmin, ymin, xmax, ymax = inside.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.12 + 10_000
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_aspect("equal")
@@ -79,9 +78,12 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
 def _inset(ax, geo: gpd.GeoDataFrame, inside: gpd.GeoDataFrame) -> None:
     """A small map of Norway with the region, in the lower right corner."""
     inset = ax.inset_axes([0.74, 0.02, 0.25, 0.36])
-    _outline(geo).plot(ax=inset, color="#d0d0d0")
-    _outline(inside).plot(ax=inset, color=REGION_COLOR)
-    inset.set_axis_off()
+    geo.plot(ax=inset, color="#d0d0d0", linewidth=0)  # dissolving the country costs ~2 s
+    inside.plot(ax=inset, color=REGION_COLOR, linewidth=0)
+    inset.set(xticks=[], yticks=[], xlabel="", ylabel="")
+    inset.set_facecolor("white")  # opaque over the main map's hatching
+    for spine in inset.spines.values():
+        spine.set_color("#999999")
     inset.set_aspect("equal")
 
 

@@ -91,6 +91,15 @@ def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def split_ba_kommuner(proposal: Proposal, region: str, year: int) -> set[str]:
+    """Kommuner (in the kommune layer's codes) of BA-regions that the region's border cuts."""
+    ba = ba_cohesion(proposal, year)
+    cut = ba[ba["split"] & ba["regions"].map(lambda r: region in r)]
+    ba_codes = {k for kommuner in cut["kommuner"] for k in kommuner}
+    cross = codes.crosswalk(labour.ba_year(year), geometry.kommune_layer_year(proposal.vintage))
+    return set(cross.loc[cross["code_from"].isin(ba_codes), "code_to"])
+
+
 def seat_kommune(proposal: Proposal, region: str) -> tuple[str, str, bool]:
     """(kommunenummer in the kommune layer, name, is_official_seat) for distance measures.
 

@@ -63,3 +63,11 @@ def test_supplied_arsverk_file_is_used(monkeypatch):
     assert t.loc["Finnmark og Troms", "arsverk"] == 500
     assert t.loc["Nordland", "arsverk_per_10000"] == pytest.approx(400 / 241_906 * 10_000)
     assert pd.isna(t.loc["Oslo", "arsverk"])
+
+
+def test_split_ba_kommuner_are_in_map_layer_codes():
+    from regionanalyse import regional
+
+    codes = regional.split_ba_kommuner(load("nav-2016-11"), "Oslo", 2016)
+    # BA Oslo/Bærum (2020 codes) spans Oslo and Akershus; the map layer is 2019
+    assert {"0301", "0219", "0220"} <= codes
