@@ -42,13 +42,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
 
 
+DEFAULT_COMPARISONS = [(["fylker-2016", "nav-2016-11", "nav-2019-12"], 2019),
+                       (["fylker-2020", "fylker-2024"], 2024)]
+
+
 @dataclass
 class Job:
     """One appendix: a notebook with parameters, rendered to the chosen formats."""
 
-    proposal_id: str
-    proposal_yaml: str
-    number: int
+    kind: str  # "oversikt", "region" or "sammenligning"
+    proposals_yaml: str
     title: str
     subtitle: str
     notebook: str
@@ -71,7 +74,7 @@ def _code_hash() -> str:
 
 def _inputs_hash(job: Job, data_hash: str, code_hash: str, arsverk: str | None) -> str:
     digest = hashlib.sha256()
-    for part in (data_hash, code_hash, job.proposal_yaml, file_hash(Path(job.notebook)),
+    for part in (data_hash, code_hash, job.proposals_yaml, file_hash(Path(job.notebook)),
                  json.dumps(job.parameters, sort_keys=True), ",".join(job.formats), job.title,
                  file_hash(Path(arsverk)) if arsverk else ""):
         digest.update(part.encode())
@@ -84,31 +87,57 @@ def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
     proposal_yaml = proposal.to_yaml()
     out_dir = out / proposal.id
     common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": arsverk}
-    jobs = [Job(proposal.id, proposal_yaml, 0, "Vedlegg 0: Oversikt over forslaget", proposal.name,
+    jobs = [Job("oversikt", proposal_yaml, "Vedlegg 0: Oversikt over forslaget", proposal.name,
                 str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
                 "vedlegg-00-oversikt")]
     for i, region in enumerate(proposal.region_names(), start=1):
-        jobs.append(Job(proposal.id, proposal_yaml, i, f"Vedlegg {i}: {region}", proposal.name,
+        jobs.append(Job("region", proposal_yaml, f"Vedlegg {i}: {region}", proposal.name,
                         str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
                         formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region))
+    return _finish(jobs, arsverk)
+
+
+def comparison_dir(proposals: list[Proposal], out: Path) -> Path:
+    """Output folder of a comparison: reports/sammenligning-<id>--<id>…"""
+    return out / ("sammenligning-" + "--".join(slug(p.id) for p in proposals))
+
+
+def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
+                    arsverk: str | None = None) -> list[Job]:
+    """The single job of a comparison appendix."""
+    out_dir = comparison_dir(proposals, out)
+    paths = [str(out_dir / f"forslag-{i}.yaml") for i in range(1, len(proposals) + 1)]
+    job = Job("sammenligning", "".join(p.to_yaml() for p in proposals), "Sammenligning av forslag",
+              " → ".join(p.name for p in proposals), str(NOTEBOOK_DIR / "vedlegg_sammenligning.ipynb"),
+              {"proposals": paths, "year": year, "arsverk_file": arsverk}, formats, str(out_dir),
+              "vedlegg-sammenligning")
+    return _finish([job], arsverk)
+
+
+def _finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
+    """Fill in each job's input hash and output file names."""
     data_hash = hashlib.sha256("".join(file_hash(p) for p in sorted(RAW_DIR.glob("*"))
                                        if p.is_file()).encode()).hexdigest()
     code_hash = _code_hash()
     for job in jobs:
         job.inputs_hash = _inputs_hash(job, data_hash, code_hash, arsverk)
-        job.outputs = [f"{job.stem}.{ext}" for ext in formats] + [f"{job.stem}.csv"]
+        job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv"]
     return jobs
 
 
 def _tables_csv(job: Job) -> "pd.DataFrame":  # noqa: F821
+    from .compare import side_by_side
     from .figures import key_figures
     from .regional import kommune_table
     from .tables import csv_table
 
+    year, arsverk = job.parameters["year"], job.parameters["arsverk_file"]
+    if job.kind == "sammenligning":
+        return side_by_side([load(p) for p in job.parameters["proposals"]], year, arsverk)
     proposal = load(job.parameters["proposal"])
-    if job.region is None:
-        return csv_table(key_figures(proposal, job.parameters["year"], job.parameters["arsverk_file"]))
-    return kommune_table(proposal, job.region, job.parameters["year"])
+    if job.kind == "oversikt":
+        return csv_table(key_figures(proposal, year, arsverk))
+    return kommune_table(proposal, job.region, year)
 
 
 _worker_kernel = None  # one warm kernel per worker process: imports and data caches are reused
@@ -205,9 +234,39 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     out_dir = out / proposal.id
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
+    all_jobs = plan(proposal, year, formats, out, arsverk)
+    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs)
+    if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
+        from .render import combine_pdfs
+
+        parts = [(job.title, out_dir / f"{job.stem}.pdf") for job in all_jobs
+                 if (out_dir / f"{job.stem}.pdf").exists()]
+        if len(parts) == len(all_jobs):
+            combine_pdfs(parts, out_dir / "vedlegg.pdf")
+            log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
+    return ok
+
+
+def build_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
+                     arsverk: str | None = None) -> bool:
+    """Build the comparison appendix of two or more proposals, if out of date."""
+    if len(proposals) < 2:
+        raise BuildError("sammenligning trenger minst to forslag")
+    for proposal in proposals:
+        validate(proposal)
+    out_dir = comparison_dir(proposals, out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for i, proposal in enumerate(proposals, 1):
+        _write_atomic(out_dir / f"forslag-{i}.yaml", proposal.to_yaml())
+    ok, _ = _run_jobs(plan_comparison(proposals, year, formats, out, arsverk), out_dir,
+                      out_dir.name, 1)
+    return ok
+
+
+def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int) -> tuple[bool, bool]:
+    """Run the out-of-date jobs in a process pool; return (all good, anything built)."""
     manifest_path = out_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
-    all_jobs = plan(proposal, year, formats, out, arsverk)
     todo = []
     for job in all_jobs:
         entry = manifest.get(job.stem, {})
@@ -215,10 +274,10 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
         if entry.get("inputs") == job.inputs_hash and present:
             continue
         reason = "ny" if not entry else ("filer mangler" if not present else "inndata endret")
-        log.info("%s: bygger %s (%s)", proposal.id, job.stem, reason)
+        log.info("%s: bygger %s (%s)", label, job.stem, reason)
         todo.append(job)
     if not todo:
-        log.info("%s: alt er oppdatert, ingenting å bygge (%d vedlegg)", proposal.id, len(all_jobs))
+        log.info("%s: alt er oppdatert, ingenting å bygge (%d vedlegg)", label, len(all_jobs))
     ok = True
     bar = _progress(len(todo))
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
@@ -231,37 +290,30 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
                 stem, seconds, error = job.stem, 0.0, f"{type(exc).__name__}: {exc}"
             if error:
                 ok = False
-                log.error("%s: %s FEILET: %s", proposal.id, stem, error)
+                log.error("%s: %s FEILET: %s", label, stem, error)
             else:
                 manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs,
                                   "title": job.title, "built": dt.datetime.now().isoformat(timespec="seconds"),
                                   "seconds": round(seconds, 2)}
                 _write_atomic(manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False))
-                log.info("%s: %s ferdig (%.1f s)", proposal.id, stem, seconds)
+                log.info("%s: %s ferdig (%.1f s)", label, stem, seconds)
             if bar:
                 bar.update(1)
     if bar:
         bar.close()
-    if "pdf" in formats and (todo or not (out_dir / "vedlegg.pdf").exists()):
-        from .render import combine_pdfs
-
-        parts = [(job.title, out_dir / f"{job.stem}.pdf") for job in all_jobs
-                 if (out_dir / f"{job.stem}.pdf").exists()]
-        if len(parts) == len(all_jobs):
-            combine_pdfs(parts, out_dir / "vedlegg.pdf")
-            log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
-    return ok
+    return ok, bool(todo)
 
 
 def read_config(path: Path) -> dict:
-    """Settings from regionanalyse.toml: proposals, year, formats, out, jobs (all optional)."""
+    """Settings from regionanalyse.toml (all optional): proposals, comparisons (lists of
+    proposals), year, formats, out, jobs."""
     if not path.exists():
         return {}
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"{path}: ugyldig TOML ({exc})") from None
-    known = {"proposals", "year", "formats", "out", "jobs"}
+    known = {"proposals", "comparisons", "year", "formats", "out", "jobs"}
     unknown = sorted(set(config) - known)
     if unknown:
         raise BuildError(f"{path}: ukjent innstilling {', '.join(unknown)}; kjente er {', '.join(sorted(known))}")
@@ -286,18 +338,25 @@ def build_all(args) -> bool:
     """Entry point for `regionanalyse build`: resolve proposals, lock the output, build each."""
     config = read_config(Path(CONFIG_FILE))
     out = Path(args.out or config.get("out") or DEFAULT_OUT)
-    refs = list(args.proposals)
-    if args.all:
-        refs = builtin_ids() + [str(p) for p in config.get("proposals", [])]
-    refs = refs or ["nav-2016-11"]
     year = args.year or int(config.get("year", 2016))
+    refs = list(args.proposals)
+    comparisons: list[tuple[list[str], int]] = []
+    if args.command == "compare":
+        comparisons, refs = [(refs, year)], []
+    elif args.all:
+        refs = builtin_ids() + [str(p) for p in config.get("proposals", [])]
+        comparisons = DEFAULT_COMPARISONS + [([str(p) for p in c], year)
+                                             for c in config.get("comparisons", [])]
+    elif not refs:
+        refs = ["nav-2016-11"]
     to = args.to or ",".join(config.get("formats", ["html", "pdf"]))
     formats = tuple(f.strip() for f in to.split(",") if f.strip())
     unknown = [f for f in formats if f not in ("html", "pdf")]
     if unknown or not formats:
         raise BuildError(f"--to: ukjent format {', '.join(unknown) or '(tomt)'}; bruk html og/eller pdf")
     proposals = [load(ref) for ref in refs]
-    for proposal in proposals:
+    compared = [([load(ref) for ref in group], y) for group, y in comparisons]
+    for proposal in proposals + [p for group, _ in compared for p in group]:
         validate(proposal)
     _setup_logging(out)
     lock = FileLock(str(out / ".regionanalyse.lock"))
@@ -309,6 +368,7 @@ def build_all(args) -> bool:
     try:
         jobs = args.jobs or int(config.get("jobs", 0)) or os.cpu_count() or 1
         results = [build_proposal(p, year, formats, out, jobs, args.arsverk) for p in proposals]
+        results += [build_comparison(group, y, formats, out, args.arsverk) for group, y in compared]
     finally:
         lock.release()
     return all(results)

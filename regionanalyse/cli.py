@@ -89,6 +89,10 @@ def parser() -> argparse.ArgumentParser:
     bld.add_argument("--all", action="store_true", help="all built-in proposals and regionanalyse.toml")
     _add_build_options(bld)
     bld.set_defaults(func=_cmd_build)
+    cmp_ = sub.add_parser("compare", help="build a comparison appendix for two or more proposals")
+    cmp_.add_argument("proposals", nargs="+", help="ids or YAML paths, in the order to compare")
+    _add_build_options(cmp_)
+    cmp_.set_defaults(func=_cmd_build, all=False)
     return top
 
 

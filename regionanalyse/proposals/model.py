@@ -71,6 +71,11 @@ class Proposal:
         from .. import maps
         return maps.region_map(self, region, year) if region else maps.overview_map(self, year)
 
+    def compare(self, other: "Proposal", year: int = 2016):
+        """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
+        from ..compare import flows
+        return flows(self, other, year)
+
     def _repr_html_(self) -> str:
         import html
         rows = "".join(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(', '.join(r.members))}</td>"

@@ -1,0 +1,53 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+proposals = ["fylker-2016", "nav-2016-11", "nav-2019-12"]
+year = 2019
+arsverk_file = None
+
+# %% tags=["hide"]
+from IPython.display import display
+
+from regionanalyse.report import ComparisonReport
+
+report = ComparisonReport(proposals, year, arsverk_file)
+
+# %%
+report.intro()
+
+# %%
+for part in report.maps():
+    display(part)
+
+# %% [markdown]
+# ## 2. Hvilke kommuner bytter region
+
+# %%
+for part in report.changes():
+    display(part)
+
+# %% [markdown]
+# ## 3. Nøkkeltall side om side
+
+# %%
+report.side_by_side()
+
+# %% [markdown]
+# ## 4. Balanse og felles arbeidsmarked
+
+# %%
+report.balance()
+
+# %% [markdown]
+# ## 5. Kilder og merknader
+
+# %%
+report.sources_section()
