@@ -267,6 +267,8 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int) -> tupl
     """Run the out-of-date jobs in a process pool; return (all good, anything built)."""
     manifest_path = out_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
+    for stale in out_dir.glob(".tmp-*"):  # left by a killed build; we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
     todo = []
     for job in all_jobs:
         entry = manifest.get(job.stem, {})

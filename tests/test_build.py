@@ -121,3 +121,73 @@ def test_cli_build_bad_format_and_lock(tmp_path):
     with FileLock(str(tmp_path / ".regionanalyse.lock")):
         result = run_cli("build", "--out", str(tmp_path))
     assert result.returncode == 4 and "en annen bygging pågår" in result.stderr
+
+
+def _start_build(yaml_path, out, *extra):
+    import os
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "regionanalyse.cli", "build", str(yaml_path), "--out",
+                             str(out), "--jobs", "2", *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            cwd=Path(__file__).resolve().parents[1], env={**os.environ})
+
+
+def _wait_for(path: Path, text: str, timeout: float = 120) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if path.exists() and text in path.read_text(encoding="utf-8"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared in {path}")
+
+
+def test_sigkill_midway_leaves_reports_intact_and_next_build_completes(tmp_path):
+    import os
+    import signal
+
+    yaml_path = tmp_path / "e2e.yaml"
+    small_proposal().to_yaml(yaml_path)
+    out = tmp_path / "reports"
+    assert _start_build(yaml_path, out, "--year", "2016").wait(timeout=300) == 0
+    folder = out / "e2e"
+    before = {p.name: p.read_bytes() for p in folder.glob("vedlegg*")}
+    # a new year changes every input hash: the next build rewrites every appendix
+    build = _start_build(yaml_path, out, "--year", "2017")
+    _wait_for(out / "build.log", "bygger vedlegg-02-resten")
+    import time
+
+    time.sleep(2.0)  # notebooks are running now
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait(timeout=30)
+    import pandas as pd
+
+    for name in before:  # each file is the old one or a complete new one, never partial
+        path = folder / name
+        if name.endswith(".pdf"):
+            assert len(PdfReader(path).pages) > 0
+        elif name.endswith(".html"):
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), name
+        else:
+            assert len(pd.read_csv(path)) > 0, name
+    assert not any(p.name.endswith(".tmp") for p in folder.iterdir())
+    # the next build finishes the job and cleans up the killed build's temporary folders
+    assert _start_build(yaml_path, out, "--year", "2017").wait(timeout=300) == 0
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert len(manifest) == 3 and not list(folder.glob(".tmp-*"))
+    assert "1. januar 2017" in pdf_text(folder / "vedlegg-01-finnmark-og-troms.pdf")
+
+
+def test_two_builds_at_once_second_exits_4(tmp_path):
+    yaml_path = tmp_path / "e2e.yaml"
+    small_proposal().to_yaml(yaml_path)
+    out = tmp_path / "reports"
+    first = _start_build(yaml_path, out, "--to", "html")
+    _wait_for(out / "build.log", "bygger")
+    second = _start_build(yaml_path, out, "--to", "html")
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 4 and "en annen bygging pågår" in err
+    assert first.wait(timeout=300) == 0
+    assert (out / "e2e" / "vedlegg-01-finnmark-og-troms.html").exists()
