@@ -230,7 +230,8 @@ def _progress(total: int):
 def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path, jobs: int,
                    arsverk: str | None = None) -> bool:
     """Build every appendix of a proposal that is out of date; True when all are good."""
-    validate(proposal)
+    for warning in validate(proposal, geometry=True):
+        log.warning("%s: advarsel: %s", proposal.id, warning)
     out_dir = out / proposal.id
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())

@@ -23,7 +23,7 @@ def _cmd_validate(args) -> int:
     from .proposals import load, validate
 
     proposal = load(args.proposal)
-    for warning in validate(proposal):
+    for warning in validate(proposal, geometry=True):
         print(f"advarsel: {proposal.origin}: {warning}", file=sys.stderr)
     print(f"{proposal.origin or proposal.id}: gyldig ({len(proposal.regions)} regioner)")
     return EXIT_OK

@@ -127,3 +127,23 @@ def seat_distances(proposal: Proposal, region: str) -> pd.DataFrame:
     out = pd.DataFrame({"kommunenummer": inside["kommunenummer"], "kommunenavn": inside["kommunenavn"],
                         "avstand_km": points[inside["kommunenummer"]].distance(seat_point).values / 1000})
     return out.sort_values("avstand_km", ascending=False).reset_index(drop=True)
+
+
+def detached_parts(proposal: Proposal, gap_m: float = 20_000) -> dict[str, list[list[str]]]:
+    """Per region, the kommune names of parts lying more than ~2×`gap_m` from the main part.
+
+    Kommuner are grown by `gap_m` before dissolving, so islands and fjords near the coast
+    count as connected; a region made of separate areas (e.g. Oslo with Finnmark) does not.
+    """
+    geo = region_kommuner_geo(proposal)
+    out = {}
+    for region, group in geo.groupby("region", sort=False):
+        parts = gpd.GeoSeries(group.buffer(gap_m).union_all(), crs=group.crs).explode(index_parts=False)
+        if len(parts) < 2:
+            continue
+        points = group.geometry.representative_point()
+        parts = parts.iloc[parts.area.argsort()[::-1]]  # largest first
+        detached = [list(group.loc[points.within(part), "kommunenavn"]) for part in parts.iloc[1:]]
+        if any(detached):
+            out[region] = [names for names in detached if names]
+    return out

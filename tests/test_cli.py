@@ -45,3 +45,15 @@ def test_unknown_proposal_and_year():
     assert result.returncode == 1 and "ukjent forslag" in result.stderr
     result = run_cli("table", "nav-2016-11", "--year", "1999")
     assert result.returncode == 1 and "2005–2026" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_warns_about_detached_region(tmp_path):
+    import regionanalyse as ra
+
+    path = tmp_path / "oslo_nord.yaml"
+    ra.proposal("nav-2016-11").merge(["Finnmark og Troms", "Oslo"], "Oslo og Nord").to_yaml(path)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "advarsel" in result.stderr and "«Oslo og Nord» er ikke sammenhengende" in result.stderr
+    assert "Oslo" in result.stderr.split("atskilt fra resten:")[1]
+    assert "advarsel" not in run_cli("validate", "nav-2019-12").stderr

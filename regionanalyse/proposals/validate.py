@@ -68,8 +68,12 @@ def _uncovered_faults(proposal: Proposal, kommuner: pd.DataFrame, expanded: pd.D
     return faults
 
 
-def validate(proposal: Proposal) -> list[str]:
-    """Raise ProposalError listing every fault; return warnings (e.g. seat outside region)."""
+def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
+    """Raise ProposalError listing every fault; return warnings (e.g. seat outside region).
+
+    With geometry=True, regions made of separate areas are warned about too (islands and
+    fjords near the coast count as connected); this reads the map layer, so it is slower.
+    """
     origin = proposal.origin or proposal.id
     if proposal.vintage not in YEARS:
         raise ProposalError(origin, [f"vintage {proposal.vintage} er utenfor {YEARS[0]}–{YEARS[-1]}"])
@@ -94,4 +98,10 @@ def validate(proposal: Proposal) -> list[str]:
             warnings.append(f"region «{region.name}»: setet {region.seat} ligger utenfor regionen")
     if faults:
         raise ProposalError(origin, faults)
+    if geometry:
+        from ..regional import detached_parts
+
+        for region, parts in detached_parts(proposal).items():
+            listed = "; ".join(", ".join(names) for names in parts)
+            warnings.append(f"region «{region}» er ikke sammenhengende: atskilt fra resten: {listed}")
     return warnings
