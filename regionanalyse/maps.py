@@ -76,8 +76,8 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
 
 
 def _inset(ax, geo: gpd.GeoDataFrame, inside: gpd.GeoDataFrame) -> None:
-    """A small map of Norway with the region, in the lower right corner."""
-    inset = ax.inset_axes([0.74, 0.02, 0.25, 0.36])
+    """A small map of Norway with the region, just right of the main map (never covering it)."""
+    inset = ax.inset_axes([1.02, 0.0, 0.24, 0.4])
     geo.plot(ax=inset, color="#d0d0d0", linewidth=0)  # dissolving the country costs ~2 s
     inside.plot(ax=inset, color=REGION_COLOR, linewidth=0)
     inset.set(xticks=[], yticks=[], xlabel="", ylabel="")

@@ -39,7 +39,7 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None) -> HT
     data = base64.b64encode(buffer.getvalue()).decode()
     head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
     return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(caption)}" '
-                f'src="data:image/png;base64,{data}" style="max-width:100%">'
+                f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:170mm">'
                 f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
                 f'Kilde: {html.escape(source)}</p></div>')
 
@@ -241,7 +241,7 @@ class OverviewReport(ProposalReport):
     """Sections of the appendix for the proposal as a whole."""
 
     def map(self) -> HTML:
-        fig, ax = plt.subplots(figsize=(7.2, 9))
+        fig, ax = plt.subplots(figsize=(6.4, 7.6))  # fits page 1 under the intro
         maps.overview_map(self.proposal, self.year, ax=ax)
         return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
                           maps.regional.geometry.SOURCE, heading="1. Regionene")
