@@ -121,11 +121,13 @@ def _finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
     code_hash = _code_hash()
     for job in jobs:
         job.inputs_hash = _inputs_hash(job, data_hash, code_hash, arsverk)
-        job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv"]
+        job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv",
+                                                                       f"{job.stem}.xlsx"]
     return jobs
 
 
-def _tables_csv(job: Job) -> "pd.DataFrame":  # noqa: F821
+def _table(job: Job) -> "pd.DataFrame":  # noqa: F821
+    """The appendix's main table as plain data, written beside it as CSV and XLSX."""
     from .compare import side_by_side
     from .figures import key_figures
     from .regional import kommune_table
@@ -199,7 +201,9 @@ def run_job(job: Job) -> tuple[str, float, str | None]:
             (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
         if "pdf" in job.formats:
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
-        _tables_csv(job).to_csv(tmp / f"{job.stem}.csv", index=False)
+        table = _table(job)
+        table.to_csv(tmp / f"{job.stem}.csv", index=False)
+        table.to_excel(tmp / f"{job.stem}.xlsx", index=False)
         for name in job.outputs:
             os.replace(tmp / name, out_dir / name)
         (out_dir / "_feil" / executed.name).unlink(missing_ok=True)

@@ -42,6 +42,8 @@ def test_region_pdf_reads_back(built):
     assert "Kilde:" in text
     for code in ("import ", "report.", "RegionReport", "def ", "Traceback"):
         assert code not in text
+    for junk in (" nan", "NaN", "<NA>", "None"):
+        assert junk not in text
 
 
 def test_overview_pdf_and_combined(built):
@@ -73,8 +75,12 @@ def test_html_in_headless_chromium(built, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000
 
 
-def test_csv_beside_appendix(built):
-    assert "folkemengde" in (built / "vedlegg-00-oversikt.csv").read_text(encoding="utf-8")
+def test_csv_and_xlsx_beside_appendix(built):
+    import pandas as pd
+
+    csv = pd.read_csv(built / "vedlegg-00-oversikt.csv")
+    xlsx = pd.read_excel(built / "vedlegg-00-oversikt.xlsx")
+    assert csv["folkemengde"].sum() == xlsx["folkemengde"].sum() == 5_213_985
 
 
 def test_rebuild_with_nothing_changed_does_no_work(built, caplog):
