@@ -6,12 +6,17 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 
+from pathlib import Path
+
 from . import regional
 from .proposals import Proposal
+
+LEAFLET_DIR = Path(__file__).parent / "assets" / "leaflet"
 
 PALETTE = plt.get_cmap("tab20").colors
 REGION_COLOR = "#2b6a9e"
 SPLIT_BA_COLOR = "#d7301f"
+REGION_COLOR_RGB = (0x2b / 255, 0x6a / 255, 0x9e / 255)
 
 
 def _outline(frame: gpd.GeoDataFrame, by: str | None = None) -> gpd.GeoDataFrame:
@@ -114,22 +119,27 @@ def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = Non
 
 
 def interactive_map(proposal: Proposal, region: str | None, year: int):
-    """A folium map: kommuner with name, region and population on hover (for HTML only)."""
+    """A folium map: kommuner with name, region and population on hover (for HTML only).
+
+    With a region, it is coloured and the rest of Norway is grey; the view fits the region.
+    """
     import folium
 
     from .data import population
 
     geo = regional.region_kommuner_geo(proposal)
-    if region is not None:
-        geo = geo[geo["region"] == region]
+    focus = geo if region is None else geo[geo["region"] == region]
     pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
     geo = geo.merge(pop, on="kommunenummer", how="left")
     geo["folkemengde_tekst"] = geo["folkemengde"].map(
         lambda v: "ikke i samme kodeår" if v != v else f"{int(v):,}".replace(",", "\u00a0"))
     geo = geo.to_crs("EPSG:4326")
-    bounds = geo.total_bounds
+    bounds = focus.to_crs("EPSG:4326").total_bounds
     fmap = folium.Map(tiles=None, control_scale=True)
     colors = _region_colors(proposal)
+    if region is not None:
+        colors = {name: (REGION_COLOR_RGB if name == region else (0.82, 0.82, 0.82))
+                  for name in proposal.region_names()}
     folium.GeoJson(
         geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]],
         style_function=lambda f: {"fillColor": "#%02x%02x%02x" % tuple(
@@ -140,3 +150,14 @@ def interactive_map(proposal: Proposal, region: str | None, year: int):
     ).add_to(fmap)
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
+
+
+def standalone_html(fmap) -> str:
+    """A folium map as one HTML page with Leaflet inlined: no CDN, works offline."""
+    fmap.default_js = [("leaflet", "leaflet.js")]
+    fmap.default_css = [("leaflet_css", "leaflet.css")]
+    page = fmap.get_root().render()
+    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    page = page.replace('<script src="leaflet.js"></script>', f"<script>{js}</script>")
+    return page.replace('<link rel="stylesheet" href="leaflet.css"/>', f"<style>{css}</style>")

@@ -46,10 +46,9 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None) -> HT
 
 def interactive_block(fmap) -> HTML:
     """A folium map in a self-contained iframe, below the static map (HTML only)."""
-    page = html.escape(fmap.get_root().render(), quote=True)
+    page = html.escape(maps.standalone_html(fmap), quote=True)
     return HTML("<h3>Interaktivt kart</h3><p>Flytt og zoom; pek på en kommune for navn, region og "
-                "folkemengde. Krever nettilgang (kartbiblioteket Leaflet); uten nett gjelder det "
-                "statiske kartet over.</p>"
+                "folkemengde. Kartgrunnlag: © Kartverket (CC BY 4.0); kartbibliotek: Leaflet.</p>"
                 f'<iframe srcdoc="{page}" style="width:100%;height:560px;border:1px solid #ccc">'
                 "</iframe>")
 

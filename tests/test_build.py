@@ -60,6 +60,7 @@ def test_html_is_self_contained_without_code(built):
     html = (built / "vedlegg-01-finnmark-og-troms.html").read_text(encoding="utf-8")
     assert "<table" in html and "240\u00a0088" in html
     assert "RegionReport" not in html and "In&nbsp;[" not in html
+    assert "cdn" not in html.lower() and "Leaflet" in html  # interactive map, inlined
     assert "data:image/png;base64" not in html or "<img" in html
 
 
