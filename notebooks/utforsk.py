@@ -45,13 +45,21 @@ what_if.figures(year).set_index("region").loc[["Oslo", "Østfold og Akershus"], 
 
 # %% [markdown]
 # NAV-kontor blir «mangler» (NA) for begge: Tabell 1 gir tallene bare for Østfold+Akershus samlet.
-# ## 4. Kart
+# ## 4. Sammenligne med NAVs inndeling fra 2019
+# `hovedstrom == False` er kommunene som skilles fra hoveddelen av regionen sin.
+
+# %%
+flows = p.compare(ra.proposal("nav-2019-12"), 2019)
+flows[~flows["hovedstrom"]]
+
+# %% [markdown]
+# ## 5. Kart
 
 # %%
 p.map(year)
 
 # %% [markdown]
-# ## 5. Lagre og bygge et vedlegg
+# ## 6. Lagre og bygge et vedlegg
 # `what_if.to_yaml("mitt_forslag.yaml")`, deretter `regionanalyse build mitt_forslag.yaml`.
 
 # %%
