@@ -106,7 +106,7 @@ def seat_kommune(proposal: Proposal, region: str) -> tuple[str, str, bool]:
     Without a seat in the proposal, the region's most populous kommune is used and
     is_official_seat is False, so the report can say so.
     """
-    spec = next(r for r in proposal.regions if r.name == region)
+    spec = proposal.region(region)
     layer = geometry.kommune_layer_year(proposal.vintage)
     if spec.seat:
         seat = find_seat(proposal, spec.seat)

@@ -111,12 +111,7 @@ class RegionReport(ProposalReport):
 
     def __init__(self, proposal, region: str, year: int, arsverk_file: str | None = None):
         super().__init__(proposal, year, arsverk_file)
-        if region not in self.proposal.region_names():
-            from .errors import ProposalError
-
-            raise ProposalError(self.proposal.origin or self.proposal.id,
-                                [f"ingen region heter «{region}»"])
-        self.region = region
+        self.region = self.proposal.region(region).name
 
     @property
     def row(self) -> pd.Series:

@@ -38,3 +38,10 @@ def test_merge_split_rename_and_yaml_roundtrip(tmp_path):
 def test_invalid_edits(edit, message):
     with pytest.raises(ProposalError, match=message):
         edit(ra.proposal("nav-2016-11"))
+
+
+def test_region_lookup_names_the_choices():
+    p = ra.proposal("nav-2016-11")
+    assert p.region("Oslo").members == ("03",)
+    with pytest.raises(ProposalError, match="ingen region heter «Bergen»; regionene er Finnmark og Troms"):
+        p.region("Bergen")

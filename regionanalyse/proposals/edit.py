@@ -6,13 +6,6 @@ from .model import Proposal, Region
 from .validate import validate
 
 
-def _check(proposal: Proposal, *names: str) -> None:
-    missing = [n for n in names if n not in proposal.region_names()]
-    if missing:
-        raise ProposalError(proposal.id, [f"ingen region heter «{n}»; regionene er "
-                                          f"{', '.join(proposal.region_names())}" for n in missing])
-
-
 def _derive(proposal: Proposal, regions: list[Region], what: str) -> Proposal:
     derived = proposal.replace(id=f"{proposal.id}-endret", name=f"{proposal.name} ({what})",
                                regions=tuple(r for r in regions if r.members), origin="")
@@ -27,7 +20,7 @@ def move(proposal: Proposal, code: str, to: str) -> Proposal:
     """
     from .. import membership
 
-    _check(proposal, to)
+    proposal.region(to)
     expanded = membership.expand(proposal)
     if code not in set(expanded["kommunenummer"]) | set(expanded["fylkesnummer"]):
         raise ProposalError(proposal.id, [f"«{code}» er ikke en fylkes- eller kommunekode i "
@@ -47,7 +40,8 @@ def move(proposal: Proposal, code: str, to: str) -> Proposal:
 
 def merge(proposal: Proposal, names: list[str], new_name: str, seat: str | None = None) -> Proposal:
     """Merge regions into one, placed where the first of them was."""
-    _check(proposal, *names)
+    for name in names:
+        proposal.region(name)
     regions, merged_done = [], False
     members = tuple(m for r in proposal.regions if r.name in names for m in r.members)
     for region in proposal.regions:
@@ -62,8 +56,7 @@ def merge(proposal: Proposal, names: list[str], new_name: str, seat: str | None 
 def split(proposal: Proposal, name: str, members: list[str], new_name: str,
           seat: str | None = None) -> Proposal:
     """Split `members` (codes listed in region `name`) out into a new region."""
-    _check(proposal, name)
-    source = next(r for r in proposal.regions if r.name == name)
+    source = proposal.region(name)
     stray = [m for m in members if m not in source.members]
     if stray:
         raise ProposalError(proposal.id, [f"«{m}» står ikke i region «{name}»" for m in stray])
@@ -79,6 +72,6 @@ def split(proposal: Proposal, name: str, members: list[str], new_name: str,
 
 def rename(proposal: Proposal, old: str, new: str) -> Proposal:
     """Rename a region."""
-    _check(proposal, old)
+    proposal.region(old)
     regions = [Region(new if r.name == old else r.name, r.members, r.seat) for r in proposal.regions]
     return _derive(proposal, regions, f"{old} omdøpt til {new}")

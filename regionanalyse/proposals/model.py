@@ -36,6 +36,14 @@ class Proposal:
     def region_names(self) -> list[str]:
         return [r.name for r in self.regions]
 
+    def region(self, name: str) -> Region:
+        """The region called `name`; a ProposalError listing the names if there is none."""
+        for region in self.regions:
+            if region.name == name:
+                return region
+        raise ProposalError(self.origin or self.id, [f"ingen region heter «{name}»; regionene er "
+                                                     f"{', '.join(self.region_names())}"])
+
     def replace(self, **changes) -> "Proposal":
         return dataclasses.replace(self, **changes)
 
