@@ -180,6 +180,8 @@ def test_sigkill_midway_leaves_reports_intact_and_next_build_completes(tmp_path)
             assert len(PdfReader(path).pages) > 0
         elif name.endswith(".html"):
             assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), name
+        elif name.endswith(".xlsx"):
+            assert len(pd.read_excel(path)) > 0, name
         else:
             assert len(pd.read_csv(path)) > 0, name
     assert not any(p.name.endswith(".tmp") for p in folder.iterdir())
