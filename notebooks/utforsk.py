@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -21,7 +26,7 @@ build_appendix = False
 
 # %%
 import regionanalyse as ra
-from regionanalyse.data import population
+from regionanalyse.sources import population
 
 population.kommune_population(year).head()
 
@@ -64,6 +69,6 @@ p.map(year)
 
 # %%
 if build_appendix:
-    from regionanalyse.build import build_proposal
+    from regionanalyse.pipeline.build import build_proposal
     from pathlib import Path
     build_proposal(what_if, year, ("html",), Path("../reports"), jobs=2)

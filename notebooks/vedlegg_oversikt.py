@@ -21,7 +21,7 @@ arsverk_file = None
 # %% tags=["hide"]
 from IPython.display import display
 
-from regionanalyse.report import OverviewReport
+from regionanalyse.appendix.overview import OverviewReport
 
 report = OverviewReport(proposal, year, arsverk_file)
 

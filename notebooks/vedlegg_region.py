@@ -22,7 +22,7 @@ arsverk_file = None
 # %% tags=["hide"]
 from IPython.display import display
 
-from regionanalyse.report import RegionReport
+from regionanalyse.appendix.region import RegionReport
 
 report = RegionReport(proposal, region, year, arsverk_file)
 

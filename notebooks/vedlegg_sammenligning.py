@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -16,7 +21,7 @@ arsverk_file = None
 # %% tags=["hide"]
 from IPython.display import display
 
-from regionanalyse.report import ComparisonReport
+from regionanalyse.appendix.comparison import ComparisonReport
 
 report = ComparisonReport(proposals, year, arsverk_file)
 

@@ -3,27 +3,22 @@
     >>> import regionanalyse as ra
     >>> p = ra.proposal("nav-2016-11")
     >>> p.figures(year=2016)          # one row per region
+
+The analyst's functions live in `regionanalyse.api` and are loaded on first use, so importing a
+lower layer (e.g. `regionanalyse.sources`) stays light.
 """
 from .errors import BuildError, DataError, ProposalError, RegionanalyseError
+from .version import __version__
 
-__version__ = "0.1.0"
-
-
-def proposal(ref):
-    """Load and validate a proposal: a built-in id (see `proposals()`) or a YAML path."""
-    from .proposals import load, validate
-
-    loaded = load(ref)
-    validate(loaded)
-    return loaded
+_API = ("proposal", "proposals")
 
 
-def proposals() -> list[str]:
-    """Ids of the built-in proposals."""
-    from .proposals import builtin_ids
+def __getattr__(name):
+    if name in _API:
+        from . import api
 
-    return builtin_ids()
+        return getattr(api, name)
+    raise AttributeError(f"module 'regionanalyse' has no attribute {name!r}")
 
 
-__all__ = ["BuildError", "DataError", "ProposalError", "RegionanalyseError", "proposal",
-           "proposals", "__version__"]
+__all__ = ["BuildError", "DataError", "ProposalError", "RegionanalyseError", *_API, "__version__"]

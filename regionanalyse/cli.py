@@ -4,14 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from .version import __version__
 from .errors import BuildError, RegionanalyseError
 
 EXIT_OK, EXIT_INVALID, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 3, 4  # argparse uses 2
 
 
 def _cmd_proposals(args) -> int:
-    from .proposals import builtin_ids, load
+    from .model import builtin_ids, load
 
     for pid in builtin_ids():
         p = load(pid)
@@ -20,7 +20,8 @@ def _cmd_proposals(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .proposals import load, validate
+    from .model import load
+    from .territory.validate import validate
 
     proposal = load(args.proposal)
     for warning in validate(proposal, geometry=True):
@@ -30,9 +31,9 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_table(args) -> int:
-    from .figures import key_figures
-    from .proposals import load
-    from .tables import csv_table
+    from .indicators.keyfigures import key_figures
+    from .present.tables import csv_table
+    from .model import load
 
     figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
     table = csv_table(figures)
@@ -61,7 +62,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args) -> int:
-    from .build import LockedError, build_all
+    from .pipeline.build import LockedError, build_all
 
     try:
         return EXIT_OK if build_all(args) else EXIT_BUILD_FAILED

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from regionanalyse.build import build_proposal
-from regionanalyse.proposals import from_dict, load
+from regionanalyse.pipeline.build import build_proposal
+from regionanalyse.model import from_dict, load
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +97,7 @@ def test_rebuild_with_nothing_changed_does_no_work(built, caplog):
 
 def test_failing_notebook_keeps_previous_report(built, monkeypatch):
     """A region whose notebook fails: earlier PDF stays, executed notebook kept, others build."""
-    import regionanalyse.build as build
+    import regionanalyse.pipeline.build as build
 
     good = (built / "vedlegg-01-finnmark-og-troms.pdf").read_bytes()
     manifest = json.loads((built / "manifest.json").read_text())

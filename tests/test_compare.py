@@ -3,9 +3,9 @@ import pytest
 from pypdf import PdfReader
 
 import regionanalyse as ra
-from regionanalyse.build import build_comparison
-from regionanalyse.compare import balance, moved_kommuner
-from regionanalyse.data import population
+from regionanalyse.pipeline.build import build_comparison
+from regionanalyse.indicators.compare import balance, moved_kommuner
+from regionanalyse.sources import population
 from tests.conftest import run_cli
 
 

@@ -3,8 +3,8 @@ import hashlib
 
 import pytest
 
-from regionanalyse.data import codes, geometry, labour, nav, population
-from regionanalyse.data._files import RAW_DIR
+from regionanalyse.sources import codes, geometry, labour, nav, population
+from regionanalyse.config import RAW_DIR
 from regionanalyse.errors import DataError
 
 

@@ -15,7 +15,8 @@ def test_move_kommune_out_of_a_fylke_member():
 
 
 def test_merge_split_rename_and_yaml_roundtrip(tmp_path):
-    from regionanalyse.proposals import read_yaml, validate
+    from regionanalyse.model import read_yaml
+    from regionanalyse.territory.validate import validate
 
     p = ra.proposal("nav-2016-11")
     merged = p.merge(["Oslo", "Østfold og Akershus"], "Hovedstadsregionen")

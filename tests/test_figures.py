@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from regionanalyse.figures import key_figures
-from regionanalyse.proposals import from_dict, load
-from regionanalyse.data import population
+from regionanalyse.indicators.keyfigures import key_figures
+from regionanalyse.model import from_dict, load
+from regionanalyse.sources import population
 from tests.conftest import FIXTURES
 
 
@@ -66,7 +66,7 @@ def test_supplied_arsverk_file_is_used(monkeypatch):
 
 
 def test_split_ba_kommuner_are_in_map_layer_codes():
-    from regionanalyse import regional
+    from regionanalyse.indicators import labour as regional
 
     codes = regional.split_ba_kommuner(load("nav-2016-11"), "Oslo", 2016)
     # BA Oslo/Bærum (2020 codes) spans Oslo and Akershus; the map layer is 2019

@@ -1,7 +1,8 @@
 """Proposals as data: built-ins, the YAML contract and every validation fault."""
 import pytest
 
-from regionanalyse.proposals import builtin_ids, load, read_yaml, validate
+from regionanalyse.model import builtin_ids, load, read_yaml
+from regionanalyse.territory.validate import validate
 from regionanalyse.errors import ProposalError
 
 HEAD = 'id: t\nname: "Test"\nvintage: 2016\nregions:\n'

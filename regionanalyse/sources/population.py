@@ -6,7 +6,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..errors import DataError
-from ._files import cached, raw_path, read_csv_codes
+from .cache import cached, raw_path, read_csv_codes
 
 SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
 KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"

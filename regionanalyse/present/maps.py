@@ -1,4 +1,4 @@
-"""Static maps (matplotlib/geopandas) and the interactive HTML map (folium)."""
+"""Static maps (matplotlib/geopandas): the overview of a proposal and the map of one region."""
 from __future__ import annotations
 
 import geopandas as gpd
@@ -6,12 +6,10 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 
-from pathlib import Path
-
-from . import regional
-from .proposals import Proposal
-
-LEAFLET_DIR = Path(__file__).parent / "assets" / "leaflet"
+from ..indicators.labour import split_ba_kommuner
+from ..model import Proposal
+from ..territory.geo import region_kommuner_geo
+from ..territory.seats import seat_kommune
 
 PALETTE = plt.get_cmap("tab20").colors
 REGION_COLOR = "#2b6a9e"
@@ -39,15 +37,15 @@ def _scale_bar(ax, length_km: int | None = None, top: bool = False) -> None:
             va="bottom", fontsize=8)
 
 
-def _region_colors(proposal: Proposal) -> dict[str, tuple]:
+def region_colors(proposal: Proposal) -> dict[str, tuple]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(proposal.region_names())}
 
 
 def region_map(proposal: Proposal, region: str, year: int, ax=None):
     """Map of one region: its kommuner, the rest of Norway in grey, seat, split BA-regions."""
-    geo = regional.region_kommuner_geo(proposal)
+    geo = region_kommuner_geo(proposal)
     inside = geo[geo["region"] == region]
-    split_codes = regional.split_ba_kommuner(proposal, region, year)
+    split_codes = split_ba_kommuner(proposal, region, year)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 8))
     xmin, ymin, xmax, ymax = inside.total_bounds
@@ -62,7 +60,7 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
         handles.append(Patch(facecolor="none", edgecolor=SPLIT_BA_COLOR, hatch="///",
                              label="BA-region delt av regiongrensen"))
     _outline(inside).boundary.plot(ax=ax, color="black", linewidth=1.2)
-    seat_code, seat_name, official = regional.seat_kommune(proposal, region)
+    seat_code, seat_name, official = seat_kommune(proposal, region)
     point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
     ax.plot(point.x, point.y, marker="*", color="gold", markersize=16, markeredgecolor="black")
     label = "Sete" if official else "Mest folkerike kommune (sete ikke oppgitt)"
@@ -94,15 +92,15 @@ def _inset(ax, geo: gpd.GeoDataFrame, inside: gpd.GeoDataFrame) -> None:
 
 def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = None):
     """All regions of a proposal in distinct colours, with seats and a scale bar."""
-    geo = regional.region_kommuner_geo(proposal)
-    colors = _region_colors(proposal)
+    geo = region_kommuner_geo(proposal)
+    colors = region_colors(proposal)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 9.5))
     regions = _outline(geo, by="region")
     regions.plot(ax=ax, color=[colors[r] for r in regions["region"]], edgecolor="white", linewidth=0.8)
     handles = [Patch(color=colors[r], label=r) for r in proposal.region_names()]
     for region in proposal.region_names():
-        seat_code, seat_name, official = regional.seat_kommune(proposal, region)
+        seat_code, seat_name, official = seat_kommune(proposal, region)
         if official:
             point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
             ax.plot(point.x, point.y, marker="*", color="gold", markersize=11, markeredgecolor="black")
@@ -116,48 +114,3 @@ def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = Non
     if title:
         ax.set_title(title, fontsize=11)
     return ax
-
-
-def interactive_map(proposal: Proposal, region: str | None, year: int):
-    """A folium map: kommuner with name, region and population on hover (for HTML only).
-
-    With a region, it is coloured and the rest of Norway is grey; the view fits the region.
-    """
-    import folium
-
-    from .data import population
-
-    geo = regional.region_kommuner_geo(proposal)
-    focus = geo if region is None else geo[geo["region"] == region]
-    pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
-    geo = geo.merge(pop, on="kommunenummer", how="left")
-    geo["folkemengde_tekst"] = geo["folkemengde"].map(
-        lambda v: "ikke i samme kodeår" if v != v else f"{int(v):,}".replace(",", "\u00a0"))
-    geo = geo.to_crs("EPSG:4326")
-    bounds = focus.to_crs("EPSG:4326").total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True)
-    colors = _region_colors(proposal)
-    if region is not None:
-        colors = {name: (REGION_COLOR_RGB if name == region else (0.82, 0.82, 0.82))
-                  for name in proposal.region_names()}
-    folium.GeoJson(
-        geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]],
-        style_function=lambda f: {"fillColor": "#%02x%02x%02x" % tuple(
-            int(255 * c) for c in colors.get(f["properties"]["region"], (0.5, 0.5, 0.5))[:3]),
-            "color": "white", "weight": 0.7, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(["kommunenavn", "region", "folkemengde_tekst"],
-                                      aliases=["Kommune", "Region", f"Folkemengde 1.1.{year}"]),
-    ).add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return fmap
-
-
-def standalone_html(fmap) -> str:
-    """A folium map as one HTML page with Leaflet inlined: no CDN, works offline."""
-    fmap.default_js = [("leaflet", "leaflet.js")]
-    fmap.default_css = [("leaflet_css", "leaflet.css")]
-    page = fmap.get_root().render()
-    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    page = page.replace('<script src="leaflet.js"></script>', f"<script>{js}</script>")
-    return page.replace('<link rel="stylesheet" href="leaflet.css"/>', f"<style>{css}</style>")

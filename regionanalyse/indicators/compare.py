@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import membership, regional
-from .data import codes, population
-from .figures import key_figures
-from .proposals import Proposal
+from ..model import Proposal
+from ..sources import codes, population
+from ..territory import membership
+from .keyfigures import key_figures
+from .labour import ba_cohesion
 
 
 def flows(a: Proposal, b: Proposal, year: int) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def balance(proposals: list[Proposal], year: int, arsverk_file=None) -> pd.DataF
     rows = []
     for p in proposals:
         t = key_figures(p, year, arsverk_file).table
-        ba = regional.ba_cohesion(p, year)
+        ba = ba_cohesion(p, year)
         per_office = t["innbyggere_per_navkontor"].dropna()
         rows.append({
             "forslag": p.name,

@@ -19,15 +19,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from . import __version__
-from .data._files import PROJECT_ROOT, RAW_DIR, file_hash
-from .errors import BuildError, RegionanalyseError
-from .proposals import Proposal, builtin_ids, load, validate
-
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-DEFAULT_OUT = PROJECT_ROOT / "reports"
-CONFIG_FILE = "regionanalyse.toml"
-PACKAGE_DIR = Path(__file__).parent
+from ..config import CONFIG_FILE, DEFAULT_OUT, NOTEBOOK_DIR, PACKAGE_DIR, RAW_DIR
+from ..errors import BuildError, RegionanalyseError
+from ..model import Proposal, builtin_ids, load
+from ..sources.cache import file_hash
+from ..territory.validate import validate
+from ..version import __version__
 log = logging.getLogger("regionanalyse.build")
 
 
@@ -128,10 +125,10 @@ def _finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
 
 def _table(job: Job) -> "pd.DataFrame":  # noqa: F821
     """The appendix's main table as plain data, written beside it as CSV and XLSX."""
-    from .compare import side_by_side
-    from .figures import key_figures
-    from .regional import kommune_table
-    from .tables import csv_table
+    from ..indicators.compare import side_by_side
+    from ..indicators.keyfigures import key_figures
+    from ..indicators.kommuner import kommune_table
+    from ..present.tables import csv_table
 
     year, arsverk = job.parameters["year"], job.parameters["arsverk_file"]
     if job.kind == "sammenligning":
@@ -175,7 +172,7 @@ def run_job(job: Job) -> tuple[str, float, str | None]:
     import nbformat
     import papermill
 
-    from .render import render_html, render_pdf
+    from ..render import render_html, render_pdf
 
     start = time.perf_counter()
     out_dir = Path(job.out_dir)
@@ -242,7 +239,7 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     all_jobs = plan(proposal, year, formats, out, arsverk)
     ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs)
     if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
-        from .render import combine_pdfs
+        from ..render import combine_pdfs
 
         parts = [(job.title, out_dir / f"{job.stem}.pdf") for job in all_jobs
                  if (out_dir / f"{job.stem}.pdf").exists()]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._files import raw_path, read_csv_codes
+from .cache import raw_path, read_csv_codes
 
 OFFICES_FILE = "nav_kontor_2016_tabell1.csv"
 ARSVERK_FILE = "nav_arsverk.csv"

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..errors import ProposalError
-from .model import Proposal, Region
+from ..model import Proposal, Region
+from . import membership
 from .validate import validate
 
 
@@ -18,8 +19,6 @@ def move(proposal: Proposal, code: str, to: str) -> Proposal:
 
     Moving a kommune out of a region listed by fylke expands that fylke into its kommuner.
     """
-    from .. import membership
-
     proposal.region(to)
     expanded = membership.expand(proposal)
     if code not in set(expanded["kommunenummer"]) | set(expanded["fylkesnummer"]):

@@ -5,21 +5,12 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..data import codes
-from ..data.population import YEARS
 from ..errors import ProposalError
-from .. import membership
-from .model import Proposal
-
-
-def find_seat(proposal: Proposal, seat: str) -> pd.Series | None:
-    """The vintage kommune a seat names (code or name, case-insensitive), or None."""
-    kommuner = codes.kommuner(proposal.vintage)
-    names = kommuner["kommunenavn"].str.casefold()
-    hit = kommuner[(kommuner["kommunenummer"] == seat) | (names == seat.casefold())]
-    if hit.empty:  # official bilingual names, e.g. "Oslo-Oslove" for seat "Oslo"
-        hit = kommuner[names.str.split("-").str[0] == seat.casefold()]
-    return None if hit.empty else hit.iloc[0]
+from ..model import Proposal
+from ..sources import codes
+from ..sources.population import YEARS
+from . import membership
+from .seats import find_seat
 
 
 def _code_faults(proposal: Proposal, kommuner: pd.DataFrame) -> list[str]:
@@ -99,7 +90,7 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
     if faults:
         raise ProposalError(origin, faults)
     if geometry:
-        from ..regional import detached_parts
+        from .geo import detached_parts
 
         for region, parts in detached_parts(proposal).items():
             listed = "; ".join(", ".join(names) for names in parts)

@@ -5,8 +5,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .data import codes, population
-from .proposals.model import Proposal
+from ..model import Proposal
+from ..sources import codes, population
 
 
 def expand(proposal: Proposal) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ._files import raw_path, read_csv_codes
+from .cache import raw_path, read_csv_codes
 
 SOURCE = "SSB tabell 07459 (koder per år); etterfølgere fra csdata (FHI)"
 CODE_FILE = "kommuner_2005_2026_kodeliste.csv"

@@ -6,7 +6,7 @@ from functools import lru_cache
 import geopandas as gpd
 
 from ..errors import DataError
-from ._files import cached, raw_path
+from .cache import cached, raw_path
 
 CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, for areas and distances
 SOURCE = "© Kartverket (CC BY 4.0), via csmaps (FHI) og robhop/fylker-og-kommuner"

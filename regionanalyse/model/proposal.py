@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from ..config import BUILTIN_PROPOSAL_DIR as BUILTIN_DIR
 from ..errors import ProposalError
-
-BUILTIN_DIR = Path(__file__).with_name("builtin")
 
 
 @dataclass(frozen=True)
@@ -46,51 +45,6 @@ class Proposal:
 
     def replace(self, **changes) -> "Proposal":
         return dataclasses.replace(self, **changes)
-
-    # What-if edits (each returns a new, validated proposal) -----------------------------
-    def move(self, code: str, to: str) -> "Proposal":
-        """Move a fylke or kommune code to region `to`, e.g. p.move("0219", to="NAV Oslo")."""
-        from .edit import move
-        return move(self, code, to)
-
-    def merge(self, names: list[str], new_name: str, seat: str | None = None) -> "Proposal":
-        """Merge the named regions into one called `new_name`."""
-        from .edit import merge
-        return merge(self, names, new_name, seat)
-
-    def split(self, name: str, members: list[str], new_name: str, seat: str | None = None) -> "Proposal":
-        """Split some member codes of region `name` out into a new region."""
-        from .edit import split
-        return split(self, name, members, new_name, seat)
-
-    def rename(self, old: str, new: str) -> "Proposal":
-        """Rename a region."""
-        from .edit import rename
-        return rename(self, old, new)
-
-    # Analysis ---------------------------------------------------------------------------
-    def figures(self, year: int = 2016, arsverk_file=None):
-        """Key figures per region (a DataFrame; the numbers of `regionanalyse table`)."""
-        from ..figures import key_figures
-        return key_figures(self, year, arsverk_file).table
-
-    def map(self, year: int = 2016, region: str | None = None):
-        """Static map of all regions, or of one region (matplotlib axes)."""
-        from .. import maps
-        return maps.region_map(self, region, year) if region else maps.overview_map(self, year)
-
-    def compare(self, other: "Proposal", year: int = 2016):
-        """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
-        from ..compare import flows
-        return flows(self, other, year)
-
-    def _repr_html_(self) -> str:
-        import html
-        rows = "".join(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(', '.join(r.members))}</td>"
-                       f"<td>{html.escape(r.seat or '')}</td></tr>" for r in self.regions)
-        return (f"<p><strong>{html.escape(self.name)}</strong> ({html.escape(self.id)}, kodeår "
-                f"{self.vintage}, {len(self.regions)} regioner)</p><table><tr><th>Region</th>"
-                f"<th>Medlemmer</th><th>Sete</th></tr>{rows}</table>")
 
     def to_dict(self) -> dict:
         out = {"id": self.id, "name": self.name, "vintage": self.vintage, "source": self.source}

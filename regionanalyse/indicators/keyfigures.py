@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import membership
-from .data import codes, geometry, labour, nav, population
-from .proposals import Proposal, find_seat, validate
+from ..model import Proposal
+from ..sources import codes, geometry, labour, nav, population
+from ..territory import membership
+from ..territory.seats import find_seat
+from ..territory.validate import validate
 
 COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folkemengde",
            "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst", "areal_km2",

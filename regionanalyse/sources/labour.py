@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._files import raw_path, read_csv_codes
+from .cache import raw_path, read_csv_codes
 
 BA_FILES = {2020: "ba_regioner_2020_kommuner.csv", 2024: "ba_regioner_2024_kommuner.csv"}
 BA_SOURCE = "SSB, bo- og arbeidsmarkedsregioner 2020 (via csdata, FHI)"

@@ -1,4 +1,4 @@
-"""Where the raw files live, and a cache in data/processed keyed by the raw file's hash."""
+"""Raw-file access and a parquet cache in data/processed keyed by the raw file's hash."""
 from __future__ import annotations
 
 import hashlib
@@ -9,11 +9,8 @@ from typing import Callable
 
 import pandas as pd
 
+from ..config import PROCESSED_DIR, RAW_DIR
 from ..errors import DataError
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RAW_DIR = Path(os.environ.get("REGIONANALYSE_RAW", PROJECT_ROOT / "data" / "raw"))
-PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED", PROJECT_ROOT / "data" / "processed"))
 
 
 def raw_path(name: str) -> Path:
@@ -38,9 +35,18 @@ def read_csv_codes(path: Path, code_columns: list[str]) -> pd.DataFrame:
         raise DataError(f"{path}: kan ikke leses som CSV ({exc})") from exc
 
 
+def _loader_hash(build: Callable) -> str:
+    """Hash of the module that defines `build` and of this one: a changed loader is a new key."""
+    import sys
+
+    files = {Path(__file__), Path(sys.modules[build.__module__].__file__)}
+    return "".join(file_hash(f.resolve()) for f in sorted(files))
+
+
 def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Return build() from a parquet cache that is rebuilt when any source file changes."""
-    key = hashlib.sha256("".join(file_hash(p) for p in sources).encode()).hexdigest()[:16]
+    """Return build() from a parquet cache, rebuilt when a source file or the loader changes."""
+    key_text = "".join(file_hash(p) for p in sources) + _loader_hash(build)
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     target = PROCESSED_DIR / f"{name}-{key}.parquet"
     is_geo = False
     if target.exists():

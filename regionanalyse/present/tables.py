@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..indicators.keyfigures import KeyFigures
 from . import fmt
-from .figures import KeyFigures
 
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
                "alder_67_pluss", "andel_landet_pst", "areal_km2", "tetthet_per_km2", "navkontor",

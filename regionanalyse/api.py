@@ -1,0 +1,73 @@
+"""The analyst's façade: load a proposal and ask it for figures, maps, comparisons and edits.
+
+    >>> import regionanalyse as ra
+    >>> p = ra.proposal("nav-2016-11")
+    >>> p.figures(2016)             # one row per region
+    >>> q = p.move("0219", to="Oslo")
+
+Each method is a one-line delegation to the module that does the work.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, fields
+
+from .indicators import compare as _compare
+from .indicators.keyfigures import key_figures
+from .present import maps
+from .model import proposal as model
+from .model.proposal import builtin_ids, load
+from .territory import edit
+from .territory.validate import validate
+
+
+@dataclass(frozen=True)
+class Proposal(model.Proposal):
+    """A validated proposal with conveniences for notebooks; edits return new proposals."""
+
+    def figures(self, year: int = 2016, arsverk_file=None):
+        """Key figures per region (the numbers of `regionanalyse table`)."""
+        return key_figures(self, year, arsverk_file).table
+
+    def map(self, year: int = 2016, region: str | None = None):
+        """Static map of all regions, or of one region (matplotlib axes)."""
+        return maps.region_map(self, region, year) if region else maps.overview_map(self, year)
+
+    def compare(self, other: model.Proposal, year: int = 2016):
+        """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
+        return _compare.flows(self, other, year)
+
+    def move(self, code: str, to: str) -> "Proposal":
+        """Move a fylke or kommune code to region `to`, e.g. p.move("0219", to="Oslo")."""
+        return edit.move(self, code, to)
+
+    def merge(self, names: list[str], new_name: str, seat: str | None = None) -> "Proposal":
+        """Merge the named regions into one called `new_name`."""
+        return edit.merge(self, names, new_name, seat)
+
+    def split(self, name: str, members: list[str], new_name: str, seat: str | None = None) -> "Proposal":
+        """Split some member codes of region `name` out into a new region."""
+        return edit.split(self, name, members, new_name, seat)
+
+    def rename(self, old: str, new: str) -> "Proposal":
+        """Rename a region."""
+        return edit.rename(self, old, new)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(', '.join(r.members))}</td>"
+                       f"<td>{html.escape(r.seat or '')}</td></tr>" for r in self.regions)
+        return (f"<p><strong>{html.escape(self.name)}</strong> ({html.escape(self.id)}, kodeår "
+                f"{self.vintage}, {len(self.regions)} regioner)</p><table><tr><th>Region</th>"
+                f"<th>Medlemmer</th><th>Sete</th></tr>{rows}</table>")
+
+
+def proposal(ref) -> Proposal:
+    """Load and validate a proposal: a built-in id (see `proposals()`), a YAML path or a Proposal."""
+    loaded = load(ref)
+    validate(loaded)
+    return Proposal(**{f.name: getattr(loaded, f.name) for f in fields(model.Proposal)})
+
+
+def proposals() -> list[str]:
+    """Ids of the built-in proposals."""
+    return builtin_ids()

@@ -1,0 +1,71 @@
+"""What every appendix of a proposal shares: the proposal, its key figures, sources, footnotes."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+from IPython.display import Markdown
+
+from ..indicators.keyfigures import KeyFigures, key_figures
+from ..model import Proposal, load
+from ..sources import labour, nav
+from ..territory.validate import validate
+
+KEY_ROWS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2", "tetthet_per_km2",
+            "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk",
+            "arsverk_per_10000", "sysselsatte_1000"]
+OVERVIEW_COLUMNS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2",
+                    "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk"]
+
+
+def footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Mark missing values with ¹, ², … and return the note lines."""
+    marks = "¹²³⁴⁵⁶⁷⁸⁹"
+    notes: list[str] = []
+    out = {}
+    for key, text in values.items():
+        reason = reasons.get(key)
+        if reason:
+            if reason not in notes:
+                notes.append(reason)
+            text = f"{text} {marks[notes.index(reason) % len(marks)]}"
+        out[key] = text
+    return out, [f"{marks[i % len(marks)]} {n}" for i, n in enumerate(notes)]
+
+
+class ProposalReport:
+    """Shared state for the appendices of one proposal and year."""
+
+    def __init__(self, proposal: str | Proposal, year: int, arsverk_file: str | None = None):
+        self.proposal = load(proposal)
+        validate(self.proposal)
+        self.year = int(year)
+        self.arsverk_file = arsverk_file
+
+    @cached_property
+    def figures(self) -> KeyFigures:
+        return key_figures(self.proposal, self.year, arsverk_file=self.arsverk_file)
+
+    def intro(self) -> Markdown:
+        p = self.proposal
+        text = (f"**Forslag:** {p.name}  \n**Kilde for inndelingen:** {p.source or 'ikke oppgitt'}  \n"
+                f"**Kodeår (inndeling):** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
+        if p.note:
+            text += f"  \n**Merknad:** {p.note}"
+        return Markdown(text)
+
+    def sources_section(self) -> Markdown:
+        s = self.figures.sources
+        lines = [
+            f"- Folkemengde og aldersgrupper: {s['folkemengde']}. Tallene gjelder 1. januar, ikke "
+            "mars 2016 som i NAVs tabell 1 (kvartalstall per fylke er ikke funnet).",
+            f"- Areal: {s['areal_km2']}. Polygonareal avviker inntil om lag 1 % fra SSBs offisielle areal.",
+            f"- NAV-kontor: {s['navkontor']}. Tallene er oppgitt per region i NAVs forslag (sett av "
+            "fylker); en region får tall bare når den er nøyaktig en sammenslåing av slike sett.",
+            f"- Årsverk: {nav.ARSVERK_MISSING if self.figures.table['arsverk'].isna().all() else s['arsverk']}.",
+            f"- Sysselsatte: {labour.AKU_SOURCE}; utvalgsundersøkelse med stor usikkerhet per fylke.",
+            f"- Bo- og arbeidsmarkedsregioner: {labour.BA_SOURCE}.",
+            "- Avstander er luftlinje mellom kommunenes representative punkter (EPSG:25833).",
+            "- «ikke oppgitt» betyr at tallet mangler i kildene; det er aldri satt til 0 eller anslått.",
+        ]
+        return Markdown("\n".join(lines))

@@ -1,0 +1,109 @@
+"""Sections of the appendix comparing two or more proposals."""
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from ..indicators.compare import balance, flows, side_by_side
+from ..present import fmt, maps
+from ..present.html import figure_out, table_html
+from ..model import Proposal, load
+from ..sources import geometry, labour, nav, population
+from ..territory.validate import validate
+from .base import ProposalReport
+
+
+class ComparisonReport:
+    """Sections of the appendix comparing two or more proposals, counted in one year."""
+
+    def __init__(self, proposals: list[str | Proposal], year: int, arsverk_file: str | None = None):
+        self.proposals = [load(p) for p in proposals]
+        for p in self.proposals:
+            validate(p)
+        self.year = int(year)
+        self.arsverk_file = arsverk_file
+
+    def intro(self) -> Markdown:
+        lines = [f"Forslagene sammenlignes i kommuneinndelingen per 1. januar {self.year}, med "
+                 f"folkemengde for samme dato.", ""]
+        lines += [f"{i}. **{p.name}** ({p.id}, {len(p.regions)} regioner, kodeår {p.vintage}). "
+                  f"Kilde: {p.source or 'ikke oppgitt'}." for i, p in enumerate(self.proposals, 1)]
+        return Markdown("\n".join(lines))
+
+    def maps(self) -> list[HTML]:
+        """One map per proposal, all with the same extent and size, so on the same scale."""
+        bounds = geometry.kommuner(2024).total_bounds
+        out = []
+        for i, p in enumerate(self.proposals, 1):
+            fig, ax = plt.subplots(figsize=(7.2, 8.6))
+            maps.overview_map(p, self.year, ax=ax)
+            ax.set_xlim(bounds[0] - 20_000, bounds[2] + 20_000)
+            ax.set_ylim(bounds[1] - 20_000, bounds[3] + 20_000)
+            out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
+                                  geometry.SOURCE, heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}"))
+        return out
+
+    def changes(self) -> list[HTML]:
+        """For each consecutive pair: the kommuner that change region company."""
+        out = []
+        for n, (a, b) in enumerate(zip(self.proposals, self.proposals[1:]), 1):
+            table = flows(a, b, self.year)
+            moved = table[~table["hovedstrom"]]
+            summary = (f"Fra «{a.name}» til «{b.name}»: {len(a.regions)} → {len(b.regions)} regioner. "
+                       f"{fmt.number(moved['antall_kommuner'].sum())} kommuner med "
+                       f"{fmt.number(moved['folkemengde'].sum())} innbyggere havner i en annen region "
+                       "enn hoveddelen av regionen de kom fra.")
+            frame = pd.DataFrame({
+                "Fra": table["fra"], "Til": table["til"],
+                "Kommuner (antall)": table["antall_kommuner"].map(fmt.number),
+                "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
+                "Kommunene": [", ".join(k[:8]) + (f" og {len(k) - 8} til" if len(k) > 8 else "")
+                              for k in table["kommuner"]],
+                "Endring": table["hovedstrom"].map({True: "hoveddel", False: "flyttes"}),
+            })
+            out.append(HTML(f"<p>{html.escape(summary)}</p>"))
+            out.append(table_html(frame, f"Tabell {n}. Fra {a.name} til {b.name}: hvor kommunene går",
+                                  f"{population.SOURCE} {self.year}; forslagene som oppgitt",
+                                  ["«hoveddel»: den delen av en region der flest bor; «flyttes»: "
+                                   "kommuner som skilles fra hoveddelen."]))
+        return out
+
+    def side_by_side(self) -> HTML:
+        table = side_by_side(self.proposals, self.year, self.arsverk_file)
+        frame = pd.DataFrame({
+            "Forslag": table["forslag_id"], "Region": table["region"],
+            "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
+            "Andel av landet": table["andel_landet_pst"].map(fmt.percent),
+            "Areal (km²)": table["areal_km2"].map(fmt.number),
+            "NAV-kontor 2016 (antall)": table["navkontor"].map(fmt.number),
+            "Innbyggere per NAV-kontor": table["innbyggere_per_navkontor"].map(fmt.number),
+        })
+        return table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, 1. januar {self.year}",
+                          f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; © Kartverket (areal)",
+                          ["«ikke oppgitt»: NAV-kontor er kjent bare per region i NAVs 2016-forslag; "
+                           "en region som ikke er en sammenslåing av slike regioner får ikke tall."])
+
+    def balance(self) -> HTML:
+        table = balance(self.proposals, self.year, self.arsverk_file)
+        frame = pd.DataFrame({
+            "Forslag": table["forslag"],
+            "Regioner (antall)": table["regioner"].map(fmt.number),
+            "Største/minste folkemengde (forhold)": table["storst_minst"].map(lambda v: fmt.number(v, 1)),
+            "Variasjonskoeffisient folkemengde": table["variasjon_folkemengde_pst"].map(fmt.percent),
+            "Innbyggere per NAV-kontor (min–maks)": [
+                fmt.MISSING if fmt.is_missing(lo) else f"{fmt.number(lo)}–{fmt.number(hi)} ({n} regioner)"
+                for lo, hi, n in zip(table["innb_per_navkontor_min"], table["innb_per_navkontor_maks"],
+                                     table["regioner_med_kjent_navkontor"])],
+            "BA-regioner delt (antall)": table["ba_delt"].map(fmt.number),
+            "Bosatt i delte BA-regioner (personer)": table["bosatt_i_delte_ba"].map(fmt.number),
+        })
+        pop_year = int(table["ba_pop_year"].iloc[0])
+        return table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked".format(len(self.proposals) + 1),
+                          f"{population.SOURCE}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
+                          [f"Bosatte i BA-regioner: folkemengde 1. januar {pop_year}."])
+
+    def sources_section(self) -> Markdown:
+        return ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section()

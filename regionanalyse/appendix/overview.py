@@ -1,0 +1,91 @@
+"""Sections of the appendix for the proposal as a whole (Vedlegg 0)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from ..indicators.labour import ba_cohesion
+from ..present import fmt, maps, tables
+from ..present.html import figure_out, interactive_block, table_html
+from ..present.interactive import interactive_map
+from ..sources import geometry, labour, nav, population
+from .base import OVERVIEW_COLUMNS, ProposalReport
+
+
+class OverviewReport(ProposalReport):
+    """Sections of the appendix for the proposal as a whole."""
+
+    def map(self) -> HTML:
+        fig, ax = plt.subplots(figsize=(6.4, 7.6))  # fits page 1 under the intro
+        maps.overview_map(self.proposal, self.year, ax=ax)
+        return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
+                          geometry.SOURCE, heading="1. Regionene")
+
+    def interactive_map(self):
+        return interactive_block(interactive_map(self.proposal, None, self.year))
+
+    def table(self) -> HTML:
+        frame = tables.display_table(self.figures, OVERVIEW_COLUMNS)
+        notes = self.figures.notes
+        reasons = list(dict.fromkeys(notes.loc[notes["figur"].isin(
+            ["navkontor", "navkontor_malbilde", "arsverk", "folkemengde"]), "merknad"]))
+        return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, 1. januar {self.year}",
+                          "; ".join(dict.fromkeys(self.figures.sources[c] for c in
+                                                  ("folkemengde", "areal_km2", "navkontor"))),
+                          ["Merknad: " + r for r in reasons])
+
+    def balance(self) -> Markdown:
+        t = self.figures.table
+        big, small = t.loc[t["folkemengde"].idxmax()], t.loc[t["folkemengde"].idxmin()]
+        lines = [f"- Største region etter folkemengde: **{big['region']}** "
+                 f"({fmt.number(big['folkemengde'])} innbyggere); minste: **{small['region']}** "
+                 f"({fmt.number(small['folkemengde'])}). Forholdstall: "
+                 f"**{fmt.number(big['folkemengde'] / small['folkemengde'], 1)}**.",
+                 f"- Antall regioner (kontroll- og styringsspenn): **{len(t)}**."]
+        per_office = t["innbyggere_per_navkontor"].dropna()
+        if len(per_office) > 1:
+            lines.append(f"- Innbyggere per NAV-kontor (2016-kontor): fra {fmt.number(per_office.min())} "
+                         f"til {fmt.number(per_office.max())}; variasjonskoeffisient "
+                         f"{fmt.percent(100 * per_office.std() / per_office.mean())} "
+                         f"({len(per_office)} av {len(t)} regioner har kjent antall kontor).")
+        else:
+            lines.append("- Innbyggere per NAV-kontor: kan ikke beregnes, antall kontor er ikke oppgitt "
+                         "for regionene (se merknader til tabell 1).")
+        return Markdown("\n".join(lines))
+
+    def against_fylker(self) -> HTML:
+        from . import membership
+
+        comp = membership.fylke_composition(self.proposal, 2016)
+        names = regional.codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+        frame = pd.DataFrame({
+            "Region": comp["region"],
+            "Fylker 2016": comp["fylker"].map(lambda s: ", ".join(names[f] for f in sorted(s))),
+            "Antall fylker": comp["fylker"].map(len),
+            "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
+        })
+        return table_html(frame, "Tabell 2. Forslaget mot dagens 19 fylker (2016)",
+                          f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",
+                          [f"{len(self.proposal.regions)} regioner mot 19 fylker i 2016."])
+
+    def criteria(self) -> HTML:
+        t = self.figures.table
+        ba = ba_cohesion(self.proposal, self.year)
+        split = ba[ba["split"]]
+        split_pop = {r: split[split["regions"].map(lambda rs: r in rs)]["folkemengde"].sum()
+                     for r in t["region"]}
+        frame = pd.DataFrame({
+            "Region": t["region"],
+            "Antall partnerskap (kommuner)": t["antall_kommuner"].map(fmt.number),
+            "Nærhet: innbyggere per NAV-kontor": t["innbyggere_per_navkontor"].map(fmt.number),
+            "Felles arbeidsmarked: bosatt i delte BA-regioner": [fmt.number(split_pop[r]) for r in t["region"]],
+            "Areal (km²)": t["areal_km2"].map(fmt.number),
+        })
+        return table_html(
+            frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler dem",
+            "; ".join([population.SOURCE, labour.BA_SOURCE, nav.OFFICES_SOURCE]),
+            ["Kriterier (NAV 2016, tabell 2 og risikoavsnittet): økt brukerorientering (felles "
+             "arbeidsmarked), effektiv bruk av ressursene, kontroll- og styringsspenn (antall regioner), "
+             "nærhet til NAV-kontor, antall partnerskap (én per kommune). Indikatorene belyser "
+             "kriteriene; de er ikke NAVs egne vurderinger."])

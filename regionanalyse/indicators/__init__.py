@@ -1,0 +1,1 @@
+"""Numbers only, one home per number: key figures, history, labour market, distances, peers, comparison."""

@@ -1,0 +1,1 @@
+"""The build: plan appendices, execute notebooks, render HTML/PDF, publish atomically."""

@@ -1,0 +1,1 @@
+"""Presentation: Norwegian formatting, labels, tables, static and interactive maps, HTML blocks. Computes nothing."""

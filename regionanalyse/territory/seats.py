@@ -1,0 +1,43 @@
+"""Seats: the kommune a proposal names as a region's seat, and the seat used for distances."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model import Proposal
+from ..sources import codes, geometry, population
+from . import membership
+
+
+def find_seat(proposal: Proposal, seat: str) -> pd.Series | None:
+    """The vintage kommune a seat names (code or name, case-insensitive), or None."""
+    kommuner = codes.kommuner(proposal.vintage)
+    names = kommuner["kommunenavn"].str.casefold()
+    hit = kommuner[(kommuner["kommunenummer"] == seat) | (names == seat.casefold())]
+    if hit.empty:  # official bilingual names, e.g. "Oslo-Oslove" for seat "Oslo"
+        hit = kommuner[names.str.split("-").str[0] == seat.casefold()]
+    return None if hit.empty else hit.iloc[0]
+
+
+def most_populous(proposal: Proposal, region: str, year: int) -> pd.Series:
+    """The region's most populous kommune in `year` codes (kommunenummer, kommunenavn)."""
+    assigned = membership.assign(proposal, year)
+    pop = population.kommune_population(year)
+    inside = assigned[assigned["region"] == region].merge(pop, on="kommunenummer")
+    return inside.sort_values("folkemengde", ascending=False).iloc[0]
+
+
+def seat_kommune(proposal: Proposal, region: str) -> tuple[str, str, bool]:
+    """(kommunenummer in the kommune layer, name, is_official_seat) for distance measures.
+
+    Without a seat in the proposal, the region's most populous kommune is used and
+    is_official_seat is False, so the report can say so.
+    """
+    spec = proposal.region(region)
+    layer = geometry.kommune_layer_year(proposal.vintage)
+    if spec.seat:
+        seat = find_seat(proposal, spec.seat)
+        code = codes.crosswalk(proposal.vintage, layer)
+        target = code.loc[code["code_from"] == seat["kommunenummer"], "code_to"].iloc[0]
+        return target, seat["kommunenavn"], True
+    biggest = most_populous(proposal, region, layer)
+    return biggest["kommunenummer"], biggest["kommunenavn"], False
