@@ -6,6 +6,8 @@ from functools import lru_cache
 import geopandas as gpd
 
 from ..errors import DataError
+from ..config import RAW_DIR
+from . import integrity
 from .cache import cached, raw_path
 
 CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, for areas and distances
@@ -63,6 +65,8 @@ def _load(name: str) -> gpd.GeoDataFrame:
 def fylker(layer_year: int) -> gpd.GeoDataFrame:
     """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
     frame = _load(FYLKE_FILES[layer_year])
+    integrity.check_fylke_codes(frame["fylkesnummer"], RAW_DIR / FYLKE_FILES[layer_year],
+                                layer_year, where="fylkesnummer")
     return frame[["fylkesnummer", "fylkesnavn", "areal_km2", "geometry"]]
 
 
@@ -70,6 +74,8 @@ def fylker(layer_year: int) -> gpd.GeoDataFrame:
 def kommuner(layer_year: int) -> gpd.GeoDataFrame:
     """Kommune polygons of a layer year (2019, 2020, 2024)."""
     frame = _load(KOMMUNE_FILES[layer_year])
+    integrity.check_kommune_codes(frame, RAW_DIR / KOMMUNE_FILES[layer_year], layer_year,
+                                  fylke_column="fylkesnummer", complete=True, feature=True)
     return frame[["kommunenummer", "kommunenavn", "fylkesnummer", "areal_km2", "geometry"]]
 
 

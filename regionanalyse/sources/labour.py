@@ -1,8 +1,11 @@
 """Labour market: SSB's BA-regions (2020 classification) and AKU employment 2015–2016."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
+from . import integrity
 from .cache import raw_path, read_csv_codes
 
 BA_FILES = {2020: "ba_regioner_2020_kommuner.csv", 2024: "ba_regioner_2024_kommuner.csv"}
@@ -17,11 +20,26 @@ def ba_year(year: int) -> int:
     return 2024 if year >= 2024 else 2020
 
 
+@lru_cache(maxsize=None)
+def _ba_regions(code_year: int) -> pd.DataFrame:
+    path = raw_path(BA_FILES[code_year])
+    frame = read_csv_codes(path, ["kommunenummer", "fylkesnummer"])
+    return integrity.check_kommune_codes(frame, path, code_year, fylke_column="fylkesnummer",
+                                         complete=True)
+
+
 def ba_regions(code_year: int) -> pd.DataFrame:
-    """Kommune → BA-region in 2020 (or 2024) kommune codes."""
-    return read_csv_codes(raw_path(BA_FILES[code_year]), ["kommunenummer", "fylkesnummer"])
+    """Kommune → BA-region in 2020 (or 2024) kommune codes, every kommune of that year.
+
+    The files' three codes that do not exist in their year (1567 Rindal, 3444 Jevnaker,
+    3445 Lunner) are recoded (see sources.integrity.RECODINGS and data/raw/SOURCES.md).
+    """
+    return _ba_regions(code_year).copy()
 
 
 def employment() -> pd.DataFrame:
     """Employed persons (1000) per 2016 fylke, AKU annual averages 2015 and 2016."""
-    return read_csv_codes(raw_path(AKU_FILE), ["fylkesnummer"])
+    path = raw_path(AKU_FILE)
+    frame = read_csv_codes(path, ["fylkesnummer"])
+    integrity.check_fylke_codes(frame["fylkesnummer"], path, 2016)
+    return frame

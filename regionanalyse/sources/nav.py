@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from . import integrity
 from .cache import raw_path, read_csv_codes
 
 OFFICES_FILE = "nav_kontor_2016_tabell1.csv"
@@ -37,6 +38,8 @@ def office_counts() -> pd.DataFrame:
     """NAV-office counts per set of 2016 fylker: navkontor (2016), navkontor_malbilde (2020)."""
     path = raw_path(OFFICES_FILE)
     frame = read_csv_codes(path, ["fylker", "merknad"])
+    for i, row in frame.iterrows():
+        integrity.check_fylke_codes([row["fylker"]], path, int(row["vintage"]), f"linje {i + 2}")
     return _split_sets(frame, path)
 
 
@@ -71,10 +74,15 @@ def arsverk(path: Path | None = None) -> pd.DataFrame:
                 raise DataError(f"{path}, linje {line}: {col} «{row[col]}» er ikke et årstall")
     frame["arsverk"] = pd.to_numeric(frame["arsverk"])
     frame = frame.astype({"vintage": int, "aar": int})
+    for i, row in frame.iterrows():
+        integrity.check_fylke_codes([row["fylker"]], path, int(row["vintage"]), f"linje {i + 2}")
     parts = [_split_sets(group, path) for _, group in frame.groupby("aar")]
     return pd.concat(parts, ignore_index=True) if parts else frame
 
 
 def units_2019() -> pd.DataFrame:
     """NAV's 12 regional units from 2019 with seat and the 2016 fylker each covers."""
-    return read_csv_codes(raw_path(UNITS_2019_FILE), ["fylkesnummer_2016"])
+    path = raw_path(UNITS_2019_FILE)
+    frame = read_csv_codes(path, ["fylkesnummer_2016"])
+    integrity.check_fylke_codes(frame["fylkesnummer_2016"], path, 2016)
+    return frame

@@ -6,6 +6,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..errors import DataError
+from . import integrity
 from .cache import cached, raw_path, read_csv_codes
 
 SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
@@ -18,8 +19,11 @@ YEARS = range(2005, 2027)
 @lru_cache(maxsize=None)
 def _kommune_table() -> pd.DataFrame:
     path = raw_path(KOMMUNE_FILE)
-    return cached("befolkning_kommune", [path],
-                  lambda: read_csv_codes(path, ["kommunenummer", "fylkesnummer"]))
+    table = cached("befolkning_kommune", [path],
+                   lambda: read_csv_codes(path, ["kommunenummer", "fylkesnummer"]))
+    # every row's code valid in its year, every kommune of every year present
+    return integrity.check_kommune_codes(table, path, table["aar"], fylke_column="fylkesnummer",
+                                         complete=True)
 
 
 def check_year(year: int) -> int:
@@ -39,7 +43,9 @@ def fylke_population(year: int) -> pd.DataFrame:
     """Population per fylke on 1 January of `year` (SSB's fylke file, that year's codes)."""
     path = raw_path(FYLKE_FILE)
     table = read_csv_codes(path, ["fylkesnummer"])
-    return table[table["aar"] == check_year(year)].reset_index(drop=True)
+    table = table[table["aar"] == check_year(year)]
+    integrity.check_fylke_codes(table["fylkesnummer"], path, year)
+    return table.reset_index(drop=True)
 
 
 def national_population(year: int) -> int:
