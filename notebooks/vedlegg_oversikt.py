@@ -17,6 +17,7 @@
 proposal = "nav-2016-11"
 year = 2016
 arsverk_file = None
+tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
 from IPython.display import display
@@ -63,3 +64,6 @@ report.criteria()
 
 # %%
 report.sources_section()
+
+# %% tags=["hide"]
+report.export_tables(tables_file)

@@ -18,6 +18,7 @@ proposal = "nav-2016-11"
 region = "Finnmark og Troms"
 year = 2016
 arsverk_file = None
+tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
 from IPython.display import display
@@ -68,3 +69,6 @@ for part in report.cohesion():
 
 # %%
 report.sources_section()
+
+# %% tags=["hide"]
+report.export_tables(tables_file)

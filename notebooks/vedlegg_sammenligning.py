@@ -17,6 +17,7 @@
 proposals = ["fylker-2016", "nav-2016-11", "nav-2019-12"]
 year = 2019
 arsverk_file = None
+tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
 from IPython.display import display
@@ -56,3 +57,6 @@ report.balance()
 
 # %%
 report.sources_section()
+
+# %% tags=["hide"]
+report.export_tables(tables_file)

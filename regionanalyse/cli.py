@@ -59,13 +59,19 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
     parser.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
+    parser.add_argument("--executor", default="warm", choices=["warm", "fresh"],
+                        help="kjøremåte: warm (én kjerne per arbeider, standard) eller fresh")
 
 
 def _cmd_build(args) -> int:
-    from .pipeline.build import LockedError, build_all
+    from .pipeline.build import LockedError, build
+    from .pipeline.settings import resolve
 
+    settings = resolve(proposals=args.proposals, compare=args.command == "compare",
+                       build_all=args.all, year=args.year, to=args.to, jobs=args.jobs, out=args.out,
+                       arsverk=args.arsverk, executor=args.executor)
     try:
-        return EXIT_OK if build_all(args) else EXIT_BUILD_FAILED
+        return EXIT_OK if build(settings) else EXIT_BUILD_FAILED
     except LockedError as exc:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_LOCKED

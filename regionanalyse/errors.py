@@ -20,3 +20,7 @@ class ProposalError(RegionanalyseError):
 
 class BuildError(RegionanalyseError):
     """One or more appendices failed to build."""
+
+
+class UsageError(RegionanalyseError):
+    """A command-line option or a setting in regionanalyse.toml is invalid."""

@@ -127,7 +127,7 @@ def test_cli_build_bad_format_and_lock(tmp_path):
     from filelock import FileLock
 
     result = run_cli("build", "--to", "docx", "--out", str(tmp_path))
-    assert result.returncode == 3 and "ukjent format docx" in result.stderr
+    assert result.returncode == 1 and "ukjent format docx" in result.stderr
     with FileLock(str(tmp_path / ".regionanalyse.lock")):
         result = run_cli("build", "--out", str(tmp_path))
     assert result.returncode == 4 and "en annen bygging pågår" in result.stderr

@@ -33,7 +33,24 @@ def footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str
     return out, [f"{marks[i % len(marks)]} {n}" for i, n in enumerate(notes)]
 
 
-class ProposalReport:
+class StagedTables:
+    """The numbers behind the tables an appendix shows, kept so that the build writes the CSV
+    and XLSX from exactly what the notebook displayed (computed once, in the kernel)."""
+
+    def keep(self, name: str, frame: pd.DataFrame, main: bool = False) -> None:
+        """Record a table under a sheet name; `main` marks the one written as CSV."""
+        tables = self.__dict__.setdefault("_tables", {})
+        tables[name] = frame.reset_index(drop=True)
+        if main or "_main" not in self.__dict__:
+            self._main = name
+
+    def export_tables(self, path: str | None) -> None:
+        """Write the recorded tables for the build (a no-op when run outside a build)."""
+        if path:
+            pd.to_pickle({"tables": self.__dict__.get("_tables", {}), "main": self._main}, path)
+
+
+class ProposalReport(StagedTables):
     """Shared state for the appendices of one proposal and year."""
 
     def __init__(self, proposal: str | Proposal, year: int, arsverk_file: str | None = None):

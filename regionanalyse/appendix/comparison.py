@@ -13,10 +13,10 @@ from ..present.html import figure_out, table_html
 from ..model import Proposal, load
 from ..sources import geometry, labour, nav, population
 from ..territory.validate import validate
-from .base import ProposalReport
+from .base import ProposalReport, StagedTables
 
 
-class ComparisonReport:
+class ComparisonReport(StagedTables):
     """Sections of the appendix comparing two or more proposals, counted in one year."""
 
     def __init__(self, proposals: list[str | Proposal], year: int, arsverk_file: str | None = None):
@@ -73,6 +73,7 @@ class ComparisonReport:
 
     def side_by_side(self) -> HTML:
         table = side_by_side(self.proposals, self.year, self.arsverk_file)
+        self.keep("Nøkkeltall", table, main=True)
         frame = pd.DataFrame({
             "Forslag": table["forslag_id"], "Region": table["region"],
             "Folkemengde (personer)": table["folkemengde"].map(fmt.number),

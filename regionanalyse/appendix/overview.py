@@ -9,7 +9,8 @@ from ..indicators.labour import ba_cohesion
 from ..present import fmt, maps, tables
 from ..present.html import figure_out, interactive_block, table_html
 from ..present.interactive import interactive_map
-from ..sources import geometry, labour, nav, population
+from ..sources import codes, geometry, labour, nav, population
+from ..territory import membership
 from .base import OVERVIEW_COLUMNS, ProposalReport
 
 
@@ -26,6 +27,7 @@ class OverviewReport(ProposalReport):
         return interactive_block(interactive_map(self.proposal, None, self.year))
 
     def table(self) -> HTML:
+        self.keep("Nøkkeltall", tables.csv_table(self.figures), main=True)
         frame = tables.display_table(self.figures, OVERVIEW_COLUMNS)
         notes = self.figures.notes
         reasons = list(dict.fromkeys(notes.loc[notes["figur"].isin(
@@ -55,10 +57,8 @@ class OverviewReport(ProposalReport):
         return Markdown("\n".join(lines))
 
     def against_fylker(self) -> HTML:
-        from . import membership
-
         comp = membership.fylke_composition(self.proposal, 2016)
-        names = regional.codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+        names = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
         frame = pd.DataFrame({
             "Region": comp["region"],
             "Fylker 2016": comp["fylker"].map(lambda s: ", ".join(names[f] for f in sorted(s))),

@@ -21,9 +21,14 @@ def raw_path(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file (cached per process)."""
+    """SHA-256 of a file (cached per process while its size and modification time stay)."""
+    stat = Path(path).stat()
+    return _sha256(Path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=None)
+def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -1,0 +1,139 @@
+"""The plan: which appendices a proposal or comparison needs, with file names and input hashes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import NOTEBOOK_DIR, PACKAGE_DIR, PROJECT_ROOT, RAW_DIR
+from ..model import Proposal
+from ..sources.cache import file_hash
+from ..version import __version__
+
+
+def slug(text: str) -> str:
+    """File-name-safe ASCII form of a region name ('Sogn & Fjordane' → 'sogn-fjordane')."""
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
+
+
+@dataclass
+class Job:
+    """One appendix: a notebook with parameters, rendered to the chosen formats."""
+
+    kind: str  # "oversikt", "region" or "sammenligning"
+    proposals_yaml: str
+    title: str
+    subtitle: str
+    notebook: str
+    parameters: dict
+    formats: tuple[str, ...]
+    out_dir: str
+    stem: str
+    region: str | None = None
+    inputs_hash: str = ""
+    outputs: list[str] = field(default_factory=list)
+    colophon: str = ""
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the package's code, templates and built-in proposals."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json", ".yaml"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def data_hash() -> str:
+    """Hash of every raw data file (the data checksum named in each appendix)."""
+    return hashlib.sha256("".join(file_hash(p) for p in sorted(RAW_DIR.glob("*"))
+                                  if p.is_file()).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def git_commit() -> str:
+    """Short git commit of the checkout (with '+' when it has local changes), or ''."""
+    try:
+        head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=5)
+        if head.returncode != 0:
+            return ""
+        dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True, timeout=5)
+        return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def version_stamp(data: str) -> dict:
+    """Package version, git commit and data checksum, for the manifest and the colophon."""
+    return {"versjon": __version__, "git": git_commit(), "data_sha256": data}
+
+
+def colophon(stamp: dict) -> str:
+    """One line for the foot of every appendix."""
+    git = f", git {stamp['git']}" if stamp["git"] else ""
+    return (f"Laget med regionanalyse {stamp['versjon']}{git}; datagrunnlag sha256 "
+            f"{stamp['data_sha256'][:12]}")
+
+
+def _inputs_hash(job: Job, data: str, arsverk: str | None) -> str:
+    digest = hashlib.sha256()
+    for part in (data, code_hash(), job.proposals_yaml, file_hash(Path(job.notebook)),
+                 json.dumps(job.parameters, sort_keys=True), ",".join(job.formats), job.title,
+                 file_hash(Path(arsverk)) if arsverk else ""):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
+         arsverk: str | None = None) -> list[Job]:
+    """The jobs for a proposal: the overview (Vedlegg 0) and one per region."""
+    proposal_yaml = proposal.to_yaml()
+    out_dir = out / proposal.id
+    common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": arsverk}
+    jobs = [Job("oversikt", proposal_yaml, "Vedlegg 0: Oversikt over forslaget", proposal.name,
+                str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
+                "vedlegg-00-oversikt")]
+    for i, region in enumerate(proposal.region_names(), start=1):
+        jobs.append(Job("region", proposal_yaml, f"Vedlegg {i}: {region}", proposal.name,
+                        str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
+                        formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region))
+    return finish(jobs, arsverk)
+
+
+def comparison_dir(proposals: list[Proposal], out: Path) -> Path:
+    """Output folder of a comparison: reports/sammenligning-<id>--<id>…"""
+    return out / ("sammenligning-" + "--".join(slug(p.id) for p in proposals))
+
+
+def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
+                    arsverk: str | None = None) -> list[Job]:
+    """The single job of a comparison appendix."""
+    out_dir = comparison_dir(proposals, out)
+    paths = [str(out_dir / f"forslag-{i}.yaml") for i in range(1, len(proposals) + 1)]
+    job = Job("sammenligning", "".join(p.to_yaml() for p in proposals), "Sammenligning av forslag",
+              " → ".join(p.name for p in proposals), str(NOTEBOOK_DIR / "vedlegg_sammenligning.ipynb"),
+              {"proposals": paths, "year": year, "arsverk_file": arsverk}, formats, str(out_dir),
+              "vedlegg-sammenligning")
+    return finish([job], arsverk)
+
+
+def finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
+    """Fill in each job's input hash, output file names and colophon."""
+    data = data_hash()
+    line = colophon(version_stamp(data))
+    for job in jobs:
+        job.inputs_hash = _inputs_hash(job, data, arsverk)
+        job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv",
+                                                                       f"{job.stem}.xlsx"]
+        job.colophon = line
+    return jobs

@@ -1,0 +1,69 @@
+"""One appendix, start to finish, in a worker process: execute, render, write the data files.
+
+Everything is written into a temporary folder inside the output folder and moved into place
+only when complete, so a failure or a kill never leaves a half-written report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .executors import executor
+from .plan import Job
+
+
+def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None:
+    """The tables the notebook showed, as staged by it: main table as CSV, all as XLSX sheets."""
+    staged = pd.read_pickle(tables_file)
+    tables = staged["tables"]
+    tables[staged["main"]].to_csv(csv_path, index=False)
+    with pd.ExcelWriter(xlsx_path) as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+
+def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | None]:
+    """Execute and render one appendix into a temporary folder, then move files into place.
+
+    Returns (stem, seconds, error); on error the executed notebook is kept under _feil/.
+    """
+    import nbformat
+
+    from ..render import render_html, render_pdf
+
+    start = time.perf_counter()
+    out_dir = Path(job.out_dir)
+    runner = executor(executor_name)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
+        tmp = Path(tmp)
+        executed = tmp / f"{job.stem}.ipynb"
+        tables_file = tmp / f"{job.stem}.tables.pkl"
+        try:
+            runner.execute(job.notebook, str(executed),
+                           {**job.parameters, "tables_file": str(tables_file)})
+        except Exception as exc:  # papermill wraps the notebook's own error
+            runner.discard()
+            failed = out_dir / "_feil"
+            failed.mkdir(exist_ok=True)
+            if executed.exists():
+                shutil.copy(executed, failed / executed.name)
+            first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            return job.stem, time.perf_counter() - start, f"{first_line} (se {failed / executed.name})"
+        nb = nbformat.read(executed, as_version=4)
+        meta = {"title": job.title, "subtitle": job.subtitle,
+                "date": dt.date.today().strftime("%d.%m.%Y"), "source_note": job.colophon or None}
+        if "html" in job.formats:
+            (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
+        if "pdf" in job.formats:
+            (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
+        write_data_files(tables_file, tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
+        for name in job.outputs:
+            os.replace(tmp / name, out_dir / name)
+        (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
+    return job.stem, time.perf_counter() - start, None
