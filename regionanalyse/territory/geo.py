@@ -15,21 +15,21 @@ def region_kommuner_geo(proposal: Proposal) -> gpd.GeoDataFrame:
     return geometry.kommuner(layer).merge(assigned, on="kommunenummer", how="left")
 
 
-def detached_parts(proposal: Proposal, gap_m: float = 20_000) -> dict[str, list[list[str]]]:
-    """Per region, the kommune names of parts lying more than ~2×`gap_m` from the main part.
+def detached_parts(proposal: Proposal) -> dict[str, list[list[str]]]:
+    """Per region, the kommune names of parts not connected to the region's largest part.
 
-    Kommuner are grown by `gap_m` before dissolving, so islands and fjords near the coast
-    count as connected; a region made of separate areas (e.g. Oslo with Finnmark) does not.
+    Connected means linked in the neighbour graph of the proposal's vintage
+    (`territory.adjacency`): shared land borders, and sounds or fjord mouths up to 8 km wide
+    (bridges, tunnels, short ferries); island kommuner are linked to their nearest kommune.
+    A region made of separate areas (e.g. Oslo with Finnmark) is not connected.
     """
-    geo = region_kommuner_geo(proposal)
+    from .adjacency import adjacency, disconnected_parts
+
+    graph = adjacency(proposal.vintage, "kommune")
+    assigned = membership.assign(proposal, proposal.vintage)
     out = {}
-    for region, group in geo.groupby("region", sort=False):
-        parts = gpd.GeoSeries(group.buffer(gap_m).union_all(), crs=group.crs).explode(index_parts=False)
-        if len(parts) < 2:
-            continue
-        points = group.geometry.representative_point()
-        parts = parts.iloc[parts.area.argsort()[::-1]]  # largest first
-        detached = [list(group.loc[points.within(part), "kommunenavn"]) for part in parts.iloc[1:]]
-        if any(detached):
-            out[region] = [names for names in detached if names]
+    for region, group in assigned.groupby("region", sort=False):
+        parts = disconnected_parts(graph, list(group["kommunenummer"]))
+        if parts:
+            out[region] = [[graph.nodes[code]["navn"] for code in part] for part in parts]
     return out
