@@ -1,25 +1,37 @@
 """Every path and default in one place: environment variable > regionanalyse.toml > built-in.
 
-The raw data and notebooks live in the project checkout (`data/raw`, `notebooks/`); a package
-installed elsewhere finds them through REGIONANALYSE_HOME or REGIONANALYSE_RAW.
+The raw data and notebooks live in the project checkout (`data/raw`, `notebooks/`); an installed
+wheel carries copies of both under <prefix>/share/regionanalyse and caches in ~/.cache.
 """
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _project_root() -> Path:
-    """The checkout holding data/raw: $REGIONANALYSE_HOME, else the package's parent folder."""
-    home = os.environ.get("REGIONANALYSE_HOME")
-    return Path(home).resolve() if home else PACKAGE_DIR.parent
+def _home() -> tuple[Path, bool]:
+    """Where data/raw and notebooks/ are, and whether it is a checkout (not an installed wheel).
+
+    $REGIONANALYSE_HOME, else the checkout the package sits in, else the copies a wheel
+    installs under <prefix>/share/regionanalyse.
+    """
+    if os.environ.get("REGIONANALYSE_HOME"):
+        return Path(os.environ["REGIONANALYSE_HOME"]).resolve(), True
+    checkout = PACKAGE_DIR.parent
+    installed = Path(sys.prefix) / "share" / "regionanalyse"
+    if not (checkout / "data" / "raw").is_dir() and installed.is_dir():
+        return installed, False
+    return checkout, True
 
 
-PROJECT_ROOT = _project_root()
+PROJECT_ROOT, IS_CHECKOUT = _home()
+_CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "regionanalyse"
 RAW_DIR = Path(os.environ.get("REGIONANALYSE_RAW", PROJECT_ROOT / "data" / "raw"))
-PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED", PROJECT_ROOT / "data" / "processed"))
+PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED",
+                                    PROJECT_ROOT / "data" / "processed" if IS_CHECKOUT else _CACHE_HOME))
 NOTEBOOK_DIR = Path(os.environ.get("REGIONANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
 BUILTIN_PROPOSAL_DIR = PACKAGE_DIR / "model" / "builtin"
 LEAFLET_DIR = PACKAGE_DIR / "assets" / "leaflet"
