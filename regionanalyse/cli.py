@@ -45,6 +45,24 @@ def _cmd_table(args) -> int:
     return EXIT_OK
 
 
+def _cmd_history(args) -> int:
+    from .indicators.history import population_history
+    from .model import load
+
+    proposal = load(args.proposal)
+    if args.region is not None:
+        proposal.region(args.region)  # unknown region: a clear error, exit 1
+    table = population_history(proposal, args.region)
+    table = table[["region", "aar", "folkemengde", "indeks", "brudd"]].copy()
+    table["indeks"] = table["indeks"].round(2)
+    if args.format == "csv":
+        table.assign(brudd=table["brudd"].map({True: "true", False: "false"})).to_csv(
+            sys.stdout, index=False)
+    else:
+        print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
+    return EXIT_OK
+
+
 def _has_tabulate() -> bool:
     try:
         import tabulate  # noqa: F401
@@ -91,6 +109,11 @@ def parser() -> argparse.ArgumentParser:
     tab.add_argument("--format", choices=["csv", "markdown"], default="csv")
     tab.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
     tab.set_defaults(func=_cmd_table)
+    his = sub.add_parser("history", help="population 2005–2026 per region, chain-linked index")
+    his.add_argument("proposal")
+    his.add_argument("--region", default=None, help="one region (standard: all)")
+    his.add_argument("--format", choices=["csv", "markdown"], default="csv")
+    his.set_defaults(func=_cmd_history)
     bld = sub.add_parser("build", help="build hearing appendices (HTML/PDF) into reports/")
     bld.add_argument("proposals", nargs="*", default=[], help="ids or YAML paths (standard nav-2016-11)")
     bld.add_argument("--all", action="store_true", help="all built-in proposals and regionanalyse.toml")

@@ -1,32 +1,103 @@
-"""Population history 2005–2026 on a proposal's borders."""
+"""Population history 2005–2026 on a proposal's borders, chain-linked across code changes."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import population
+from ..sources import codes, population
 from ..territory import membership
 
 
-def population_history(proposal: Proposal, region: str | None = None) -> pd.DataFrame:
-    """Population 2005–2026 of a region (or each region) and Norway, index 2005 = 100.
+def _touches(proposal: Proposal, year: int) -> dict[str, set[str]]:
+    """Kommune of `year` → the regions its territory lies in under the proposal."""
+    base = membership.expand(proposal).drop_duplicates("kommunenummer")
+    cross = codes.crosswalk(year, proposal.vintage).merge(
+        base[["kommunenummer", "region"]], left_on="code_to", right_on="kommunenummer")
+    return {k: set(g) for k, g in cross.groupby("code_from")["region"]}
 
-    Columns: aar, region, folkemengde, indeks, exact (False where code changes make the
-    year's region boundary approximate).
+
+@lru_cache(maxsize=None)
+def step_groups(year: int) -> list[tuple[frozenset, frozenset]]:
+    """The smallest groups of kommuner covering the same territory on 1 January of
+    `year` - 1 and `year`: (codes of year - 1, codes of year). Unchanged kommuner are
+    groups of one; a merger or split joins all kommuner involved."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in codes.crosswalk(year - 1, year)[["code_from", "code_to"]].itertuples(index=False):
+        ra, rb = find(("old", a)), find(("new", b))
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict = {}
+    for node in list(parent):
+        groups.setdefault(find(node), []).append(node)
+    return [(frozenset(c for s, c in nodes if s == "old"), frozenset(c for s, c in nodes if s == "new"))
+            for nodes in groups.values()]
+
+
+def population_history(proposal: Proposal, region: str | None = None) -> pd.DataFrame:
+    """Population 2005–2026 of each region (or one) and Norway, chain-linked index 2005 = 100.
+
+    Each year's growth is computed on a common basis: the kommuner of the two years are
+    joined into groups covering the same territory (`step_groups`), each group is counted in
+    the region holding most of its population, and growth is the group sum of the year over
+    the same groups the year before. A kommune moving between regions through a merger is
+    therefore never shown as growth or loss. `folkemengde` is the level as counted that year.
+
+    Columns: region, aar, folkemengde, indeks, brudd (True where the year's boundary is
+    approximate for the region: a kommune or year step covers parts of it and of another
+    region; both the gaining and the losing region are marked), exact (= not brudd).
     """
+    names = [r.name for r in proposal.regions]
     rows = []
+    index = dict.fromkeys(names, 100.0)
+    previous = None
+    base_national = population.national_population(population.YEARS[0])
     for year in population.YEARS:
-        assigned = membership.assign(proposal, year)
-        if region is not None:
-            assigned = assigned[assigned["region"] == region]
-        pop = population.kommune_population(year)
-        merged = assigned.merge(pop[["kommunenummer", "folkemengde"]], on="kommunenummer")
-        for name, group in merged.groupby("region"):
-            rows.append({"aar": year, "region": name, "folkemengde": int(group["folkemengde"].sum()),
-                         "exact": bool(group["exact"].all())})
-        rows.append({"aar": year, "region": "Norge", "exact": True,
-                     "folkemengde": population.national_population(year)})
+        assigned = dict(membership.assign(proposal, year)[["kommunenummer", "region"]]
+                        .itertuples(index=False))
+        table = population.kommune_population(year)
+        pop = dict(zip(table["kommunenummer"], table["folkemengde"].astype(int)))
+        level = dict.fromkeys(names, 0)
+        for code, value in pop.items():
+            level[assigned[code]] += value
+        brudd = set()
+        for regions in _touches(proposal, year).values():
+            if len(regions) > 1:
+                brudd |= regions
+        if previous is not None:
+            prev_assigned, prev_pop = previous
+            num = dict.fromkeys(names, 0.0)
+            den = dict.fromkeys(names, 0.0)
+            for old, new in step_groups(year):
+                shares: dict[str, float] = {}
+                for code in new:
+                    shares[assigned[code]] = shares.get(assigned[code], 0.0) + pop[code]
+                for code in old:
+                    shares.setdefault(prev_assigned[code], 0.0)
+                if len(shares) > 1:
+                    brudd |= set(shares)
+                target = max(shares, key=shares.get)
+                num[target] += sum(pop[c] for c in new)
+                den[target] += sum(prev_pop[c] for c in old)
+            for name in names:
+                index[name] *= num[name] / den[name]
+        previous = (assigned, pop)
+        for name in names:
+            rows.append({"region": name, "aar": year, "folkemengde": int(level[name]),
+                         "indeks": index[name], "brudd": name in brudd})
+        national = sum(pop.values())
+        rows.append({"region": "Norge", "aar": year, "folkemengde": national,
+                     "indeks": 100 * national / base_national, "brudd": False})
     table = pd.DataFrame(rows)
-    base = table[table["aar"] == population.YEARS[0]].set_index("region")["folkemengde"]
-    table["indeks"] = 100 * table["folkemengde"] / table["region"].map(base)
+    table["exact"] = ~table["brudd"]
+    if region is not None:
+        table = table[table["region"].isin([region, "Norge"])].reset_index(drop=True)
     return table

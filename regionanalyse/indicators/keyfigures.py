@@ -10,11 +10,14 @@ from ..sources import codes, geometry, labour, nav, population
 from ..territory import membership
 from ..territory.seats import find_seat
 from ..territory.validate import validate
+from . import areas
+from .labour import ba_summary
 
 COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folkemengde",
            "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst", "areal_km2",
            "tetthet_per_km2", "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor",
-           "arsverk", "arsverk_per_10000", "sysselsatte_1000"]
+           "arsverk", "arsverk_per_10000", "sysselsatte_1000", "navkontor_aar", "ba_regioner",
+           "ba_delt", "bosatt_delt_ba", "bosatt_delt_ba_andre", "ba_klassifisering"]
 
 
 @dataclass
@@ -62,21 +65,12 @@ def _set_figure(compositions: pd.DataFrame, sets: pd.DataFrame, value_col: str,
     return values, reasons
 
 
-def _areas(proposal: Proposal) -> tuple[pd.Series, str, dict]:
-    """Area per region, km², from the fylke layer of the vintage, else from kommune polygons."""
-    layer = geometry.fylke_layer_year(proposal.vintage)
-    members = [m for r in proposal.regions for m in r.members]
-    if layer is not None and all(len(m) == 2 for m in members):
-        areas = geometry.fylker(layer).set_index("fylkesnummer")["areal_km2"]
-        series = pd.Series({r.name: areas.reindex(list(r.members)).sum() for r in proposal.regions})
-        return series, geometry.source_line(layer, "fylke"), {}
-    layer = geometry.kommune_layer_year(proposal.vintage)
-    assigned = membership.assign(proposal, layer)
-    polys = geometry.kommuner(layer)[["kommunenummer", "areal_km2"]]
-    merged = assigned.merge(polys, on="kommunenummer", how="left")
+def _areas(proposal: Proposal, year: int) -> tuple[pd.Series, str, dict]:
+    """Area per region, km², on one basis for every year (see indicators.areas)."""
+    assigned = membership.assign(proposal, year)
     notes = {r: "; ".join(n) for r, n in
-             merged[~merged["exact"]].groupby("region")["note"].agg(list).items()}
-    return merged.groupby("region")["areal_km2"].sum(), geometry.source_line(layer, "kommune"), notes
+             assigned[~assigned["exact"]].groupby("region")["note"].agg(list).items()}
+    return areas.region_areas(proposal, year), areas.SOURCE, notes
 
 
 def _member_names(proposal: Proposal) -> dict[str, str]:
@@ -112,7 +106,7 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
         if note:
             notes.append((region, "folkemengde", note))
 
-    areas, area_source, area_notes = _areas(proposal)
+    region_area, area_source, area_notes = _areas(proposal, year)
     notes += [(r, "areal_km2", n) for r, n in area_notes.items()]
 
     names16 = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
@@ -153,6 +147,7 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
     notes += [(r, "sysselsatte_1000", t) for r, t in aku_reasons.items()]
 
     member_names = _member_names(proposal)
+    ba = ba_summary(proposal, year)
     rows = []
     for region in proposal.regions:
         seat = find_seat(proposal, region.seat) if region.seat else None
@@ -168,15 +163,26 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
             "folkemengde": folk,
             **{c: int(sums.loc[region.name, c]) for c in population.AGE_COLUMNS},
             "andel_landet_pst": 100 * folk / national,
-            "areal_km2": float(areas[region.name]),
-            "tetthet_per_km2": folk / float(areas[region.name]),
+            "areal_km2": float(region_area[region.name]),
+            "tetthet_per_km2": folk / float(region_area[region.name]),
             "navkontor": kontor,
             "navkontor_malbilde": target_values.get(region.name, pd.NA),
-            "innbyggere_per_navkontor": folk / kontor if kontor is not pd.NA else pd.NA,
+            "navkontor_aar": nav.OFFICES_YEAR,
+            "innbyggere_per_navkontor": (folk / kontor if kontor is not pd.NA
+                                         and year == nav.OFFICES_YEAR else pd.NA),
             "arsverk": arsv,
             "arsverk_per_10000": 10000 * arsv / folk if arsv is not pd.NA else pd.NA,
             "sysselsatte_1000": aku_values.get(region.name, pd.NA),
+            "ba_regioner": int(ba.at[region.name, "ba_regioner"]),
+            "ba_delt": int(ba.at[region.name, "ba_delt"]),
+            "bosatt_delt_ba": int(ba.at[region.name, "bosatt_delt_ba"]),
+            "bosatt_delt_ba_andre": int(ba.at[region.name, "bosatt_delt_ba_andre"]),
+            "ba_klassifisering": int(ba.at[region.name, "ba_klassifisering"]),
         })
+        if kontor is not pd.NA and year != nav.OFFICES_YEAR:
+            notes.append((region.name, "innbyggere_per_navkontor",
+                          f"NAV-kontortallet gjelder {nav.OFFICES_YEAR}; det deles ikke på "
+                          f"folkemengden {year}"))
         if seat is None:
             notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen"))
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -194,6 +200,8 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
         "arsverk": arsverk_source or "ingen kilde (se merknad)",
         "arsverk_per_10000": arsverk_source or "ingen kilde (se merknad)",
         "sysselsatte_1000": labour.AKU_SOURCE,
+        "ba_delt": f"{labour.BA_SOURCE}; {pop_src}",
+        "bosatt_delt_ba": f"{labour.BA_SOURCE}; {pop_src}",
         "sete": proposal.source or proposal.id,
     }
     notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad"]).drop_duplicates()

@@ -1,5 +1,12 @@
-"""Labour-market cohesion: SSB's BA-regions against the proposal's borders."""
+"""Labour-market cohesion: SSB's BA-regions against the proposal's borders.
+
+The classification follows the year: SSB's 2020 classification (2020 kommune codes) mapped
+through the code changes for years before 2024, csdata's 2024 recoding of it from 2024. The
+population is that of 1 January of the same year, in that year's kommune codes.
+"""
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 
@@ -8,25 +15,67 @@ from ..sources import codes, geometry, labour, population
 from ..territory import membership
 
 
+@lru_cache(maxsize=None)
+def ba_of_kommuner(year: int) -> pd.DataFrame:
+    """Every kommune valid in `year` with its BA-region (kommunenummer, ba_nr, ba_navn).
+
+    A kommune of `year` that became parts of several kommuner of the classification's code
+    year (e.g. Tysfjord 2019) gets the BA-region of its largest part.
+    """
+    code_year = labour.ba_year(year)
+    ba = labour.ba_regions(code_year)[["kommunenummer", "ba_nr", "ba_navn"]]
+    cross = codes.crosswalk(year, code_year).merge(ba, left_on="code_to", right_on="kommunenummer")
+    cross = cross.groupby(["code_from", "ba_nr", "ba_navn"], as_index=False)["weight"].sum()
+    cross = cross.sort_values(["code_from", "weight"], ascending=[True, False])
+    out = cross.drop_duplicates("code_from").rename(columns={"code_from": "kommunenummer"})
+    return out[["kommunenummer", "ba_nr", "ba_navn"]].reset_index(drop=True)
+
+
+def _kommuner(proposal: Proposal, year: int) -> pd.DataFrame:
+    assigned = membership.assign(proposal, year)[["kommunenummer", "region"]]
+    pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
+    return (assigned.merge(ba_of_kommuner(year), on="kommunenummer")
+            .merge(pop, on="kommunenummer", how="left"))
+
+
 def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     """BA-regions with the proposal regions they fall in; `split` where a border cuts one.
 
-    Columns: ba_nr, ba_navn, regions (list), split, folkemengde (BA population, 1 January of
-    the population year used), pop_year.
+    Columns: ba_nr, ba_navn, regions (list, largest share first), split, folkemengde (BA
+    population 1 January `year`), per_region (dict region → residents), kommuner (codes of
+    `year`), pop_year (= year), ba_klassifisering (code year of the classification file used).
     """
-    code_year = labour.ba_year(year)
-    pop_year = year if year >= 2020 else 2020
-    ba = labour.ba_regions(code_year)
-    assigned = membership.assign(proposal, code_year)
-    pop = population.kommune_population(pop_year)[["kommunenummer", "folkemengde"]]
-    merged = ba.merge(assigned, on="kommunenummer").merge(pop, on="kommunenummer", how="left")
+    merged = _kommuner(proposal, year)
     rows = []
     for (nr, navn), group in merged.groupby(["ba_nr", "ba_navn"]):
-        regions = list(dict.fromkeys(group.sort_values("folkemengde", ascending=False)["region"]))
-        rows.append({"ba_nr": nr, "ba_navn": navn, "regions": regions, "split": len(regions) > 1,
-                     "folkemengde": int(group["folkemengde"].sum()), "pop_year": pop_year,
-                     "kommuner": list(group["kommunenummer"])})
+        per_region = group.groupby("region")["folkemengde"].sum().sort_values(ascending=False)
+        rows.append({"ba_nr": nr, "ba_navn": navn, "regions": list(per_region.index),
+                     "split": len(per_region) > 1, "folkemengde": int(group["folkemengde"].sum()),
+                     "per_region": {r: int(v) for r, v in per_region.items()},
+                     "kommuner": list(group["kommunenummer"]), "pop_year": year,
+                     "ba_klassifisering": labour.ba_year(year)})
     return pd.DataFrame(rows)
+
+
+def ba_summary(proposal: Proposal, year: int) -> pd.DataFrame:
+    """Per region: BA-regions with kommuner in it, those its border splits, and residents.
+
+    Columns: region, ba_regioner, ba_delt, bosatt_delt_ba (the region's OWN residents living
+    in split BA-regions), bosatt_delt_ba_andre (residents of those BA-regions on the other
+    side of the border), ba_klassifisering, pop_year. Index: region.
+    """
+    ba = ba_cohesion(proposal, year)
+    rows = []
+    for region in proposal.regions:
+        name = region.name
+        mine = ba[ba["regions"].map(lambda rs: name in rs)]
+        split = mine[mine["split"]]
+        own = sum(p[name] for p in split["per_region"])
+        rows.append({"region": name, "ba_regioner": len(mine), "ba_delt": len(split),
+                     "bosatt_delt_ba": int(own),
+                     "bosatt_delt_ba_andre": int(split["folkemengde"].sum() - own),
+                     "ba_klassifisering": labour.ba_year(year), "pop_year": year})
+    return pd.DataFrame(rows).set_index("region", drop=False)
 
 
 def split_ba_kommuner(proposal: Proposal, region: str, year: int) -> set[str]:
@@ -34,5 +83,5 @@ def split_ba_kommuner(proposal: Proposal, region: str, year: int) -> set[str]:
     ba = ba_cohesion(proposal, year)
     cut = ba[ba["split"] & ba["regions"].map(lambda r: region in r)]
     ba_codes = {k for kommuner in cut["kommuner"] for k in kommuner}
-    cross = codes.crosswalk(labour.ba_year(year), geometry.kommune_layer_year(proposal.vintage))
+    cross = codes.crosswalk(year, geometry.kommune_layer_year(proposal.vintage))
     return set(cross.loc[cross["code_from"].isin(ba_codes), "code_to"])

@@ -9,7 +9,8 @@ from . import fmt
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
                "alder_67_pluss", "andel_landet_pst", "areal_km2", "tetthet_per_km2", "navkontor",
                "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk", "arsverk_per_10000",
-               "sysselsatte_1000", "sete"]
+               "sysselsatte_1000", "sete", "ba_regioner", "ba_delt", "bosatt_delt_ba",
+               "ba_klassifisering", "navkontor_aar"]
 
 # column → (Norwegian heading with unit, decimals)
 DISPLAY = {

@@ -15,6 +15,7 @@ ARSVERK_FILE = "nav_arsverk.csv"
 UNITS_2019_FILE = "nav_fylkesledd_fra_2019.csv"
 ARSVERK_ENV = "REGIONANALYSE_ARSVERK"
 OFFICES_SOURCE = "NAV, delrapport 2 om regional struktur (2016), tabell 1"
+OFFICES_YEAR = 2016  # the counts are "dagens antall" in autumn 2016
 UNITS_SOURCE = "nav.no, «Nye fylker og regioner i NAV» (2019)"
 ARSVERK_MISSING = ("ingen offentlig tall for NAV-årsverk per fylke rundt 2016 er funnet; "
                    "kan leveres som egen fil (--arsverk / REGIONANALYSE_ARSVERK)")

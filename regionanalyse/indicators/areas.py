@@ -1,0 +1,110 @@
+"""Areas on one basis: the same territory has the same area in every year and proposal.
+
+Every area comes from the finest kommune layer (kommuner_2024_robhop_S, clipped to the
+coastline), carried back through the code changes: a kommune of an earlier year that is
+whole in the 2024 layer gets the sum of its 2024 polygons. Where several kommuner of the year
+share one group of 2024 polygons (mergers after the year, and the 2020 splits of Tysfjord and
+Snillfjord), the group's area is divided by their areas in the 2019 kommune layer, and, for
+kommuner merged before 2019 across a fylke border (Rissa and Leksvik → Indre Fosen), by the
+2017 fylke layer. Group totals, and therefore every region that holds whole groups, are exact
+sums of the 2024 layer.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from ..model import Proposal
+from ..sources import codes, geometry
+from ..territory import membership
+
+BASIS_LAYER = 2024
+SHARE_LAYER = 2019
+FYLKE_SHARE_LAYER = 2017
+SOURCE = (f"{geometry.SOURCE}; areal fra {geometry.KOMMUNE_FILES[BASIS_LAYER]} ført tilbake "
+          f"gjennom kodeendringene (fordeling innen sammenslåtte kommuner etter "
+          f"{geometry.KOMMUNE_FILES[SHARE_LAYER]} og {geometry.FYLKE_FILES[FYLKE_SHARE_LAYER]}); "
+          f"beregnet i EPSG:25833")
+# Measured: one-basis areas of the 2016 fylker against SSB's official total areas 2013
+# (areal_fylke_19.csv, 15 fylker); see tests/test_areas_property.py.
+SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og avviker fra SSBs "
+                      "offisielle totalareal (2013) med mellom −1,7 % (Vestfold) og +0,5 % (Oslo); "
+                      "for 12 av 15 sammenlignbare fylker er avviket under 0,5 %.")
+
+
+def _groups(year: int) -> list[tuple[frozenset, frozenset]]:
+    """Connected groups of kommuner of `year` and of the basis layer covering the same land."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in codes.crosswalk(year, BASIS_LAYER)[["code_from", "code_to"]].itertuples(index=False):
+        ra, rb = find((0, a)), find((1, b))
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict = {}
+    for node in list(parent):
+        groups.setdefault(find(node), []).append(node)
+    return [(frozenset(c for s, c in n if s == 0), frozenset(c for s, c in n if s == 1))
+            for n in groups.values()]
+
+
+@lru_cache(maxsize=None)
+def _fylke_share(code_2019: str, fylke: str) -> float:
+    """Share of a 2019 kommune polygon lying in a 2016/2017 fylke (2017 fylke layer)."""
+    kommune = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer").geometry[code_2019]
+    fylker = geometry.fylker(FYLKE_SHARE_LAYER).set_index("fylkesnummer").geometry
+    inside = {f: kommune.intersection(g).area for f, g in fylker.items() if g.intersects(kommune)}
+    total = sum(inside.values())
+    return inside.get(fylke, 0.0) / total if total else 0.0
+
+
+def _share_weight(code: str, year: int) -> float:
+    """Relative area of a kommune of `year` (≤ 2019) inside its group, from older layers."""
+    areas19 = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer")["areal_km2"]
+    table = codes.code_list()
+    cross = codes.crosswalk(year, SHARE_LAYER)
+    weight = 0.0
+    for target, w in cross.loc[cross["code_from"] == code, ["code_to", "weight"]].itertuples(index=False):
+        siblings = list(cross.loc[cross["code_to"] == target, "code_from"])
+        fylke = table.at[code, "fylkesnummer"]
+        same = [c for c in siblings if table.at[c, "fylkesnummer"] == fylke]
+        share = 1.0
+        if len(same) < len(siblings) and year <= FYLKE_SHARE_LAYER:
+            share = _fylke_share(target, fylke)
+        weight += w * areas19[target] * share / len(same)
+    return weight
+
+
+@lru_cache(maxsize=None)
+def kommune_areas(year: int) -> pd.Series:
+    """Area (km²) of every kommune valid on 1 January `year`, on the one basis."""
+    atoms = geometry.kommuner(BASIS_LAYER).set_index("kommunenummer")["areal_km2"]
+    out: dict[str, float] = {}
+    for old, new in _groups(year):
+        total = float(atoms[list(new)].sum())
+        if len(old) == 1:
+            out[next(iter(old))] = total
+            continue
+        weights = {c: _share_weight(c, year) for c in old}
+        norm = sum(weights.values())
+        for c in old:
+            out[c] = total * weights[c] / norm
+    return pd.Series(out, name="areal_km2")
+
+
+def region_areas(proposal: Proposal, year: int) -> pd.Series:
+    """Area (km²) per region: the kommuner of `year` assigned to it, on the one basis."""
+    assigned = membership.assign(proposal, year)
+    areas = assigned["kommunenummer"].map(kommune_areas(year))
+    return areas.groupby(assigned["region"]).sum()
+
+
+def national_area() -> float:
+    """Area of Norway (km²) on the same basis."""
+    return float(geometry.kommuner(BASIS_LAYER)["areal_km2"].sum())
