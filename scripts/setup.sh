@@ -10,6 +10,7 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 if [ "$want_test" = test ] && ! command -v chromium >/dev/null; then need_apt+=(chromium); fi
+if [ "$want_test" = test ] && ! command -v npm >/dev/null; then need_apt+=(nodejs npm); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: apt-get install ${need_apt[*]}"
@@ -29,3 +30,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -c "import regionanalyse, geopandas, weasyprint, papermill" && touch "$stamp"
 fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
+
+# Browser checks (axe-core in headless Chromium): tests/browser/package.json, pinned by its lock file.
+if [ "$want_test" = test ] && command -v npm >/dev/null; then
+  if [ ! -d tests/browser/node_modules ] || [ tests/browser/package-lock.json -nt tests/browser/node_modules ]; then
+    (cd tests/browser && { npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; } \
+      && touch node_modules) || echo "setup: npm install in tests/browser failed; browser tests will be skipped" >&2
+  fi
+fi

@@ -17,7 +17,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader  # noqa: E402
 
 from regionanalyse.render import combine_pdfs, render_html, render_pdf  # noqa: E402
-from regionanalyse.render.pdf import OfflineFetcher  # noqa: E402
+from regionanalyse.render.pdf import OfflineFetcher, html_to_pdf  # noqa: E402
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+from pdfcheck import check_pdf  # noqa: E402
 
 TITLE = "Sogn & Fjordane_100% \"test\" <x> 'y' æøå ÆØÅ"
 ESCAPED_TITLE = "Sogn &amp; Fjordane_100% \"test\" &lt;x&gt; 'y' æøå ÆØÅ"
@@ -136,9 +139,84 @@ def test_combine_pdfs(tmp_path, pdf_bytes):
     reader = PdfReader(out)
     n1, n2 = len(PdfReader(one).pages), len(PdfReader(two).pages)
     assert len(reader.pages) == n1 + n2
-    assert [item.title for item in reader.outline] == ["Vedlegg 1: Sogn & Fjordane", "Vedlegg 2: Hordaland"]
-    assert [reader.get_destination_page_number(item) for item in reader.outline] == [0, n1]
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [item.title for item in top] == ["Vedlegg 1: Sogn & Fjordane", "Vedlegg 2: Hordaland"]
+    assert [reader.get_destination_page_number(item) for item in top] == [0, n1]
+    # each part's own bookmarks (its headings) are nested under its title
+    nested = [item for item in reader.outline if isinstance(item, list)]
+    assert [[child.title for child in group] for group in nested] == [
+        [TITLE, "Befolkning i Vestland"], ["Vedlegg 2", "Befolkning i Vestland"]]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf", "vedlegg.pdf"]
+    # the combined file stays tagged: both parts' structure trees, headings, tables and figures
+    report = check_pdf(out, require_headings=("H1",))  # the test notebook has no H2
+    assert report.problems == []
+    assert report.stats["tables"] == 2 * check_pdf(one).stats["tables"]
+    assert report.stats["headings"] == check_pdf(one).stats["headings"] + check_pdf(two).stats["headings"]
+    assert report.stats["title"] == "Vedlegg 1: Sogn & Fjordane"
+
+
+def _long_table_notebook():
+    nb = _notebook()
+    rows = pd.DataFrame({"Kommune": [f"Kommune {i}" for i in range(120)],
+                         "Folkemengde": [f"{1000 + i}" for i in range(120)]})
+    nb.cells.insert(1, new_markdown_cell("## Kommunene\n\nÉn rad per kommune."))
+    nb.cells.insert(2, new_code_cell("kommuner", execution_count=8, outputs=[
+        new_output("execute_result", {"text/html": rows.to_html(index=False), "text/plain": "df"},
+                   execution_count=8)]))
+    return nb
+
+
+def test_pdf_is_tagged_pdfua(tmp_path):
+    """PDF/UA-1 by default: the checker finds no problem, the long table is one Table element
+    (WeasyPrint alone emits one per page), and running headers/footers are artifacts."""
+    path = tmp_path / "ua.pdf"
+    path.write_bytes(render_pdf(_long_table_notebook(), **KW))
+    report = check_pdf(path)
+    assert report.problems == []
+    assert report.stats["pages"] >= 3  # the 120-row table crosses pages
+    assert report.stats["tables"] == 2  # the long one and the small one, not one per page
+    assert report.stats["headings"].startswith("H1")
+    assert report.stats["alts"] == ["Figur 1: Folketal"]
+    assert report.stats["artifact_text_ops"] > 0  # "Side n av N" and the running title
+
+
+def test_pdf_without_fixes_fails_the_checker(tmp_path):
+    """The checker can fail: WeasyPrint's plain output (untagged) and its own tagging both fail."""
+    import weasyprint
+
+    html = render_html(_long_table_notebook(), **KW)
+    doc = weasyprint.HTML(string=html, url_fetcher=OfflineFetcher())
+    plain, raw = tmp_path / "plain.pdf", tmp_path / "raw.pdf"
+    plain.write_bytes(doc.write_pdf())
+    raw.write_bytes(doc.write_pdf(pdf_variant="pdf/ua-1"))
+    assert any("not tagged" in p for p in check_pdf(plain).problems)
+    raw_report = check_pdf(raw)
+    assert any("not reachable" in p for p in raw_report.problems)  # running headers
+    assert any("without /Scope" in p for p in raw_report.problems)
+    assert raw_report.stats["tables"] > 2  # one Table per page fragment
+
+
+def _write(tmp_path, data, name="x.pdf"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_pdf_a2a_option(tmp_path, monkeypatch):
+    html = render_html(_long_table_notebook(), **KW)
+    path = tmp_path / "a2a.pdf"
+    path.write_bytes(html_to_pdf(html, variant="pdf/a-2a"))
+    report = check_pdf(path, variant="pdf/a-2a")
+    assert report.problems == []
+    assert report.stats["xmp"]["pdfuaid:part"] == "1"  # declared as PDF/UA-1 as well
+    assert any("expected 2/A" in p for p in check_pdf(_write(tmp_path, render_pdf(_notebook(), **KW)),
+                                                        variant="pdf/a-2a").problems)
+    monkeypatch.setenv("REGIONANALYSE_PDF_VARIANT", "pdf/a-2a")
+    path.write_bytes(html_to_pdf(html))
+    assert check_pdf(path, variant="pdf/a-2a").stats["xmp"]["pdfaid:conformance"] == "A"
+    monkeypatch.setenv("REGIONANALYSE_PDF_VARIANT", "pdf/x-4")
+    with pytest.raises(ValueError, match="unknown PDF variant"):
+        html_to_pdf(html)
 
 
 def test_nbconvert_cli(tmp_path):

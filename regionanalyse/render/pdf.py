@@ -1,11 +1,40 @@
-"""HTML to PDF with WeasyPrint, and PDF concatenation with bookmarks."""
+"""HTML to tagged PDF (PDF/UA-1 or PDF/A-2a) with WeasyPrint, and tagged PDF concatenation.
 
+WeasyPrint (>= 66) writes the structure tree from the HTML (`pdf_variant="pdf/ua-1"`). Three
+gaps of its tagging are closed here, while WeasyPrint builds the tree (`_TagFixes`):
+
+- an element that crosses a page break (a long table, a paragraph) is emitted as one structure
+  element per page (WeasyPrint issues #2902/#2903); fragments of the same HTML element are merged
+  back into one element, and a table's header row repeated on the next page becomes an artifact;
+- running headers and footers (CSS margin boxes) are tagged content outside the tree; they are
+  turned into pagination artifacts (`/Artifact <</Type /Pagination /Subtype /Header>>`);
+- header cells get `/Scope` (`/Column`, or `/Row` for `<th scope="row">`) and the IDs WeasyPrint
+  gives them are listed in an IDTree.
+
+`combine_pdfs` concatenates tagged PDFs with pikepdf and keeps every part's structure tree (each
+part becomes a `/Part` of one `/Document`), its bookmarks (nested under the part's title), its
+`/Lang`, and its PDF/UA (and PDF/A) identification.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import weasyprint
-from pypdf import PdfWriter
+
+log = logging.getLogger(__name__)
+
+#: Variants html_to_pdf can write; the first is the default.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2a")
+DEFAULT_PDF_VARIANT = PDF_VARIANTS[0]
+#: Environment variable that chooses the variant for a build (e.g. "pdf/a-2a" for a Noark archive).
+VARIANT_ENV = "REGIONANALYSE_PDF_VARIANT"
+PDF_LANG = "nb"
 
 
 class OfflineFetcher(weasyprint.URLFetcher):
@@ -15,25 +44,451 @@ class OfflineFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols={"data"})
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render self-contained HTML to PDF bytes without network access."""
-    return weasyprint.HTML(string=html, url_fetcher=OfflineFetcher()).write_pdf()
+def pdf_variant(variant: str | None = None) -> str:
+    """The PDF variant to write: `variant`, else $REGIONANALYSE_PDF_VARIANT, else PDF/UA-1."""
+    chosen = (variant or os.environ.get(VARIANT_ENV) or DEFAULT_PDF_VARIANT).strip().lower()
+    if chosen not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant {chosen!r}; choose one of {', '.join(PDF_VARIANTS)}")
+    return chosen
 
 
-def combine_pdfs(parts: list[tuple[str, Path]], out: Path) -> None:
-    """Concatenate PDFs into `out`, one top-level bookmark per (title, path)."""
+def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
+    """Render self-contained HTML to tagged PDF bytes (PDF/UA-1 by default) without network access."""
+    chosen = pdf_variant(variant)
+    document = weasyprint.HTML(string=html, url_fetcher=OfflineFetcher())
+    with _TagFixes():
+        pdf = document.write_pdf(pdf_variant=chosen, pdf_tags=True)
+    if chosen == "pdf/a-2a":
+        pdf = _add_pdfua_identifier(pdf)
+    return pdf
+
+
+def _add_pdfua_identifier(pdf: bytes) -> bytes:
+    """Declare PDF/UA-1 beside PDF/A-2a in the XMP metadata (the file is tagged to the same rules)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfuaid:part"] = "1"
+        out = io.BytesIO()
+        doc.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Fixes applied while WeasyPrint builds the structure tree (pydyf objects, before writing).
+
+_PATCH_LOCK = threading.RLock()
+
+
+class _TagFixes:
+    """Wrap WeasyPrint's tag-tree builder for the duration of one write_pdf call.
+
+    When WeasyPrint's internals differ from what this expects (another major version), the
+    wrapper steps aside and WeasyPrint's own tagging is used unchanged, with a warning.
+    """
+
+    def __enter__(self):
+        _PATCH_LOCK.acquire()
+        self._saved = None
+        try:
+            import weasyprint.pdf as wpdf
+            import weasyprint.pdf.tags as wtags
+
+            build, add = wtags._build_box_tree, wpdf.add_tags
+        except (ImportError, AttributeError):
+            log.warning("WeasyPrint %s: tag fixes not applied (unknown internals)", weasyprint.__version__)
+            return self
+        state = _FixState()
+        wtags._build_box_tree = state.wrap_build(build)
+        wpdf.add_tags = state.wrap_add_tags(add)
+        self._saved = (wtags, build, wpdf, add)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self._saved:
+                wtags, build, wpdf, add = self._saved
+                wtags._build_box_tree = build
+                wpdf.add_tags = add
+        finally:
+            _PATCH_LOCK.release()
+        return False
+
+
+class _FixState:
+    def __init__(self):
+        self.sources = {}  # id(StructElem dict) -> HTML element it was made from
+        self.margin_mcids = {}  # page number -> {mcid: "Header" | "Footer"}
+
+    # -- while building --------------------------------------------------------------------
+    def wrap_build(self, build):
+        from weasyprint.formatting_structure import boxes
+
+        def wrapped(box, parent, pdf, page_number, nums, annotations, tags):
+            if isinstance(box, boxes.MarginBox):
+                kind = "Footer" if str(getattr(box, "at_keyword", "")).startswith("@bottom") else "Header"
+                marks = self.margin_mcids.setdefault(page_number, {})
+                for child in _descendants(box):
+                    if child in tags:
+                        marks[tags[child]["mcid"]] = kind
+            for element in build(box, parent, pdf, page_number, nums, annotations, tags):
+                if id(element) not in self.sources:
+                    self.sources[id(element)] = (element, box.element)
+                    if element.get("S") == "/TH" and box.element is not None:
+                        scope = "/Row" if box.element.get("scope") == "row" else "/Column"
+                        element["A"]["Scope"] = scope
+                yield element
+
+        return wrapped
+
+    def wrap_add_tags(self, add_tags):
+        def wrapped(pdf, document, pdf_version, page_streams):
+            add_tags(pdf, document, pdf_version, page_streams)
+            try:
+                self.finish(pdf, page_streams)
+            except Exception:  # never lose the PDF over a tagging refinement
+                log.exception("tagged PDF: fixing the structure tree failed; WeasyPrint's tree kept")
+
+        return wrapped
+
+    # -- after WeasyPrint's tree is complete ------------------------------------------------
+    def finish(self, pdf, page_streams):
+        import pydyf
+
+        objects = pdf.objects
+
+        def obj(ref):
+            return objects[int(bytes(ref).split()[0])]
+
+        root = obj(pdf.catalog["StructTreeRoot"])
+        parent_tree = obj(root["ParentTree"])
+        nums = parent_tree["Nums"]
+        page_arrays = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)
+                       if isinstance(nums[i + 1], pydyf.Array)}
+        page_refs = list(pdf.page_references)
+
+        # 1. Running headers/footers: pagination artifacts instead of orphan tagged content.
+        artifacts = {page: dict(marks) for page, marks in self.margin_mcids.items()}
+
+        # 2. Merge fragments of one HTML element split over pages.
+        redirect = {}  # reference of a removed fragment -> reference of the element kept
+
+        def source(el):
+            entry = self.sources.get(id(el))
+            return entry[1] if entry else None
+
+        def mcids_under(el):
+            """(page, mcid) of every marked-content item below `el`."""
+            page = page_refs.index(el["Pg"]) if "Pg" in el else None
+            for kid in el.get("K", []):
+                if isinstance(kid, int):
+                    yield page, kid
+                elif isinstance(kid, (bytes, str)) and bytes(kid if isinstance(kid, bytes) else kid.encode()).endswith(b" R"):
+                    child = obj(kid)
+                    if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                        yield from mcids_under(child)
+
+        def absorb(keep, gone):
+            """Move the kids of `gone` (a later fragment) into `keep`."""
+            for kid in gone["K"]:
+                if isinstance(kid, int):  # bare MCID on gone's page: needs an MCR to keep its page
+                    mcr = pydyf.Dictionary({"Type": "/MCR", "Pg": gone["Pg"], "MCID": kid})
+                    pdf.add_object(mcr)
+                    keep["K"].append(mcr.reference)
+                    page_arrays[page_refs.index(gone["Pg"])][kid] = keep.reference
+                    continue
+                child = obj(kid)
+                if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                    child["P"] = keep.reference
+                keep["K"].append(kid)
+            redirect[bytes(gone.reference)] = keep.reference
+
+        def merge_children(el):
+            kids = el.get("K")
+            if not isinstance(kids, pydyf.Array):
+                return
+            i = 0
+            while i + 1 < len(kids):
+                a, b = kids[i], kids[i + 1]
+                if isinstance(a, int) or isinstance(b, int):
+                    i += 1
+                    continue
+                ea, eb = obj(a), obj(b)
+                same = (isinstance(ea, dict) and isinstance(eb, dict)
+                        and ea.get("Type") == eb.get("Type") == "/StructElem"
+                        and ea.get("S") == eb.get("S") and ea.get("Pg") != eb.get("Pg")
+                        and source(ea) is not None and source(ea) is source(eb))
+                if not same:
+                    i += 1
+                    continue
+                if ea["S"] == "/Table":
+                    # A repeated header row on the later page is a pagination artifact.
+                    seen = {id(source(obj(k))) for k in ea["K"] if not isinstance(k, int)}
+                    kept = pydyf.Array()
+                    for k in eb["K"]:
+                        if (not isinstance(k, int) and obj(k).get("S") == "/THead"
+                                and id(source(obj(k))) in seen):
+                            for page, mcid in mcids_under(obj(k)):
+                                artifacts.setdefault(page, {})[mcid] = None
+                        else:
+                            kept.append(k)
+                    eb["K"] = kept
+                absorb(ea, eb)
+                del kids[i + 1]
+            for k in kids:
+                if not isinstance(k, int):
+                    child = obj(k)
+                    if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                        merge_children(child)
+
+        for doc_ref in root["K"]:
+            merge_children(obj(doc_ref))
+
+        # 3. Rewrite the artifacts' marked content and drop them from the parent tree.
+        streams_by_tags = {}
+        for stream in objects:
+            tags = getattr(stream, "_tags", None)
+            if tags is not None and isinstance(stream, pydyf.Stream):
+                streams_by_tags.setdefault(id(tags), []).append(stream)
+        missing = 0
+        for page, marks in artifacts.items():
+            if not marks:
+                continue
+            page_stream = page_streams[page]
+            streams = [page_stream] + [s for s in streams_by_tags.get(id(page_stream._tags), [])
+                                       if s is not page_stream]
+            found = set()
+            for stream in streams:
+                ops = stream.stream
+                for j, op in enumerate(ops):
+                    if isinstance(op, pydyf.Dictionary) and op.get("MCID") in marks and j >= 1:
+                        mcid = op["MCID"]
+                        kind = marks[mcid]
+                        ops[j - 1] = "/Artifact"
+                        ops[j] = pydyf.Dictionary(
+                            {"Type": "/Pagination", "Subtype": f"/{kind}"} if kind else {"Type": "/Pagination"})
+                        found.add(mcid)
+            missing += len(set(marks) - found)
+            array = page_arrays.get(page)
+            for mcid in found:
+                if array is not None and mcid < len(array):
+                    array[mcid] = "null"
+        if missing:
+            log.warning("tagged PDF: %d running-header items not found in the page streams", missing)
+
+        # 4. Point the parent tree at the merged elements.
+        if redirect:
+            for key, value in list(page_arrays.items()):
+                for j, ref in enumerate(value):
+                    if isinstance(ref, bytes) and ref in redirect:
+                        value[j] = redirect[ref]
+            for j in range(1, len(nums), 2):
+                if isinstance(nums[j], bytes) and nums[j] in redirect:
+                    nums[j] = redirect[nums[j]]
+
+        # 5. IDTree for the header-cell IDs WeasyPrint writes.
+        ids = []
+        for el, _src in self.sources.values():
+            if "ID" in el and el.number is not None:
+                ids.append((bytes(el["ID"].data if hasattr(el["ID"], "data") else el["ID"]), el.reference))
+        if ids:
+            names = pydyf.Array()
+            for key, ref in sorted(ids):
+                names.append(pydyf.String(key.strip(b"()").decode("latin-1")))
+                names.append(ref)
+            id_tree = pydyf.Dictionary({"Names": names})
+            pdf.add_object(id_tree)
+            root["IDTree"] = id_tree.reference
+        parent_tree_next = max((nums[i] for i in range(0, len(nums), 2)), default=-1) + 1
+        root["ParentTreeNextKey"] = parent_tree_next
+
+
+def _descendants(box):
+    for child in getattr(box, "children", ()) or ():
+        yield child
+        yield from _descendants(child)
+
+
+# --------------------------------------------------------------------------------------------
+# Concatenation that keeps the structure tree.
+
+
+def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None = None) -> None:
+    """Concatenate tagged PDFs into `out`, one top-level bookmark per (title, path).
+
+    Each part's structure tree becomes a `/Part` (titled) of one `/Document`; page and annotation
+    parent-tree keys are renumbered, header-cell IDs prefixed per part, bookmarks of each part
+    nested under its title. The result keeps `/Lang`, MarkInfo, DisplayDocTitle and the PDF/UA
+    (and, when every part has it, PDF/A) identification of the parts. Written atomically.
+    """
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
     out = Path(out)
-    writer = PdfWriter()
-    for title, path in parts:
-        first_page = len(writer.pages)
-        writer.append(path, import_outline=False)
-        writer.add_outline_item(title=title, page_number=first_page)
-    writer.page_mode = "/UseOutlines"
+    dst = pikepdf.new()
+    document = dst.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    tree_root = dst.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
+    document.P = tree_root
+    parent_nums = Array()
+    id_names: list[tuple[str, pikepdf.Object]] = []
+    next_key = 0
+    outline_plan = []
+    tagged_all, pdfa_all = True, True
+    output_intents = None
+    sources = []
+    for index, (part_title, path) in enumerate(parts):
+        src = pikepdf.open(path)
+        sources.append(src)
+        first = len(dst.pages)
+        src_pages = {p.obj.objgen: i for i, p in enumerate(src.pages)}
+        dst.pages.extend(src.pages)
+        with src.open_metadata() as meta:
+            pdfa_all = pdfa_all and meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "A"
+        if output_intents is None and "/OutputIntents" in src.Root:
+            output_intents = dst.copy_foreign(src.Root.OutputIntents)
+        outline_plan.append((part_title, first, _outline_items(src, src_pages, first)))
+        struct = src.Root.get("/StructTreeRoot")
+        if struct is None:
+            tagged_all = False
+            continue
+        struct = dst.copy_foreign(struct)
+        offset = next_key
+        for page in dst.pages[first:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        for key, value in _number_tree(struct.ParentTree):
+            parent_nums.append(key + offset)
+            parent_nums.append(value)
+            next_key = max(next_key, key + offset + 1)
+        prefix = f"v{index + 1}-"
+        for kid in struct.K if isinstance(struct.K, pikepdf.Array) else [struct.K]:
+            if kid.get("/S") == Name.Document:
+                kid.S = Name.Part
+            kid.P = document
+            kid.T = String(part_title)
+            document.K.append(kid)
+            _prefix_ids(kid, prefix, id_names)
+    tree_root.ParentTree = dst.make_indirect(Dictionary(Nums=parent_nums))
+    tree_root.ParentTreeNextKey = next_key
+    if id_names:
+        names = Array()
+        for key, ref in sorted(id_names, key=lambda kv: kv[0]):
+            names.append(String(key))
+            names.append(ref)
+        tree_root.IDTree = dst.make_indirect(Dictionary(Names=names))
+    if tagged_all:
+        dst.Root.StructTreeRoot = tree_root
+        dst.Root.MarkInfo = Dictionary(Marked=True)
+    else:
+        log.warning("combine_pdfs: a part has no structure tree; %s is not tagged", out.name)
+    dst.Root.Lang = String(PDF_LANG)
+    dst.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    dst.Root.PageMode = Name.UseOutlines
+    if pdfa_all and output_intents is not None:
+        dst.Root.OutputIntents = output_intents
+    doc_title = title or (parts[0][0] if parts else "Vedlegg")
+    dst.docinfo["/Title"] = doc_title
+    with dst.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = doc_title
+        meta["dc:language"] = [PDF_LANG]
+        if tagged_all:
+            meta["pdfuaid:part"] = "1"
+        if pdfa_all and tagged_all:
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "A"
+    with dst.open_outline() as outline:
+        for part_title, first, children in outline_plan:
+            item = pikepdf.OutlineItem(part_title, first)
+            item.children.extend(children)
+            outline.root.append(item)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            writer.write(fh)
+        dst.save(tmp, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, out)
     except BaseException:
-        os.unlink(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
+    finally:
+        for src in sources:
+            src.close()
+
+
+def _number_tree(node):
+    """(key, value) pairs of a PDF number tree."""
+    import pikepdf
+
+    if "/Nums" in node:
+        nums = node.Nums
+        for i in range(0, len(nums), 2):
+            yield int(nums[i]), nums[i + 1]
+    for kid in node.get("/Kids", pikepdf.Array()):
+        yield from _number_tree(kid)
+
+
+def _prefix_ids(element, prefix, id_names, _seen=None):
+    """Make structure-element IDs (and the /Headers pointing at them) unique per part."""
+    import pikepdf
+
+    seen = _seen if _seen is not None else set()
+    if element.objgen in seen and element.objgen != (0, 0):
+        return
+    seen.add(element.objgen)
+    if "/ID" in element:
+        element.ID = pikepdf.String(prefix + str(element.ID))
+        id_names.append((str(element.ID), element))
+    attrs = element.get("/A")
+    for attr in attrs if isinstance(attrs, pikepdf.Array) else [attrs] if attrs is not None else []:
+        if isinstance(attr, pikepdf.Dictionary) and "/Headers" in attr:
+            attr.Headers = pikepdf.Array([pikepdf.String(prefix + str(h)) for h in attr.Headers])
+    kids = element.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == pikepdf.Name.StructElem \
+                and "/S" in kid:
+            _prefix_ids(kid, prefix, id_names, seen)
+
+
+def _outline_items(src, src_pages, first):
+    """A part's bookmarks as new OutlineItems pointing at its pages in the combined file."""
+    import pikepdf
+
+    def convert(item):
+        dest = item.destination
+        page_index, kwargs = None, {}
+        if isinstance(dest, pikepdf.Array) and len(dest) >= 1:
+            target = dest[0]
+            if isinstance(target, pikepdf.Dictionary):
+                page_index = src_pages.get(target.objgen)
+            if len(dest) >= 2 and dest[1] == pikepdf.Name.XYZ:
+                nums = [None if v is None or isinstance(v, pikepdf.Object) and v.is_null else float(v)
+                        for v in list(dest[2:5]) + [None] * (5 - len(dest))]
+                kwargs = {"page_location": pikepdf.PageLocation.XYZ,
+                          "left": nums[0], "top": nums[1], "zoom": nums[2]}
+        if page_index is None:
+            return None
+        new = pikepdf.OutlineItem(item.title, first + page_index, **kwargs)
+        for child in item.children:
+            converted = convert(child)
+            if converted is not None:
+                new.children.append(converted)
+        return new
+
+    items = []
+    with src.open_outline() as outline:
+        for item in outline.root:
+            converted = convert(item)
+            if converted is not None:
+                items.append(converted)
+    return items
