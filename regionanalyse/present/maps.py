@@ -17,6 +17,13 @@ SPLIT_BA_COLOR = "#d7301f"
 REGION_COLOR_RGB = (0x2b / 255, 0x6a / 255, 0x9e / 255)
 
 
+def _draw_once(ax) -> None:
+    """Stop geopandas from rendering the whole figure after every layer it adds (it calls
+    canvas.draw_idle, which the Agg canvas carries out at once); the figure is drawn once,
+    when it is saved or shown."""
+    ax.figure.canvas.draw_idle = lambda *args, **kwargs: None
+
+
 def _outline(frame: gpd.GeoDataFrame, by: str | None = None) -> gpd.GeoDataFrame:
     """Dissolved outline that closes the generalised layers' slivers between kommuner."""
     dissolved = frame.dissolve(by=by) if by else frame.dissolve()
@@ -48,6 +55,7 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
     split_codes = split_ba_kommuner(proposal, region, year)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 8))
+    _draw_once(ax)
     xmin, ymin, xmax, ymax = inside.total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.12 + 10_000
     geo.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
@@ -96,6 +104,7 @@ def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = Non
     colors = region_colors(proposal)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 9.5))
+    _draw_once(ax)
     regions = _outline(geo, by="region")
     regions.plot(ax=ax, color=[colors[r] for r in regions["region"]], edgecolor="white", linewidth=0.8)
     handles = [Patch(color=colors[r], label=r) for r in proposal.region_names()]
