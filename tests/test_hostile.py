@@ -221,7 +221,7 @@ BAD_PROPOSALS = {
                                              {"name": "Sør", "members": SOUTH}]), ("memebers",)),
     # names as people read them
     "dup-case": (two_regions("Nord", "NORD"), ("NORD",)),
-    "dup-nfc-nfd": (two_regions("Tromsø", "Troms\u00f8".replace("\u00f8", "o\u0338")), ("Troms",)),
+    "dup-nfc-nfd": (two_regions("\u00c5lesund", "A\u030alesund"), ("lesund",)),
     "dup-angstrom-sign": (two_regions("\u00c5sen", "\u212bsen"), ("sen",)),
     "dup-fullwidth": (two_regions("Nord", "\uff2e\uff4f\uff52\uff44"), ("Nord",)),
     "dup-zero-width": (two_regions("Nord", "No\u200brd"), ("Nord",)),

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import stat
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +14,86 @@ import yaml
 
 from ..config import BUILTIN_PROPOSAL_DIR as BUILTIN_DIR
 from ..errors import ProposalError
+
+# Limits for a proposal file from anyone (README «Sikkerhet»)
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 6           # a proposal nests 4 deep (map → regions → region → members)
+MAX_NAME = 120          # proposal and region names, seats
+MAX_TEXT = 2000         # source, note
+MAX_FAULTS = 20         # lines in one message
+TOP_KEYS = ("id", "name", "vintage", "source", "note", "regions")
+REGION_KEYS = ("name", "members", "seat")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def quote(value, limit: int = 80) -> str:
+    """A user value for a message: control and invisible format characters shown as escapes
+    (\\u200b), at most `limit` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else f"\\u{ord(c):04x}"
+                   for c in text[:limit + 1])
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def name_key(text: str) -> str:
+    """A name as people read it: NFKC, case folded, format characters (zero-width, soft hyphen)
+    removed, so «Nord», «NORD», «No\u200brd» and «Ｎｏｒｄ» are the same name."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
+
+
+def _text_faults(value, label: str, limit: int, multiline: bool = False) -> list[str]:
+    """Faults of a text field: control characters, length."""
+    faults = []
+    allowed = "\n\t" if multiline else ""
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder kontrolltegn (linjeskift, tabulator e.l.)")
+    if len(value) > limit:
+        faults.append(f"{label} «{quote(value)}» er {len(value)} tegn; høyst {limit} er tillatt")
+    return faults
+
+
+def text_faults(proposal: "Proposal") -> list[str]:
+    """Faults in the proposal's own text, found without any data: the id (it becomes a folder
+    name), names as people read them, a code repeated within one region. Linear in members."""
+    faults = []
+    if not isinstance(proposal.id, str) or not ID_PATTERN.fullmatch(proposal.id):
+        faults.append(f"id «{quote(proposal.id)}» er ikke tillatt: bruk små bokstaver a–z, sifre og "
+                      ". _ - (først en bokstav eller et siffer, høyst 64 tegn), f.eks. «mitt-forslag»")
+    faults += _text_faults(proposal.name, "name", MAX_NAME)
+    faults += _text_faults(proposal.source, "source", MAX_TEXT, multiline=True)
+    faults += _text_faults(proposal.note, "note", MAX_TEXT, multiline=True)
+    seen: dict[str, str] = {}
+    for region in proposal.regions:
+        if not region.name.strip():
+            faults.append("en region mangler navn (name)")
+            continue
+        faults += _text_faults(region.name, "regionnavnet", MAX_NAME)
+        if region.seat is not None:
+            faults += _text_faults(region.seat, f"region «{quote(region.name)}»: seat", MAX_NAME)
+        key = name_key(region.name)
+        if key in seen:
+            first = seen[key]
+            same = "er brukt mer enn én gang" if first == region.name else \
+                f"leses likt som «{quote(first)}» (store/små bokstaver, Unicode-varianter eller usynlige tegn)"
+            faults.append(f"regionnavnet «{quote(region.name)}» {same}")
+        else:
+            seen[key] = region.name
+        if not region.members:
+            faults.append(f"region «{quote(region.name)}» er tom (ingen members)")
+        repeated = [code for code, n in Counter(region.members).items() if n > 1]
+        for code in repeated[:5]:
+            faults.append(f"region «{quote(region.name)}»: koden «{quote(code)}» står mer enn én gang")
+        if len(repeated) > 5:
+            faults.append(f"region «{quote(region.name)}»: {len(repeated) - 5} koder til står mer enn én gang")
+    return _capped(faults)
+
+
+def _capped(faults: list[str]) -> list[str]:
+    if len(faults) > MAX_FAULTS:
+        return faults[:MAX_FAULTS] + [f"… og {len(faults) - MAX_FAULTS} feil til"]
+    return faults
 
 
 @dataclass(frozen=True)
@@ -62,62 +147,160 @@ class Proposal:
         return text
 
 
-def _code(value, where: str, origin: str) -> str:
+def _code(value, where: str, faults: list[str]) -> str:
     """Normalise a member code; YAML may have turned '03' into 3."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ProposalError(origin, [f"{where}: medlem «{value}» er ikke en fylkes- eller kommunekode"])
+        faults.append(f"{where}: medlem «{quote(value)}» er ikke en fylkes- eller kommunekode (tekst som «03»)")
+        return ""
     if isinstance(value, int):
         return str(value).zfill(2 if value < 100 else 4)
     return value.strip()
 
 
+def _typed(data: dict, key: str, kind, label: str, faults: list[str], default=None):
+    """data[key] if it has the right type (bool is never an int), else a fault and `default`."""
+    value = data.get(key, default)
+    if value is None or value is default:
+        return value
+    wrong = isinstance(value, bool) or not isinstance(value, kind)
+    if wrong:
+        wanted = {str: "tekst", int: "et heltall", list: "en liste"}.get(kind, "en annen type")
+        faults.append(f"{label} «{quote(value)}» har feil type ({type(value).__name__}); "
+                      f"skal være {wanted}")
+        return default
+    return value
+
+
+def _unknown_keys(data: dict, known: tuple[str, ...], where: str) -> list[str]:
+    unknown = [k for k in data if k not in known]
+    return [f"{where}ukjent felt «{quote(k)}»; kjente felt er {', '.join(known)}" for k in unknown]
+
+
 def from_dict(data, origin: str) -> Proposal:
-    """Build a Proposal from parsed YAML, with messages naming the file and the fault."""
+    """Build a Proposal from parsed YAML, with messages naming the file and the fault.
+
+    Strict: wrong types and unknown keys are errors that name the key; the proposal's own text
+    is checked as well (text_faults)."""
     if not isinstance(data, dict):
         raise ProposalError(origin, ["filen er ikke et YAML-kart med id, name, vintage og regions"])
     faults = [f"mangler feltet «{k}»" for k in ("id", "name", "vintage", "regions") if k not in data]
+    faults += _unknown_keys(data, TOP_KEYS, "")
     if faults:
-        raise ProposalError(origin, faults)
-    try:
-        vintage = int(data["vintage"])
-    except (TypeError, ValueError):
-        raise ProposalError(origin, [f"vintage «{data['vintage']}» er ikke et årstall"]) from None
+        raise ProposalError(origin, _capped(faults))
+    pid = data["id"]
+    if isinstance(pid, bool) or not isinstance(pid, (str, int)):
+        faults.append(f"id «{quote(pid)}» har feil type ({type(pid).__name__}); skal være tekst")
+        pid = ""
+    name = _typed(data, "name", str, "name", faults, "")
+    vintage = data["vintage"]
+    if isinstance(vintage, bool) or not isinstance(vintage, int):
+        faults.append(f"vintage «{quote(vintage)}» er ikke et årstall (et heltall som 2016)")
+        vintage = 0
+    source = _typed(data, "source", str, "source", faults, "") or ""
+    note = _typed(data, "note", str, "note", faults, "") or ""
     raw_regions = data["regions"]
     if not isinstance(raw_regions, list) or not raw_regions:
-        raise ProposalError(origin, ["«regions» må være en ikke-tom liste"])
+        raise ProposalError(origin, _capped(faults + ["«regions» må være en ikke-tom liste"]))
     regions = []
     for i, item in enumerate(raw_regions, start=1):
-        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            raise ProposalError(origin, [f"region nr. {i} mangler navn (name)"])
-        name = str(item["name"]).strip()
-        members = item.get("members") or []
+        if not isinstance(item, dict):
+            faults.append(f"region nr. {i} er ikke et kart med name og members")
+            continue
+        faults += _unknown_keys(item, REGION_KEYS, f"region nr. {i}: ")
+        rname = item.get("name")
+        if not isinstance(rname, str) or not rname.strip():
+            faults.append(f"region nr. {i}: name «{quote(rname)}» mangler eller er ikke tekst"
+                          if rname not in (None, "") else f"region nr. {i} mangler navn (name)")
+            continue
+        rname = rname.strip()
+        where = f"region «{quote(rname)}»"
+        members = item.get("members")
+        if members is None:
+            members = []
         if not isinstance(members, list):
-            raise ProposalError(origin, [f"region «{name}»: members må være en liste"])
+            faults.append(f"{where}: members må være en liste")
+            members = []
         seat = item.get("seat")
-        regions.append(Region(name=name,
-                              members=tuple(_code(m, f"region «{name}»", origin) for m in members),
-                              seat=str(seat).strip() if seat not in (None, "") else None))
-    return Proposal(id=str(data["id"]), name=str(data["name"]), vintage=vintage,
-                    regions=tuple(regions), source=str(data.get("source") or ""),
-                    note=str(data.get("note") or ""), origin=origin)
+        if isinstance(seat, bool) or not isinstance(seat, (str, int, type(None))):
+            faults.append(f"{where}: seat «{quote(seat)}» har feil type ({type(seat).__name__}); "
+                          "skal være et kommunenavn eller -nummer")
+            seat = None
+        if isinstance(seat, int):
+            seat = str(seat).zfill(4)
+        regions.append(Region(name=rname, members=tuple(_code(m, where, faults) for m in members),
+                              seat=seat.strip() if isinstance(seat, str) and seat.strip() else None))
+    if faults:
+        raise ProposalError(origin, _capped(faults))
+    proposal = Proposal(id=str(pid), name=name.strip(), vintage=vintage, regions=tuple(regions),
+                        source=source.strip(), note=note.strip(), origin=origin)
+    faults = text_faults(proposal)
+    if faults:
+        raise ProposalError(origin, faults)
+    return proposal
+
+
+def _check_events(text: str, origin: str) -> None:
+    """Refuse YAML anchors/aliases (alias bombs) and deep nesting before anything is built."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise ProposalError(origin, [f"YAML-alias (*{quote(event.anchor, 40)}) er ikke tillatt "
+                                             "i et forslag; skriv verdien ut"])
+            if getattr(event, "anchor", None):
+                raise ProposalError(origin, [f"YAML-anker (&{quote(event.anchor, 40)}) er ikke tillatt "
+                                             "i et forslag (alias); skriv verdien ut"])
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else "?"
+                    raise ProposalError(origin, [f"for dyp nesting (over {MAX_DEPTH} nivåer, linje {line})"])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported with its line by the loader below
 
 
 def read_yaml(path: str | Path) -> Proposal:
-    """Read a proposal file (not yet validated against the data)."""
+    """Read a proposal file (not yet validated against the data).
+
+    Bounded: a regular file of at most 1 MB, UTF-8, no anchors or aliases, shallow nesting."""
     path = Path(path)
+    origin = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "en mappe" if stat.S_ISDIR(st.st_mode) else "ikke en vanlig fil"
+            raise ProposalError(origin, [f"er {kind}; oppgi en YAML-fil"])
+        if st.st_size > MAX_FILE_BYTES:
+            raise ProposalError(origin, [f"er {st.st_size / 1e6:.1f} MB; et forslag kan være høyst "
+                                         f"{MAX_FILE_BYTES / 1e6:.0f} MB"])
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ProposalError(origin, ["finnes ikke"]) from None
     except OSError as exc:
-        raise ProposalError(str(path), [f"kan ikke leses ({exc.strerror})"]) from exc
-    except UnicodeDecodeError:
-        raise ProposalError(str(path), ["er ikke UTF-8-tekst"]) from None
+        raise ProposalError(origin, [f"kan ikke leses ({exc.strerror})"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ProposalError(origin, [f"er over {MAX_FILE_BYTES / 1e6:.0f} MB"])
     try:
-        data = yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ProposalError(origin, [f"er ikke UTF-8-tekst (linje {line}); lagre filen som UTF-8"]) from None
+    if "\x00" in text:
+        raise ProposalError(origin, ["inneholder NUL-tegn; er det en YAML-fil?"])
+    _check_events(text, origin)
+    try:
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""
-        raise ProposalError(str(path), [f"ugyldig YAML{where}: {getattr(exc, 'problem', exc)}"]) from None
-    return from_dict(data, str(path))
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProposalError(origin, [f"ugyldig YAML{where}: {quote(problem)}"]) from None
+    except RecursionError:
+        raise ProposalError(origin, ["for dyp nesting"]) from None
+    return from_dict(data, origin)
 
 
 def builtin_ids() -> list[str]:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..errors import ProposalError
 from ..model import Proposal
+from ..model.proposal import MAX_FAULTS, quote, text_faults
 from ..sources import codes
 from ..sources.population import YEARS
 from . import membership
@@ -23,7 +24,7 @@ def _code_faults(proposal: Proposal, kommuner: pd.DataFrame) -> list[str]:
         for code in region.members:
             if not ((len(code) == 2 and code in fylker) or (len(code) == 4 and code in known)):
                 kind = "fylkesnummer" if len(code) == 2 else "kommunenummer" if len(code) == 4 else "kode"
-                faults.append(f"region «{region.name}»: ukjent {kind} «{code}» for {proposal.vintage}")
+                faults.append(f"region «{quote(region.name)}»: ukjent {kind} «{quote(code)}» for {proposal.vintage}")
     return faults
 
 
@@ -66,13 +67,13 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
     fjords near the coast count as connected); this reads the map layer, so it is slower.
     """
     origin = proposal.origin or proposal.id
+    faults = text_faults(proposal)  # id, names as people read them, repeated codes; no data needed
+    if faults:
+        raise ProposalError(origin, faults)
     if proposal.vintage not in YEARS:
         raise ProposalError(origin, [f"vintage {proposal.vintage} er utenfor {YEARS[0]}–{YEARS[-1]}"])
     kommuner = codes.kommuner(proposal.vintage)
     expanded = membership.expand(proposal)
-    names = proposal.region_names()
-    faults = [f"regionnavnet «{n}» er brukt mer enn én gang"
-              for n in dict.fromkeys(n for n in names if names.count(n) > 1)]
     faults += _code_faults(proposal, kommuner)
     faults += _overlap_faults(proposal, expanded)
     faults += _uncovered_faults(proposal, kommuner, expanded)
@@ -88,6 +89,8 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
                                                            "kommunenummer"]):
             warnings.append(f"region «{region.name}»: setet {region.seat} ligger utenfor regionen")
     if faults:
+        if len(faults) > MAX_FAULTS:
+            faults = faults[:MAX_FAULTS] + [f"… og {len(faults) - MAX_FAULTS} feil til"]
         raise ProposalError(origin, faults)
     if geometry:
         from .geo import detached_parts
