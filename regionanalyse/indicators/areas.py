@@ -30,7 +30,7 @@ SOURCE = (f"{geometry.SOURCE}; areal fra {geometry.KOMMUNE_FILES[BASIS_LAYER]} f
 # (areal_fylke_19.csv, 15 fylker); see tests/test_areas_property.py.
 SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og avviker fra SSBs "
                       "offisielle totalareal (2013) med mellom −1,7 % (Vestfold) og +0,5 % (Oslo); "
-                      "for 12 av 15 sammenlignbare fylker er avviket under 0,5 %.")
+                      "for 13 av 15 sammenlignbare fylker er avviket under 0,5 %.")
 
 
 def _groups(year: int) -> list[tuple[frozenset, frozenset]]:
