@@ -10,7 +10,7 @@ lower layer (e.g. `regionanalyse.sources`) stays light.
 from .errors import BuildError, DataError, ProposalError, RegionanalyseError
 from .version import __version__
 
-_API = ("proposal", "proposals")
+_API = ("proposal", "proposals", "adjacency")
 
 
 def __getattr__(name):

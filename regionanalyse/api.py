@@ -13,6 +13,7 @@ import html
 from dataclasses import dataclass, fields
 
 from .indicators import compare as _compare
+from .indicators import scores as _scores
 from .indicators.keyfigures import key_figures
 from .present import maps
 from .model import proposal as model
@@ -36,6 +37,11 @@ class Proposal(model.Proposal):
     def compare(self, other: model.Proposal, year: int = 2016):
         """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
         return _compare.flows(self, other, year)
+
+    def score(self, year: int = 2016):
+        """One row of plan scores (the columns of `regionanalyse score`): balance, compactness,
+        split BA-regions, distance to the seat, most kommuner in one region."""
+        return _scores.score(self, year)
 
     def move(self, code: str, to: str) -> "Proposal":
         """Move a fylke or kommune code to region `to`, e.g. p.move("0219", to="Oslo")."""
@@ -66,6 +72,14 @@ def proposal(ref) -> Proposal:
     loaded = load(ref)
     validate(loaded)
     return Proposal(**{f.name: getattr(loaded, f.name) for f in fields(model.Proposal)})
+
+
+def adjacency(year: int, level: str = "kommune"):
+    """Neighbour graph (networkx) of kommuner or fylker valid in `year`; rules in
+    `regionanalyse.territory.adjacency` (land borders, short crossings, islands to the nearest)."""
+    from .territory.adjacency import adjacency as _adjacency
+
+    return _adjacency(year, level)
 
 
 def proposals() -> list[str]:

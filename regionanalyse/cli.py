@@ -63,6 +63,38 @@ def _cmd_history(args) -> int:
     return EXIT_OK
 
 
+def _cmd_score(args) -> int:
+    from .indicators.scores import score_many
+    from .model import load
+    from .territory.validate import validate
+
+    proposals = [load(ref) for ref in args.proposals]
+    for proposal in proposals:
+        validate(proposal)
+    table = score_many(proposals, args.year).round(6)
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_alternatives(args) -> int:
+    from .ensemble.alternatives import request_for, run, write
+    from .model import load
+    from .territory.validate import validate
+
+    proposal = load(args.proposal)
+    validate(proposal)
+    req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
+                      seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
+                      jobs=args.jobs)
+    out = write(run(proposal, req), args.out)
+    print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
+          f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _has_tabulate() -> bool:
     try:
         import tabulate  # noqa: F401
@@ -123,6 +155,25 @@ def parser() -> argparse.ArgumentParser:
     cmp_.add_argument("proposals", nargs="+", help="ids or YAML paths, in the order to compare")
     _add_build_options(cmp_)
     cmp_.set_defaults(func=_cmd_build, all=False)
+    sco = sub.add_parser("score", help="scores of whole proposals (balance, compactness, BA, distance)")
+    sco.add_argument("proposals", nargs="+", help="ids or YAML paths")
+    sco.add_argument("--year", type=int, default=2016)
+    sco.add_argument("--format", choices=["csv", "markdown"], default="csv")
+    sco.set_defaults(func=_cmd_score)
+    alt = sub.add_parser("alternatives", help="generate alternative plans (ReCom) and score them")
+    alt.add_argument("proposal", help="id or YAML path")
+    alt.add_argument("--year", type=int, default=2016)
+    alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
+    alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
+                     help="byggesteiner (standard: forslagets medlemmer)")
+    alt.add_argument("--n", type=int, default=1000, help="antall planer (standard 1000)")
+    alt.add_argument("--seed", type=int, default=1)
+    alt.add_argument("--tolerance", type=float, default=None,
+                     help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
+    alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
+    alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
+    alt.add_argument("--out", default="alternativer", help="utmappe (standard ./alternativer)")
+    alt.set_defaults(func=_cmd_alternatives)
     return top
 
 

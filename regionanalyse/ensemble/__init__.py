@@ -1,0 +1,1 @@
+"""Generated alternatives (ReCom ensembles) and where a proposal falls among them."""

@@ -1,0 +1,160 @@
+"""`regionanalyse alternatives`: generate, score and write an ensemble beside a proposal.
+
+Files written in the output folder (same seed → identical files):
+
+- ``ensemble.csv``: one row per generated plan: ``plan`` and the score columns;
+- ``plans.csv``: ``plan,kode,region`` (every unit exactly once per plan; region 1..K);
+- ``forslag.csv``: the proposal's own scores and, per score, the share of plans with a lower
+  value (``persentil``, 0–100) — where the proposal falls in the ensemble;
+- ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
+  BA-regions, mean distance to the seat) as proposals that validate and build like any other;
+- ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..indicators.scores import SCORE_COLUMNS, context, proposal_labels, score, score_labels
+from ..model import Proposal, Region
+from ..territory.adjacency import units
+from .generate import EnsembleError, Request, generate, smallest_tolerance, to_kommune_labels
+
+PARETO = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km"]
+BEST = 5
+
+
+@dataclass
+class Ensemble:
+    """An ensemble with its scores, the proposal's scores and the best alternatives."""
+    request: Request
+    proposal: Proposal
+    labels: np.ndarray          # plans × units of request.level
+    scores: pd.DataFrame        # plan + score columns
+    own: pd.DataFrame           # the proposal's row (forslag, aar, scores)
+    percentiles: pd.DataFrame   # score, verdi, persentil, median, p5, p95
+    best: list[Proposal]
+
+
+def member_level(proposal: Proposal) -> str:
+    """'fylke' when every member is a fylke code, else 'kommune'."""
+    return "fylke" if all(len(m) == 2 for r in proposal.regions for m in r.members) else "kommune"
+
+
+def default_tolerance(proposal: Proposal, year: int, level: str, k: int) -> float:
+    """The proposal's own largest deviation (with K regions), but at least what any plan needs."""
+    own = float(score(proposal, year)["befolkningsavvik_maks"].iloc[0])
+    bound, _ = smallest_tolerance(year, level, k)
+    same_k = k == len(proposal.regions)
+    return math.ceil(100 * max(own if same_k else 0.10, bound + 0.02)) / 100
+
+
+def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,
+                n: int = 1000, seed: int = 1, tolerance: float | None = None,
+                keep_ba: bool = False, jobs: int = 1) -> Request:
+    """A Request with the defaults of `regionanalyse alternatives` filled in."""
+    level = level or member_level(proposal)
+    k = regions or len(proposal.regions)
+    tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
+    return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
+                   tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs))
+
+
+def percentiles(scores: pd.DataFrame, own: pd.Series) -> pd.DataFrame:
+    """Per score: the proposal's value, the share of plans below it (and equal counted half)."""
+    rows = []
+    for col in SCORE_COLUMNS:
+        values = scores[col].to_numpy(dtype=float)
+        v = float(own[col])
+        below, equal = (values < v).mean(), (values == v).mean()
+        rows.append({"maal": col, "verdi": v, "persentil": 100 * (below + equal / 2),
+                     "median": float(np.median(values)), "p5": float(np.percentile(values, 5)),
+                     "p95": float(np.percentile(values, 95))})
+    return pd.DataFrame(rows)
+
+
+def pareto_best(scores: pd.DataFrame, labels: np.ndarray, count: int = BEST) -> list[int]:
+    """Row positions of up to `count` distinct non-dominated plans, best rank sum first."""
+    _, first = np.unique(labels, axis=0, return_index=True)
+    first = np.sort(first)
+    values = scores.iloc[first][PARETO].to_numpy(dtype=float)
+    dominated = np.array([
+        ((values <= row).all(1) & (values < row).any(1)).any() for row in values])
+    front = first[~dominated]
+    ranks = scores.iloc[front][PARETO].rank().sum(axis=1).to_numpy()
+    order = np.lexsort((front, ranks))
+    return [int(front[i]) for i in order[:count]]
+
+
+def plan_proposal(base: Proposal, labels: np.ndarray, req: Request, number: int, plan: int) -> Proposal:
+    """A generated plan as a proposal of the year's codes (whole fylker written as fylke codes)."""
+    nodes = units(req.year, req.level).nodes
+    kommune = units(req.year, "kommune").nodes
+    klabels = to_kommune_labels(labels[None, :], req.year, req.level)[0]
+    regions = []
+    for r in range(int(labels.max()) + 1):
+        inside = kommune[klabels == r]
+        biggest = inside.loc[inside["folkemengde"].idxmax()]
+        if req.level == "fylke":
+            members = list(nodes.loc[labels == r, "kode"])
+        else:
+            members = []
+            for fylke, group in inside.groupby("fylkesnummer", sort=True):
+                whole = len(group) == (kommune["fylkesnummer"] == fylke).sum()
+                members += [fylke] if whole else list(group["kode"])
+        regions.append(Region(name=f"Region {biggest['navn']}", members=tuple(members),
+                              seat=str(biggest["kode"])))
+    regions.sort(key=lambda reg: reg.members[0])
+    ba = ", BA-regioner holdt samlet" if req.keep_ba else ""
+    return Proposal(
+        id=f"{base.id}-alt-{number}", name=f"Alternativ {number} til {base.name}",
+        vintage=req.year, regions=tuple(regions),
+        source=(f"Generert av regionanalyse alternatives (GerryChain ReCom, {req.n} planer, "
+                f"seed {req.seed}, toleranse {req.tolerance:g}{ba}); plan {plan}"),
+        note="Sete = regionens mest folkerike kommune (ikke et forslag om lokalisering).")
+
+
+def run(proposal: Proposal, req: Request) -> Ensemble:
+    """Generate and score the ensemble for `proposal` (see the module docstring)."""
+    labels = generate(req)
+    ctx = context(req.year)
+    scores = score_labels(ctx, to_kommune_labels(labels, req.year, req.level))
+    scores.insert(0, "plan", np.arange(1, len(scores) + 1))
+    own = score(proposal, req.year)
+    best_rows = pareto_best(scores, labels)
+    best = [plan_proposal(proposal, labels[i], req, j + 1, i + 1) for j, i in enumerate(best_rows)]
+    return Ensemble(req, proposal, labels, scores, own, percentiles(scores, own.iloc[0]), best)
+
+
+def write(ens: Ensemble, out: str | Path) -> Path:
+    """Write the files listed in the module docstring into `out`."""
+    out = Path(out)
+    (out / "forslag").mkdir(parents=True, exist_ok=True)
+    for old in (out / "forslag").glob("alt-*.yaml"):
+        old.unlink()
+    ens.scores.round(6).to_csv(out / "ensemble.csv", index=False, lineterminator="\n")
+    codes = units(ens.request.year, ens.request.level).nodes["kode"].to_numpy()
+    n, m = ens.labels.shape
+    plans = pd.DataFrame({"plan": np.repeat(np.arange(1, n + 1), m), "kode": np.tile(codes, n),
+                          "region": ens.labels.ravel().astype(int) + 1})
+    plans.to_csv(out / "plans.csv", index=False, lineterminator="\n")
+    own = ens.own.iloc[0]
+    table = ens.percentiles.copy()
+    table.insert(0, "aar", own["aar"])
+    table.insert(0, "forslag", own["forslag"])
+    table.round(6).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
+    for j, alt in enumerate(ens.best, start=1):
+        alt.to_yaml(out / "forslag" / f"alt-{j}.yaml")
+    (out / "innstillinger.json").write_text(json.dumps(
+        {**asdict(ens.request), "jobs": None, "forslag": ens.proposal.id,
+         "unike_planer": int(len(np.unique(ens.labels, axis=0)))}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    return out
+
+
+__all__ = ["Ensemble", "EnsembleError", "Request", "request_for", "run", "write"]

@@ -1,0 +1,202 @@
+"""Generated alternatives: many plans of K connected regions within a population tolerance.
+
+Plans are drawn with GerryChain's ReCom (Markov chain: merge two neighbouring regions, draw a
+random spanning tree of the merged area, cut it where both halves are within the tolerance) on
+the neighbour graph of `territory.adjacency`. ReCom fits the question "which other plans of the
+same size and balance were possible?" better than spopt's regionalisation (which optimises one
+objective to one plan, not a sample of many plans).
+
+Reproducible: a fixed number of chains (`CHAINS`), chain c seeded with seed·1000 + c, so the
+same seed gives identical plans whatever `jobs` is; chains run in parallel over `jobs` processes.
+"""
+from __future__ import annotations
+
+import math
+import random
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from ..errors import RegionanalyseError
+from ..indicators.scores import context
+from ..territory.adjacency import adjacency, units
+
+CHAINS = 4
+BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
+MAX_ATTEMPTS = 2_000
+SEED_TRIES = 25
+
+
+class EnsembleError(RegionanalyseError):
+    """An ensemble request that cannot be met (e.g. a tolerance no plan can satisfy)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to generate."""
+    year: int
+    level: str           # "kommune" or "fylke"
+    regions: int         # K
+    n: int               # plans
+    seed: int = 1
+    tolerance: float = 0.1
+    keep_ba: bool = False
+    jobs: int = 1
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}".replace(".", ",") + " %"
+
+
+def _int(x: float) -> str:
+    return f"{int(round(x)):,}".replace(",", " ")
+
+
+def smallest_tolerance(year: int, level: str, k: int) -> tuple[float, str]:
+    """A lower bound of the tolerance any plan of `k` regions needs, and the unit that sets it.
+
+    No region can be smaller than its largest unit, so the largest unit's excess over the ideal
+    size P/K is a floor (the exact smallest tolerance can be higher).
+    """
+    nodes = units(year, level).nodes
+    ideal = nodes["folkemengde"].sum() / k
+    top = nodes.loc[nodes["folkemengde"].idxmax()]
+    return max(0.0, top["folkemengde"] / ideal - 1), str(top["navn"])
+
+
+def check_request(req: Request) -> None:
+    """Raise EnsembleError with a clear message when the request cannot be met."""
+    nodes = units(req.year, req.level).nodes
+    unit_word = "fylker" if req.level == "fylke" else "kommuner"
+    if not 2 <= req.regions <= len(nodes):
+        raise EnsembleError(f"{req.regions} regioner av {len(nodes)} {unit_word} i {req.year} "
+                            f"er ikke mulig (må være mellom 2 og {len(nodes)})")
+    if req.n < 1:
+        raise EnsembleError("antall planer (--n) må være minst 1")
+    if not 0 < req.tolerance < 10:
+        raise EnsembleError(f"toleransen {req.tolerance} må være et positivt tall (0.1 = 10 %)")
+    bound, name = smallest_tolerance(req.year, req.level, req.regions)
+    if req.tolerance < bound:
+        ideal = nodes["folkemengde"].sum() / req.regions
+        biggest = nodes["folkemengde"].max()
+        need = math.ceil(bound * 1000 + 1e-9) / 1000
+        raise EnsembleError(
+            f"toleransen {_pct(req.tolerance)} kan ikke oppfylles: {name} alene har "
+            f"{_int(biggest)} innbyggere ({req.year}), {_pct(bound)} over idealstørrelsen "
+            f"{_int(ideal)} for {req.regions} regioner. Minste mulige toleranse er minst "
+            f"{_pct(need)} (--tolerance {need:g}).")
+
+
+def _gerry_graph(year: int, level: str, keep_ba: bool):
+    from gerrychain import Graph
+
+    graph = adjacency(year, level).copy()
+    if keep_ba and level == "kommune":
+        ctx = context(year)
+        ba = dict(zip(ctx.codes, ctx.ba))
+        for node in graph:
+            graph.nodes[node]["ba"] = None if ba[node] < 0 else int(ba[node])
+    return Graph.from_networkx(graph)
+
+
+def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.ndarray:
+    """Plans (steps × units, region labels) of one ReCom chain, units in `units().nodes` order."""
+    from gerrychain import MarkovChain, Partition
+    from gerrychain.accept import always_accept
+    from gerrychain.constraints import within_percent_of_ideal_population
+    from gerrychain.partition.initial_partition_generators import recursive_tree_part
+    from gerrychain.proposals import recom
+    from gerrychain.tree import bipartition_tree
+    from gerrychain.updaters import Tally, cut_edges
+
+    rng = random.Random(req.seed * 1000 + chain)
+    graph = _gerry_graph(req.year, req.level, req.keep_ba)
+    order = list(units(req.year, req.level).nodes["kode"])
+    total = sum(graph.node_data(n)["folkemengde"] for n in graph.node_indices)
+    ideal = total / req.regions
+    split = partial(bipartition_tree, max_attempts=MAX_ATTEMPTS, warn_attempts=10 * MAX_ATTEMPTS)
+    surcharge = {"ba": BA_SURCHARGE} if req.keep_ba and req.level == "kommune" else None
+    seed_split = partial(split, region_surcharge=surcharge) if surcharge else split
+    assignment = None
+    for _ in range(SEED_TRIES):
+        try:
+            assignment = recursive_tree_part(graph, range(req.regions), ideal, "folkemengde",
+                                             req.tolerance, bipartition_tree_fn=seed_split, rng=rng)
+            break
+        except Exception:  # GerryChain raises RuntimeError/BipartitionWarning-derived errors
+            continue
+    if assignment is None:
+        bound, _ = smallest_tolerance(req.year, req.level, req.regions)
+        raise EnsembleError(
+            f"fant ingen plan med {req.regions} sammenhengende regioner innenfor toleransen "
+            f"{_pct(req.tolerance)} etter {SEED_TRIES} forsøk (den teoretiske nedre grensen er "
+            f"{_pct(bound)}); prøv en større --tolerance")
+    start = Partition(graph, assignment, updaters={
+        "population": Tally("folkemengde", alias="population"), "cut_edges": cut_edges})
+    step = partial(recom, pop_col="folkemengde", pop_target=ideal, epsilon=req.tolerance,
+                   region_surcharge=surcharge, bipartition_tree_fn=split)
+    walk = MarkovChain(step, [within_percent_of_ideal_population(start, req.tolerance)],
+                       always_accept, start, total_steps=steps, rng=rng)
+    frozen = start.graph
+    column = {code: i for i, code in enumerate(order)}
+    internal = sorted(start.assignment.mapping)
+    cols = np.array([column[frozen.original_nx_node_id_for_internal_node_id(n)] for n in internal])
+    out = np.empty((steps, len(order)), dtype=np.int16)
+    iterator = walk
+    if progress:
+        from tqdm import tqdm
+        iterator = tqdm(walk, total=steps, desc=f"kjede {chain + 1}", file=sys.stderr, leave=False)
+    for i, state in enumerate(iterator):
+        mapping = state.assignment.mapping
+        out[i, cols] = [mapping[n] for n in internal]
+    return out
+
+
+def _chain_job(args) -> np.ndarray:
+    return _chain(*args)
+
+
+def canonical(labels: np.ndarray) -> np.ndarray:
+    """Relabel each plan's regions 0..K−1 in order of first appearance over the units."""
+    labels = np.asarray(labels)
+    out = np.empty_like(labels, dtype=np.int16)
+    for i, row in enumerate(labels):
+        _, first = np.unique(row, return_index=True)
+        order = np.argsort(first)
+        remap = np.empty(int(row.max()) + 1, dtype=np.int16)
+        remap[np.unique(row)[order]] = np.arange(len(order))
+        out[i] = remap[row]
+    return out
+
+
+def generate(req: Request) -> np.ndarray:
+    """N plans (N × units of the level, canonical labels 0..K−1); see the module docstring."""
+    check_request(req)
+    chains = min(CHAINS, req.n)
+    steps = [req.n // chains + (c < req.n % chains) for c in range(chains)]
+    show = sys.stderr.isatty()
+    jobs = max(1, min(req.jobs, chains))
+    if jobs == 1:
+        parts = [_chain(req, c, s, progress=show) for c, s in enumerate(steps)]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_chain_job, (req, c, s, False)) for c, s in enumerate(steps)]
+            if show:
+                from tqdm import tqdm
+                for _ in tqdm(futures, desc="kjeder", file=sys.stderr, leave=False):
+                    _.result()
+            parts = [f.result() for f in futures]
+    return canonical(np.concatenate(parts))
+
+
+def to_kommune_labels(labels: np.ndarray, year: int, level: str) -> np.ndarray:
+    """Labels over the year's kommuner (scores' unit order) from labels over `level` units."""
+    if level == "kommune":
+        return labels
+    kommune = units(year, "kommune").nodes
+    fylker = list(units(year, "fylke").nodes["kode"])
+    idx = kommune["fylkesnummer"].map({f: i for i, f in enumerate(fylker)}).to_numpy()
+    return labels[:, idx]
