@@ -19,7 +19,7 @@ def test_nav_2016_11_matches_ssb_and_tabell_1():
     assert t.loc["Oslo", "antall_kommuner"] == 1 and t["antall_kommuner"].sum() == 428
     assert t["areal_km2"].sum() == pytest.approx(323_600, rel=0.01)
     assert t["arsverk"].isna().all()
-    assert figures.notes_for("arsverk")["merknad"].str.contains("ingen offentlig tall").all()
+    assert figures.notes_for("arsverk")["merknad"].str.contains("ingen offentlige tall").all()
     assert figures.notes_for("navkontor_malbilde")["merknad"].str.contains("avledet").any()
 
 

@@ -8,7 +8,8 @@ from IPython.display import Markdown
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load
-from ..sources import labour, nav
+from ..indicators import areas
+from ..sources import geometry, labour, nav
 from ..territory.validate import validate
 
 KEY_ROWS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2", "tetthet_per_km2",
@@ -76,13 +77,27 @@ class ProposalReport(StagedTables):
         lines = [
             f"- Folkemengde og aldersgrupper: {s['folkemengde']}. Tallene gjelder 1. januar, ikke "
             "mars 2016 som i NAVs tabell 1 (kvartalstall per fylke er ikke funnet).",
-            f"- Areal: {s['areal_km2']}. Polygonareal avviker inntil om lag 1 % fra SSBs offisielle areal.",
+            f"- Areal: {s['areal_km2']}. Samme område har samme areal i alle år og forslag. "
+            f"{areas.SSB_DEVIATION_NOTE}",
             f"- NAV-kontor: {s['navkontor']}. Tallene er oppgitt per region i NAVs forslag (sett av "
             "fylker); en region får tall bare når den er nøyaktig en sammenslåing av slike sett.",
             f"- Årsverk: {nav.ARSVERK_MISSING if self.figures.table['arsverk'].isna().all() else s['arsverk']}.",
             f"- Sysselsatte: {labour.AKU_SOURCE}; utvalgsundersøkelse med stor usikkerhet per fylke.",
-            f"- Bo- og arbeidsmarkedsregioner: {labour.BA_SOURCE}.",
+            f"- Bo- og arbeidsmarkedsregioner: {labour.BA_SOURCE}; "
+            + ("omkodet til 2024-kommuner" if labour.ba_year(self.year) == 2024 else
+               f"ført over til kommuneinndelingen {self.year} gjennom kodeendringene")
+            + f". Folkemengden i BA-regionene gjelder 1. januar {self.year}. «Bosatt i delte "
+            "BA-regioner» er regionens egne innbyggere i BA-regioner som regiongrensen deler. "
+            "Tre kommuner står med ugyldige koder i kildefilen (Rindal, Jevnaker, Lunner) og er "
+            "ført til riktig kode.",
+            f"- Befolkningsutvikling: kjedet indeks (2005 = 100). Veksten fra ett år til det neste "
+            "er regnet på de samme kommunene begge år, så kommuner som skifter region ved "
+            "sammenslåinger ikke gir brudd i serien. Markerte år har tilnærmet avgrensning.",
             "- Avstander er luftlinje mellom kommunenes representative punkter (EPSG:25833).",
-            "- «ikke oppgitt» betyr at tallet mangler i kildene; det er aldri satt til 0 eller anslått.",
+            "- Tegn i tabellene (som hos SSB): «..» tallet finnes ikke i kildene, «:» tallet kan "
+            "ikke vises for regionen (det er bare kjent for en større gruppe fylker), «.» ikke "
+            "aktuelt. Årsaken står i en fotnote under tabellen. Manglende tall er aldri satt til 0 "
+            "eller anslått.",
+            f"- Kart: {geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), 'kommune')}.",
         ]
         return Markdown("\n".join(lines))

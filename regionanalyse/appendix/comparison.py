@@ -11,6 +11,7 @@ from ..indicators.compare import balance, flows, side_by_side
 from ..present import fmt, maps
 from ..present.html import figure_out, table_html
 from ..model import Proposal, load
+from ..indicators import areas
 from ..sources import geometry, labour, nav, population
 from ..territory.validate import validate
 from .base import ProposalReport, StagedTables
@@ -77,15 +78,21 @@ class ComparisonReport(StagedTables):
         frame = pd.DataFrame({
             "Forslag": table["forslag_id"], "Region": table["region"],
             "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
-            "Andel av landet": table["andel_landet_pst"].map(fmt.percent),
+            "Andel av folkemengden i landet": table["andel_landet_pst"].map(fmt.percent),
             "Areal (km²)": table["areal_km2"].map(fmt.number),
-            "NAV-kontor 2016 (antall)": table["navkontor"].map(fmt.number),
-            "Innbyggere per NAV-kontor": table["innbyggere_per_navkontor"].map(fmt.number),
+            "NAV-kontor 2016 (antall)": table["navkontor"].map(lambda v: fmt.number(v, missing=":")),
+            "Innbyggere per NAV-kontor (2016)": table["innbyggere_per_navkontor"].map(
+                lambda v: fmt.number(v, missing=":" if self.year == nav.OFFICES_YEAR else ".")),
         })
-        return table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, 1. januar {self.year}",
-                          f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; © Kartverket (areal)",
-                          ["«ikke oppgitt»: NAV-kontor er kjent bare per region i NAVs 2016-forslag; "
-                           "en region som ikke er en sammenslåing av slike regioner får ikke tall."])
+        notes = ["«:» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en region som ikke "
+                 "er en sammenslåing av slike regioner, kan ikke få tall."]
+        if self.year != nav.OFFICES_YEAR:
+            notes.append(f"«.» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
+                         f"{nav.OFFICES_YEAR}, folkemengden {self.year}.")
+        return table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
+                                 f"folkemengde 1. januar {self.year}",
+                          f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; {areas.SOURCE}",
+                          notes)
 
     def balance(self) -> HTML:
         table = balance(self.proposals, self.year, self.arsverk_file)
@@ -95,16 +102,25 @@ class ComparisonReport(StagedTables):
             "Største/minste folkemengde (forhold)": table["storst_minst"].map(lambda v: fmt.number(v, 1)),
             "Variasjonskoeffisient folkemengde": table["variasjon_folkemengde_pst"].map(fmt.percent),
             "Innbyggere per NAV-kontor (min–maks)": [
-                fmt.MISSING if fmt.is_missing(lo) else f"{fmt.number(lo)}–{fmt.number(hi)} ({n} regioner)"
-                for lo, hi, n in zip(table["innb_per_navkontor_min"], table["innb_per_navkontor_maks"],
-                                     table["regioner_med_kjent_navkontor"])],
+                f"{fmt.number(lo)}–{fmt.number(hi)}" if n == total and not fmt.is_missing(lo)
+                else ("." if self.year != nav.OFFICES_YEAR else f"kjent for {n} av {total} regioner")
+                for lo, hi, n, total in zip(table["innb_per_navkontor_min"],
+                                            table["innb_per_navkontor_maks"],
+                                            table["regioner_med_kjent_navkontor"], table["regioner"])],
             "BA-regioner delt (antall)": table["ba_delt"].map(fmt.number),
             "Bosatt i delte BA-regioner (personer)": table["bosatt_i_delte_ba"].map(fmt.number),
         })
         pop_year = int(table["ba_pop_year"].iloc[0])
-        return table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked".format(len(self.proposals) + 1),
-                          f"{population.SOURCE}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
-                          [f"Bosatte i BA-regioner: folkemengde 1. januar {pop_year}."])
+        ba_year = labour.ba_year(pop_year)
+        return table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
+                              len(self.proposals) + 1, pop_year),
+                          f"{population.SOURCE} {pop_year}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
+                          [f"Bosatte i BA-regioner: folkemengde 1. januar {pop_year}, SSBs "
+                           f"BA-inndeling 2020" + (" omkodet til 2024-kommuner" if ba_year == 2024
+                                                    else "") + ". Alle som bor i en BA-region "
+                           "som en regiongrense deler, telles én gang.",
+                           "Innbyggere per NAV-kontor vises bare når tallet er kjent for alle "
+                           "regionene i forslaget."])
 
     def sources_section(self) -> Markdown:
         return ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section()

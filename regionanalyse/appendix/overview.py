@@ -5,7 +5,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from ..indicators.labour import ba_cohesion
 from ..present import fmt, maps, tables
 from ..present.html import figure_out, interactive_block, table_html
 from ..present.interactive import interactive_map
@@ -28,14 +27,12 @@ class OverviewReport(ProposalReport):
 
     def table(self) -> HTML:
         self.keep("Nøkkeltall", tables.csv_table(self.figures), main=True)
-        frame = tables.display_table(self.figures, OVERVIEW_COLUMNS)
-        notes = self.figures.notes
-        reasons = list(dict.fromkeys(notes.loc[notes["figur"].isin(
-            ["navkontor", "navkontor_malbilde", "arsverk", "folkemengde"]), "merknad"]))
-        return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, 1. januar {self.year}",
+        frame, notes = tables.display_table_notes(self.figures, OVERVIEW_COLUMNS)
+        return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
+                                 f"{self.year}, NAV-kontor 2016",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))),
-                          ["Merknad: " + r for r in reasons])
+                          notes)
 
     def balance(self) -> Markdown:
         t = self.figures.table
@@ -46,14 +43,18 @@ class OverviewReport(ProposalReport):
                  f"**{fmt.number(big['folkemengde'] / small['folkemengde'], 1)}**.",
                  f"- Antall regioner (kontroll- og styringsspenn): **{len(t)}**."]
         per_office = t["innbyggere_per_navkontor"].dropna()
-        if len(per_office) > 1:
-            lines.append(f"- Innbyggere per NAV-kontor (2016-kontor): fra {fmt.number(per_office.min())} "
-                         f"til {fmt.number(per_office.max())}; variasjonskoeffisient "
-                         f"{fmt.percent(100 * per_office.std() / per_office.mean())} "
-                         f"({len(per_office)} av {len(t)} regioner har kjent antall kontor).")
+        if len(per_office) == len(t) and len(t) > 1:
+            lines.append(f"- Innbyggere per NAV-kontor (kontor og folkemengde 2016): fra "
+                         f"{fmt.number(per_office.min())} til {fmt.number(per_office.max())}; "
+                         f"variasjonskoeffisient "
+                         f"{fmt.percent(100 * per_office.std() / per_office.mean())}.")
+        elif self.year != nav.OFFICES_YEAR:
+            lines.append(f"- Innbyggere per NAV-kontor: ikke beregnet, fordi kontortallene gjelder "
+                         f"{nav.OFFICES_YEAR} og folkemengden {self.year}.")
         else:
-            lines.append("- Innbyggere per NAV-kontor: kan ikke beregnes, antall kontor er ikke oppgitt "
-                         "for regionene (se merknader til tabell 1).")
+            lines.append(f"- Innbyggere per NAV-kontor: kjent for {len(per_office)} av {len(t)} "
+                         "regioner; spredningen vises bare når tallet er kjent for alle (se "
+                         "tabell 1).")
         return Markdown("\n".join(lines))
 
     def against_fylker(self) -> HTML:
@@ -65,27 +66,29 @@ class OverviewReport(ProposalReport):
             "Antall fylker": comp["fylker"].map(len),
             "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
         })
-        return table_html(frame, "Tabell 2. Forslaget mot dagens 19 fylker (2016)",
+        return table_html(frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
                           f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",
                           [f"{len(self.proposal.regions)} regioner mot 19 fylker i 2016."])
 
     def criteria(self) -> HTML:
         t = self.figures.table
-        ba = ba_cohesion(self.proposal, self.year)
-        split = ba[ba["split"]]
-        split_pop = {r: split[split["regions"].map(lambda rs: r in rs)]["folkemengde"].sum()
-                     for r in t["region"]}
+        shown, notes = tables.display_table_notes(self.figures, ["innbyggere_per_navkontor"], total=False)
         frame = pd.DataFrame({
             "Region": t["region"],
             "Antall partnerskap (kommuner)": t["antall_kommuner"].map(fmt.number),
-            "Nærhet: innbyggere per NAV-kontor": t["innbyggere_per_navkontor"].map(fmt.number),
-            "Felles arbeidsmarked: bosatt i delte BA-regioner": [fmt.number(split_pop[r]) for r in t["region"]],
+            "Nærhet: innbyggere per NAV-kontor (2016)": shown[tables.DISPLAY["innbyggere_per_navkontor"][0]],
+            f"Felles arbeidsmarked: egne innbyggere i delte BA-regioner ({self.year})":
+                t["bosatt_delt_ba"].map(fmt.number),
             "Areal (km²)": t["areal_km2"].map(fmt.number),
         })
+        ba_year = int(t["ba_klassifisering"].iloc[0])
         return table_html(
             frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler dem",
-            "; ".join([population.SOURCE, labour.BA_SOURCE, nav.OFFICES_SOURCE]),
-            ["Kriterier (NAV 2016, tabell 2 og risikoavsnittet): økt brukerorientering (felles "
+            "; ".join([f"{population.SOURCE} {self.year}", labour.BA_SOURCE, nav.OFFICES_SOURCE]),
+            notes + [f"Felles arbeidsmarked: regionens egne innbyggere 1. januar {self.year} som bor i "
+                     f"en BA-region som regiongrensen deler (SSBs BA-inndeling 2020"
+                     + (", omkodet til 2024-kommuner" if ba_year == 2024 else "") + ").",
+             "Kriterier (NAV 2016, tabell 2 og risikoavsnittet): økt brukerorientering (felles "
              "arbeidsmarked), effektiv bruk av ressursene, kontroll- og styringsspenn (antall regioner), "
              "nærhet til NAV-kontor, antall partnerskap (én per kommune). Indikatorene belyser "
              "kriteriene; de er ikke NAVs egne vurderinger."])

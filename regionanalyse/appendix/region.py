@@ -13,7 +13,8 @@ from ..indicators.peers import peer_ranks
 from ..present import fmt, maps, tables
 from ..present.html import figure_out, interactive_block, table_html
 from ..present.interactive import interactive_map
-from ..sources import geometry, labour, population
+from ..indicators import areas
+from ..sources import geometry, labour, nav, population
 from ..territory.seats import seat_kommune
 from .base import KEY_ROWS, ProposalReport, footnoted
 
@@ -34,23 +35,71 @@ class RegionReport(ProposalReport):
         mine = notes[notes["region"] == self.region]
         return mine.groupby("figur")["merknad"].agg("; ".join).to_dict()
 
+    def _national(self) -> dict[str, object]:
+        """The same key figures for Norway (reference column «Hele landet»)."""
+        t = self.figures.table
+        folk = population.national_population(self.year)
+        area = areas.national_area()
+        offices = nav.office_counts()
+        kontor = int(offices["navkontor"].sum()) if self.year >= 0 else pd.NA
+        out = {"folkemengde": folk, "andel_landet_pst": 100.0,
+               "antall_kommuner": int(t["antall_kommuner"].sum()), "areal_km2": area,
+               "tetthet_per_km2": folk / area, "navkontor": kontor,
+               "navkontor_malbilde": int(offices["navkontor_malbilde"].sum()),
+               "innbyggere_per_navkontor": (folk / kontor if self.year == nav.OFFICES_YEAR
+                                            else pd.NA),
+               "arsverk": pd.NA, "arsverk_per_10000": pd.NA, "sysselsatte_1000": pd.NA}
+        series = population.national_series().set_index("aar").loc[self.year]
+        for age in population.AGE_COLUMNS:
+            out[age] = series[age]
+        return out
+
     def key_table(self) -> HTML:
         row, reasons = self.row, self._reasons()
-        seat = row["sete"] if not fmt.is_missing(row["sete"]) else fmt.MISSING
-        values = {"Fylker/kommuner": row["members_navn"], "Sete": seat}
-        values |= {tables.DISPLAY[c][0]: tables.format_cell(c, row[c]) for c in KEY_ROWS}
+        symbols = self._symbols()
+        national = self._national()
+        foot = tables.Footnotes()
+        seat = row["sete"] if not fmt.is_missing(row["sete"]) else "."
+        names = {"Fylker/kommuner": (row["members_navn"], "Alle"),
+                 "Sete": (foot.cell(seat, reasons.get("sete"), symbols.get("sete", "")), "")}
+        for c in KEY_ROWS:
+            label = tables.DISPLAY[c][0]
+            if fmt.is_missing(row[c]):
+                mine = foot.cell("..", reasons.get(c) or "tallet mangler i kildene",
+                                 symbols.get(c) or "..")
+            else:
+                mine = foot.cell(tables.format_cell(c, row[c]),
+                                 reasons.get(c) if c == "navkontor_malbilde" else None)
+            if fmt.is_missing(national[c]):
+                nat = foot.cell("..", self._national_reason(c), "." if c == "innbyggere_per_navkontor" else "..")
+            else:
+                nat = tables.format_cell(c, national[c])
+            names[label] = (mine, nat)
         for age, label in zip(population.AGE_COLUMNS, ("0–15 år", "16–66 år", "67 år og eldre")):
-            values[f"Andel {label}"] = fmt.percent(100 * row[age] / row["folkemengde"])
-        by_label = {tables.DISPLAY[c][0]: reasons[c] for c in KEY_ROWS if c in reasons
-                    and (fmt.is_missing(row[c]) or c == "navkontor_malbilde")}
-        if "sete" in reasons:
-            by_label["Sete"] = reasons["sete"]
-        values, notes = footnoted(values, by_label)
-        frame = pd.DataFrame({"Nøkkeltall": list(values), "Verdi": list(values.values())})
+            names[f"Andel {label}"] = (fmt.percent(100 * row[age] / row["folkemengde"]),
+                                       fmt.percent(100 * national[age] / national["folkemengde"]))
+        frame = pd.DataFrame({"Nøkkeltall": list(names),
+                              self.region: [v[0] for v in names.values()],
+                              "Hele landet": [v[1] for v in names.values()]})
         src = self.figures.sources
         source = "; ".join(dict.fromkeys([src["folkemengde"], src["areal_km2"], src["navkontor"],
                                           labour.AKU_SOURCE]))
-        return table_html(frame, f"Tabell 1. Nøkkeltall for {self.region}", source, notes)
+        return table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
+                                 f"folkemengde 1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
+                          source, foot.lines())
+
+    def _national_reason(self, column: str) -> str:
+        if column == "innbyggere_per_navkontor":
+            return (f"kontortallet gjelder {nav.OFFICES_YEAR} og deles ikke på folkemengden i "
+                    f"{self.year}")
+        if column == "sysselsatte_1000":
+            return "landstallet fra AKU er ikke hentet inn"
+        return self._reasons().get(column, "tallet finnes ikke i kildene")
+
+    def _symbols(self) -> dict[str, str]:
+        notes = self.figures.notes
+        mine = notes[(notes["region"] == self.region) & (notes["tegn"] != "")]
+        return mine.drop_duplicates("figur").set_index("figur")["tegn"].to_dict()
 
     def map(self) -> HTML:
         fig, ax = plt.subplots(figsize=(7.2, 7.6))
@@ -87,18 +136,21 @@ class RegionReport(ProposalReport):
         for name, style in ((self.region, "-"), ("Norge", "--")):
             part = hist[hist["region"] == name]
             ax.plot(part["aar"], part["indeks"], style, label=name, linewidth=2)
-        approx = hist[(hist["region"] == self.region) & ~hist["exact"]]
+        approx = hist[(hist["region"] == self.region) & hist["brudd"]]
         if not approx.empty:
             ax.scatter(approx["aar"], approx["indeks"], color="#d7301f", zorder=3, s=18,
-                       label="År med tilnærmet avgrensning (kodeendringer)")
+                       label="Tilnærmet avgrensning (kommuner delt mellom regioner)")
         ax.set_ylabel("Indeks (2005 = 100)")
         ax.set_xlabel("År (1. januar)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        caption = f"Figur 2. Folkemengde 2005–2026 for {self.region} og Norge, indeks 2005 = 100"
+        caption = (f"Figur 2. Folkemengde 1. januar 2005–2026 for {self.region} og Norge, "
+                   "kjedet indeks 2005 = 100")
         if not approx.empty:
-            caption += (". I markerte år er en eller flere kommuner dannet av eller delt mellom "
-                        "regioner; de er talt med der flest bodde")
+            caption += (". I markerte år ligger en eller flere kommuner delvis i en annen region; "
+                        "de er talt med der flest bodde. Veksten hvert år er regnet på de samme "
+                        "kommunene begge år, så en kommune som skifter region ved en "
+                        "sammenslåing vises ikke som vekst eller nedgang")
         return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026")
 
     def peers(self) -> HTML:
@@ -106,39 +158,73 @@ class RegionReport(ProposalReport):
         frame = pd.DataFrame({
             "Nøkkeltall": ranks["Nøkkeltall"],
             "Regionen": [tables.format_cell(f, v) for f, v in zip(ranks["figur"], ranks["verdi"])],
-            "Rang (1 = størst)": [fmt.MISSING if fmt.is_missing(r) else f"{r} av {n}"
-                                  for r, n in zip(ranks["rang"], ranks["av"])],
-            "Median for regionene": [tables.format_cell(f, v) for f, v in zip(ranks["figur"], ranks["median"])],
+            "Rang (1 = størst)": [".." if fmt.is_missing(r) else
+                                  (f"{r} av {n}" if n == total else f"{r} av {n} med kjent tall")
+                                  for r, n, total in zip(ranks["rang"], ranks["av"], ranks["regioner"])],
+            "Median for regionene": [tables.format_cell(f, v) if not fmt.is_missing(v) else
+                                     f"kjent for {n} av {total} regioner"
+                                     for f, v, n, total in zip(ranks["figur"], ranks["median"],
+                                                               ranks["av"], ranks["regioner"])],
         })
+        frame["Regionen"] = [".." if v == fmt.MISSING else v for v in frame["Regionen"]]
         return table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))))
 
-    def cohesion(self) -> tuple[HTML, HTML, Markdown]:
+    def cohesion(self) -> tuple:
         ba = ba_cohesion(self.proposal, self.year)
-        mine = ba[ba["regions"].map(lambda r: self.region in r)]
+        mine = ba[ba["regions"].map(lambda r: self.region in r)].copy()
+        mine["egne"] = mine["per_region"].map(lambda p: p.get(self.region, 0))
+        mine = mine.sort_values(["split", "egne"], ascending=[False, False])
         frame = pd.DataFrame({
             "BA-region": mine["ba_navn"] + " (" + mine["ba_nr"].astype(str) + ")",
-            "Folkemengde (personer)": mine["folkemengde"].map(fmt.number),
-            "Ligger i": mine["regions"].map(", ".join),
+            f"Bosatt i {self.region} (personer)": mine["egne"].map(fmt.number),
+            "Bosatt i andre regioner (personer)": (mine["folkemengde"] - mine["egne"]).map(fmt.number),
+            "Andre regioner": mine["regions"].map(
+                lambda rs: ", ".join(r for r in rs if r != self.region) or "–"),
             "Delt av grensen": mine["split"].map({True: "ja", False: "nei"}),
-        }).sort_values("Delt av grensen", ascending=False)
-        pop_year = int(mine["pop_year"].iloc[0])
+        })
+        code_year = int(mine["ba_klassifisering"].iloc[0])
+        classification = ("SSBs inndeling i bo- og arbeidsmarkedsregioner fra 2020"
+                          + (", omkodet til 2024-kommuner" if code_year == 2024 else
+                             (f", ført over til kommuneinndelingen {self.year}"
+                              if self.year != 2020 else "")))
         split = mine[mine["split"]]
-        table = table_html(frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) i {self.region}",
-                           f"{labour.BA_SOURCE}; {population.SOURCE} {pop_year}",
-                           [f"Folkemengde 1. januar {pop_year} i {labour.ba_year(self.year)}-kommuner."])
+        table = table_html(frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) med kommuner i "
+                                  f"{self.region}, folkemengde 1. januar {self.year}",
+                           f"{labour.BA_SOURCE}; {population.SOURCE} {self.year}",
+                           [f"Inndeling: {classification}. Folkemengde 1. januar {self.year}."])
+        n, k = len(mine), len(split)
+        own = int(split["egne"].sum())
+        if n == 1:
+            text = f"{self.region} ligger i én BA-region, {mine['ba_navn'].iloc[0]}"
+            text += (", som regiongrensen deler" if k else ", som ligger helt i regionen") + "."
+        else:
+            text = f"{fmt.number(n)} BA-regioner har kommuner i {self.region}; "
+            text += ("ingen av dem deles av regiongrensen." if k == 0 else
+                     f"**{fmt.number(k)}** av dem deles av regiongrensen.")
+        if k:
+            where_ba = "I BA-regionen" if n == 1 else "I de delte BA-regionene"
+            text += (f" {where_ba} bor {fmt.number(own)} av regionens innbyggere "
+                     f"({fmt.percent(100 * own / self.row['folkemengde'])}) og "
+                     f"{fmt.number(int(split['folkemengde'].sum()) - own)} innbyggere i andre "
+                     f"regioner (1. januar {self.year}).")
+        text += f" Inndelingen er {classification}."
+        if int(self.row["antall_kommuner"]) <= 1:
+            text += (f" Regionen består av én kommune, så avstander fra setet til regionens "
+                     f"kommuner er ikke aktuelle.")
+            return Markdown(text), table
         dist = seat_distances(self.proposal, self.region)
         seat_code, seat_name, official = seat_kommune(self.proposal, self.region)
+        dist = dist[dist["kommunenummer"] != seat_code]
         far = dist.iloc[0]
         dist_frame = pd.DataFrame({"Kommune": dist["kommunenavn"],
                                    "Avstand (km, luftlinje)": dist["avstand_km"].map(fmt.number)})
         where = (f"setet {seat_name}" if official else
                  f"{seat_name}, regionens mest folkerike kommune (forslaget oppgir ikke sete)")
-        dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – de 15 lengste",
+        shown = "de 15 lengste" if len(dist) > 15 else "alle kommunene"
+        dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",
                                 "Beregnet fra kommunepolygoner, © Kartverket (CC BY 4.0)")
-        text = (f"{len(mine)} BA-regioner har kommuner i {self.region}; **{len(split)}** av dem deles av "
-                f"regiongrensen, med til sammen {fmt.number(split['folkemengde'].sum())} innbyggere "
-                f"(1. januar {pop_year}). Lengst fra {where} ligger **{far['kommunenavn']}**, "
-                f"{fmt.number(far['avstand_km'])} km i luftlinje.")
+        text += (f" Lengst fra {where} ligger **{far['kommunenavn']}**, "
+                 f"{fmt.number(far['avstand_km'])} km i luftlinje.")
         return Markdown(text), table, dist_table

@@ -20,10 +20,16 @@ COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folk
            "ba_delt", "bosatt_delt_ba", "bosatt_delt_ba_andre", "ba_klassifisering"]
 
 
+# Figures whose notes explain a value that is shown (no missing-value symbol).
+_NOTE_ONLY = {"folkemengde", "areal_km2", "navkontor_malbilde"}
+
+
 @dataclass
 class KeyFigures:
-    """Key figures: `table` (one row per region), `notes` (region, figur, merknad) and
-    `sources` (figur → source text)."""
+    """Key figures: `table` (one row per region), `notes` (region, figur, merknad, tegn) and
+    `sources` (figur → source text). `tegn` is SSB's table symbol for a missing value:
+    ".." not available in the sources, ":" cannot be shown for this region (known only for a
+    larger set of fylker), "." not applicable; empty where the note explains a shown value."""
 
     proposal: Proposal
     year: int
@@ -118,8 +124,9 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
         for _, comp in comp16.iterrows():
             if comp["whole"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
-    notes += [(r, "navkontor", t) for r, t in office_reasons.items()]
-    notes += [(r, "navkontor_malbilde", t) for r, t in target_reasons.items()]
+    notes += [(r, "navkontor", t, ":") for r, t in office_reasons.items()]
+    notes += [(r, "navkontor_malbilde", t, ":") for r, t in target_reasons.items()]
+    notes += [(r, "innbyggere_per_navkontor", t, ":") for r, t in office_reasons.items()]
 
     arsverk_table = nav.arsverk(nav.arsverk_path(arsverk_file))
     arsverk_values, arsverk_reasons, arsverk_source = {}, {}, ""
@@ -181,10 +188,10 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
         })
         if kontor is not pd.NA and year != nav.OFFICES_YEAR:
             notes.append((region.name, "innbyggere_per_navkontor",
-                          f"NAV-kontortallet gjelder {nav.OFFICES_YEAR}; det deles ikke på "
-                          f"folkemengden {year}"))
+                          f"kontortallet gjelder {nav.OFFICES_YEAR} og deles ikke på "
+                          f"folkemengden i {year}", "."))
         if seat is None:
-            notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen"))
+            notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen", "."))
     table = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("navkontor", "navkontor_malbilde", "antall_kommuner", "folkemengde"):
         table[col] = table[col].astype("Int64")
@@ -204,5 +211,7 @@ def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyF
         "bosatt_delt_ba": f"{labour.BA_SOURCE}; {pop_src}",
         "sete": proposal.source or proposal.id,
     }
-    notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad"]).drop_duplicates()
+    notes = [n if len(n) == 4 else (*n, "" if n[1] in _NOTE_ONLY else "..") for n in notes]
+    notes += [(r, "arsverk_per_10000", t, s) for r, f, t, s in notes if f == "arsverk"]
+    notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad", "tegn"]).drop_duplicates()
     return KeyFigures(proposal, year, table, notes_frame, sources)

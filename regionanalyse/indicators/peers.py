@@ -18,6 +18,8 @@ def peer_ranks(figures: KeyFigures, region: str) -> pd.DataFrame:
         value = values[region]
         known = values.dropna()
         rank = pd.NA if pd.isna(value) else int((known > value).sum() + 1)
+        # a median over some of the regions is not the proposal's median: only when all known
         rows.append({"figur": col, "Nøkkeltall": label, "verdi": value, "rang": rank,
-                     "av": len(known), "median": known.median() if len(known) else pd.NA})
+                     "av": len(known), "regioner": len(values),
+                     "median": known.median() if len(known) == len(values) else pd.NA})
     return pd.DataFrame(rows)

@@ -15,7 +15,7 @@ CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_1
 # column → (Norwegian heading with unit, decimals)
 DISPLAY = {
     "folkemengde": ("Folkemengde 1.1. (personer)", 0),
-    "andel_landet_pst": ("Andel av landet", 1),
+    "andel_landet_pst": ("Andel av folkemengden i landet", 1),
     "antall_kommuner": ("Kommuner (antall)", 0),
     "areal_km2": ("Areal (km²)", 0),
     "tetthet_per_km2": ("Innbyggere per km²", 1),
@@ -44,15 +44,90 @@ def format_cell(column: str, value) -> str:
     return fmt.number(value, DISPLAY.get(column, ("", 0))[1])
 
 
-def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -> pd.DataFrame:
-    """Regions × chosen figures as formatted strings, headings in Norwegian, optional total row.
+# SSB's table symbols for missing values, explained under every table that uses them
+SYMBOLS = {"..": "tallet finnes ikke i kildene",
+           ":": "tallet kan ikke vises for regionen",
+           ".": "ikke aktuelt"}
+MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
-    Missing values read «ikke oppgitt»; a total is given only where every region has a value.
+
+def mark(i: int) -> str:
+    """Footnote mark number i (0-based): ¹ … ⁹, then ¹⁰, ¹¹ …"""
+    digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+    return "".join(digits[int(d)] for d in str(i + 1))
+
+
+class Footnotes:
+    """Numbered footnotes for one table: the same reason gets the same mark."""
+
+    def __init__(self):
+        self.reasons: list[str] = []
+        self.symbols: set[str] = set()
+
+    def add(self, reason: str, symbol: str = "") -> str:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        if symbol:
+            self.symbols.add(symbol)
+        return mark(self.reasons.index(reason))
+
+    def cell(self, text: str, reason: str | None, symbol: str = "") -> str:
+        """The value (or symbol) with the footnote mark of `reason`, if any."""
+        if not reason:
+            return text
+        return f"{symbol or text}{NBSP}{self.add(reason, symbol)}"
+
+    def lines(self) -> list[str]:
+        out = [f"{mark(i)} {r[0].upper()}{r[1:]}." if not r.endswith(".") else f"{mark(i)} {r}"
+               for i, r in enumerate(self.reasons)]
+        if self.symbols:
+            out.append("Tegn: " + "; ".join(f"{s} = {SYMBOLS[s]}" for s in SYMBOLS
+                                           if s in self.symbols) + ".")
+        return out
+
+
+NBSP = fmt.NBSP
+
+
+def _note_lookup(figures: KeyFigures) -> dict[tuple[str, str], tuple[str, str]]:
+    """(region, figur) → (reason, symbol), several reasons joined."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for region, figur, text, symbol in figures.notes[["region", "figur", "merknad", "tegn"]].itertuples(index=False):
+        key = (region, figur)
+        if key in out:
+            out[key] = (f"{out[key][0]}; {text}", out[key][1] or symbol)
+        else:
+            out[key] = (text, symbol)
+    return out
+
+
+def _total_symbol(notes: dict, table: pd.DataFrame, col: str) -> str:
+    """Symbol for a total that cannot be given: the regions' own symbol if they share one."""
+    symbols = {notes.get((r, col), ("", ""))[1] for r, v in zip(table["region"], table[col])
+               if fmt.is_missing(v)}
+    return symbols.pop() if len(symbols) == 1 and "" not in symbols else ":"
+
+
+def display_table_notes(figures: KeyFigures, columns: list[str],
+                        total: bool = True) -> tuple[pd.DataFrame, list[str]]:
+    """Like display_table, and the footnotes its cells are marked with.
+
+    A missing value shows SSB's symbol (.. : .) with a footnote mark; a shown value that has
+    a note (e.g. an approximate boundary) carries the mark after the number.
     """
     table = figures.table
+    notes = _note_lookup(figures)
+    foot = Footnotes()
     out = pd.DataFrame({"Region": table["region"]})
     for col in columns:
-        out[DISPLAY[col][0]] = [format_cell(col, v) for v in table[col]]
+        cells = []
+        for region, value in zip(table["region"], table[col]):
+            reason, symbol = notes.get((region, col), (None, ""))
+            if fmt.is_missing(value):
+                cells.append(foot.cell("..", reason or "tallet mangler i kildene", symbol or ".."))
+            else:
+                cells.append(foot.cell(format_cell(col, value), reason))
+        out[DISPLAY[col][0]] = cells
     if total:
         row = {"Region": "Sum"}
         for col in columns:
@@ -60,14 +135,23 @@ def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -
             if col in ("folkemengde", "antall_kommuner", "areal_km2", "navkontor",
                        "navkontor_malbilde", "arsverk", "sysselsatte_1000"):
                 row[DISPLAY[col][0]] = (fmt.number(values.sum(), DISPLAY[col][1])
-                                        if not values.isna().any() else "–")
+                                        if not values.isna().any() else _total_symbol(notes, table, col))
             elif col == "andel_landet_pst":
                 row[DISPLAY[col][0]] = fmt.percent(values.sum())
             elif col == "tetthet_per_km2":
                 row[DISPLAY[col][0]] = fmt.number(table["folkemengde"].sum() / table["areal_km2"].sum(), 1)
-            elif col == "innbyggere_per_navkontor" and not table["navkontor"].isna().any():
+            elif col == "innbyggere_per_navkontor" and not table[col].isna().any():
                 row[DISPLAY[col][0]] = fmt.number(table["folkemengde"].sum() / table["navkontor"].sum())
             else:
-                row[DISPLAY[col][0]] = "–"
+                row[DISPLAY[col][0]] = _total_symbol(notes, table, col)
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
-    return out
+    return out, foot.lines()
+
+
+def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -> pd.DataFrame:
+    """Regions × chosen figures as formatted strings, headings in Norwegian, optional total row.
+
+    Missing values show SSB's symbols (see display_table_notes for their footnotes); a total
+    is given only where every region has a value.
+    """
+    return display_table_notes(figures, columns, total)[0]
