@@ -82,6 +82,7 @@ def _cmd_score(args) -> int:
 def _cmd_alternatives(args) -> int:
     from .ensemble.alternatives import request_for, run, write
     from .model import load
+    from .pipeline.settings import parse_formats
     from .territory.validate import validate
 
     proposal = load(args.proposal)
@@ -89,9 +90,15 @@ def _cmd_alternatives(args) -> int:
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs)
+    formats = () if args.to in ("", "none") else parse_formats(args.to)
     out = write(run(proposal, req), args.out)
     print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
           f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
+    if formats:
+        from .pipeline.ensemble import build_ensemble_appendix
+
+        for path in build_ensemble_appendix(proposal, req.year, out, formats):
+            print(f"vedlegg: {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -173,6 +180,8 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
     alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
     alt.add_argument("--out", default="alternativer", help="utmappe (standard ./alternativer)")
+    alt.add_argument("--to", default="html,pdf",
+                     help="vedlegget: formater, kommaseparert (standard html,pdf; none = uten vedlegg)")
     alt.set_defaults(func=_cmd_alternatives)
     return top
 

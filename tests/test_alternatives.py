@@ -57,7 +57,7 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
     for jobs in ("1", "2"):
         out = tmp_path / f"run{jobs}"
         result = cli("alternatives", "nav-2019-12", "--year", "2019", "--n", "24", "--seed", "7",
-                     "--jobs", jobs, "--out", str(out))
+                     "--jobs", jobs, "--out", str(out), "--to", "none")
         assert result.returncode == 0, result.stderr
         outs.append(out)
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
@@ -79,8 +79,10 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
         listed = ensemble.loc[ensemble["plan"] == plan].iloc[0]
         for col in ("regioner", "befolkning_maks", "ba_delt", "bosatt_delt_ba", "kommuner_maks"):
             assert row[col] == listed[col], (path.name, col)
+        for col in ("befolkningsavvik_maks", "polsby_popper_snitt", "avstand_maks_km", "avstand_snitt_km"):
+            assert row[col] == pytest.approx(listed[col], rel=1e-6, abs=1e-6), (path.name, col)
     other = cli("alternatives", "nav-2019-12", "--year", "2019", "--n", "24", "--seed", "8",
-                "--out", str(tmp_path / "other"))
+                "--out", str(tmp_path / "other"), "--to", "none")
     assert other.returncode == 0
     assert (tmp_path / "other" / "plans.csv").read_bytes() != (outs[0] / "plans.csv").read_bytes()
 
@@ -126,9 +128,17 @@ def test_score_cli_contract():
 
 
 @pytest.mark.slow
-def test_best_alternative_builds(tmp_path):
+def test_ensemble_appendix_and_best_alternative_build(tmp_path):
     out = tmp_path / "alt"
-    assert cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "8", "--out", str(out)).returncode == 0
+    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "40", "--out", str(out),
+               "--to", "html")
+    assert made.returncode == 0, made.stderr
+    page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
+    assert "Forslaget sammenlignet med 40 alternativer" in page
+    assert "mot 40 alternativer" in page and "De beste alternativene" in page
+    table = pd.read_csv(out / "vedlegg-alternativer.csv")
+    own = score(load("nav-2016-11"), 2016).iloc[0]
+    assert table.set_index("maal").loc["kommuner_maks", "forslaget"] == own["kommuner_maks"] == 59
     result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
                  "--jobs", "1", "--out", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr

@@ -92,6 +92,20 @@ def test_nav_2016_11_scores_by_hand():
     assert ctx.codes[seats[names.index(agder)]] == "0906"
 
 
+def test_default_seat_is_the_most_populous_kommune():
+    """Without seats, distances are measured from each region's most populous kommune."""
+    ctx = context(2016)
+    labels, names, _ = proposal_labels(load("fylker-2016"), 2016)
+    row = score_labels(ctx, labels[None]).iloc[0]
+    dist = np.empty(len(labels))
+    for r in range(len(names)):
+        inside = np.flatnonzero(labels == r)
+        seat = inside[np.argmax(ctx.pop[inside])]
+        dist[inside] = ctx.dist_km[inside, seat]
+    assert row["avstand_maks_km"] == pytest.approx(dist.max(), rel=1e-6)
+    assert row["avstand_snitt_km"] == pytest.approx((dist * ctx.pop).sum() / ctx.pop.sum(), rel=1e-6)
+
+
 def test_vectorised_scores_equal_one_by_one():
     ctx = context(2016)
     rows = [proposal_labels(load(pid), 2016) for pid in ("fylker-2016", "nav-2016-11", "nav-2019-12")]
