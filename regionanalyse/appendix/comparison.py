@@ -37,14 +37,15 @@ class ComparisonReport(StagedTables):
     def maps(self) -> list[HTML]:
         """One map per proposal, all with the same extent and size, so on the same scale."""
         bounds = geometry.kommuner(2024).total_bounds
+        extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
+        colors = maps.comparison_colors(self.proposals)  # one colour per region on every map
         out = []
         for i, p in enumerate(self.proposals, 1):
             fig, ax = plt.subplots(figsize=(7.2, 8.6))
-            maps.overview_map(p, self.year, ax=ax)
-            ax.set_xlim(bounds[0] - 20_000, bounds[2] + 20_000)
-            ax.set_ylim(bounds[1] - 20_000, bounds[3] + 20_000)
+            maps.overview_map(p, self.year, ax=ax, colors=colors, extent=extent)
             out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
-                                  geometry.SOURCE, heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}"))
+                                  geometry.SOURCE, heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
+                                  alt=maps.overview_map_alt(p, same_colours_note=True)))
         return out
 
     def changes(self) -> list[HTML]:

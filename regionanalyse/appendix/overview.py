@@ -20,10 +20,14 @@ class OverviewReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(6.4, 7.6))  # fits page 1 under the intro
         maps.overview_map(self.proposal, self.year, ax=ax)
         return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
-                          geometry.SOURCE, heading="1. Regionene")
+                          geometry.SOURCE, heading="1. Regionene",
+                          alt=maps.overview_map_alt(self.proposal))
 
     def interactive_map(self):
-        return interactive_block(interactive_map(self.proposal, None, self.year))
+        return interactive_block(
+            interactive_map(self.proposal, None, self.year),
+            title=f"Interaktivt kart over regionene i forslaget «{self.proposal.name}»",
+            text_alternative="Tabell 1 gir regionene med nøkkeltall som tekst.")
 
     def table(self) -> HTML:
         self.keep("Nøkkeltall", tables.csv_table(self.figures), main=True)

@@ -104,11 +104,18 @@ class RegionReport(ProposalReport):
     def map(self) -> HTML:
         fig, ax = plt.subplots(figsize=(7.2, 7.6))
         maps.region_map(self.proposal, self.region, self.year, ax=ax)
+        ba = ba_cohesion(self.proposal, self.year)
+        split = ba[ba["split"] & ba["regions"].map(lambda r: self.region in r)]
+        alt = maps.region_map_alt(self.proposal, self.region, self.year,
+                                  int(self.row["antall_kommuner"]), list(split["ba_navn"]))
         return figure_out(fig, f"Figur 1. {self.region} med kommuner; resten av landet i grått",
-                          geometry.SOURCE + "; SSB (BA-regioner)", heading="2. Kart")
+                          geometry.SOURCE + "; SSB (BA-regioner)", heading="2. Kart", alt=alt)
 
     def interactive_map(self):
-        return interactive_block(interactive_map(self.proposal, self.region, self.year))
+        return interactive_block(
+            interactive_map(self.proposal, self.region, self.year),
+            title=f"Interaktivt kart over {self.region} med kommuner",
+            text_alternative="Tabell 2 gir de samme opplysningene om hver kommune som tekst.")
 
     def kommune_table(self) -> HTML:
         table = kommune_table(self.proposal, self.region, self.year)
@@ -151,7 +158,8 @@ class RegionReport(ProposalReport):
                         "de er talt med der flest bodde. Veksten hvert år er regnet på de samme "
                         "kommunene begge år, så en kommune som skifter region ved en "
                         "sammenslåing vises ikke som vekst eller nedgang")
-        return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026")
+        return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026",
+                          alt=history_alt(hist, self.region))
 
     def peers(self) -> HTML:
         ranks = peer_ranks(self.figures, self.region)
@@ -228,3 +236,18 @@ class RegionReport(ProposalReport):
         text += (f" Lengst fra {where} ligger **{far['kommunenavn']}**, "
                  f"{fmt.number(far['avstand_km'])} km i luftlinje.")
         return Markdown(text), table, dist_table
+
+
+def history_alt(hist: pd.DataFrame, region: str) -> str:
+    """Alt text of the history chart: the change over the period, against Norway's."""
+    def change(name):
+        part = hist[hist["region"] == name].sort_values("aar")
+        first, last = part.iloc[0], part.iloc[-1]
+        return int(first["aar"]), int(last["aar"]), 100 * (last["indeks"] / first["indeks"] - 1)
+
+    start, end, mine = change(region)
+    _, _, norway = change("Norge")
+    verb = "økte" if mine >= 0 else "falt"
+    return (f"Linjediagram: folkemengden i {region} {verb} {fmt.percent(abs(mine), 0)} fra {start} "
+            f"til {end}, mot {'en økning' if norway >= 0 else 'en nedgang'} på "
+            f"{fmt.percent(abs(norway), 0)} i hele landet.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -13,32 +14,63 @@ from . import fmt
 from .interactive import standalone_html
 
 
+#: Tables with at most this many rows are kept on one page in the PDF (a longer one, such as
+#: the kommune table, may break between rows and repeats its header row on the next page).
+WHOLE_TABLE_ROWS = 32
+
+
 def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] = ()) -> HTML:
-    """A captioned HTML table with numbered notes and a «Kilde:» line."""
+    """A captioned HTML table with numbered notes and a «Kilde:» line.
+
+    The caption is the table's <caption>; column headings are <th scope="col"> and the first
+    cell of each row a row heading (<th scope="row">), so that a screen reader (and the PDF's
+    structure tree) reads every value with its row and column.
+    """
     body = frame.to_html(index=False, escape=True, border=0, classes="vedlegg-tabell", na_rep=fmt.MISSING)
-    parts = [f'<p class="tabelltittel"><strong>{html.escape(caption)}</strong></p>', body]
+    whole = " hel" if len(frame) <= WHOLE_TABLE_ROWS else ""
+    body = body.replace('class="dataframe vedlegg-tabell"', f'class="dataframe vedlegg-tabell{whole}"', 1)
+    head, sep, rest = body.partition("</thead>")
+    head = head.replace("<th>", '<th scope="col">')
+    rest = re.sub(r"<tr>\s*<td>(.*?)</td>", r'<tr>\n      <th scope="row">\1</th>', rest, flags=re.S)
+    body = head + sep + rest
+    body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f'\n  <caption class="tabelltittel">'
+                  f"<strong>{html.escape(caption)}</strong></caption>", body, count=1)
+    parts = [body]
     parts += [f'<p class="fotnote">{html.escape(n)}</p>' for n in notes]
     parts.append(f'<p class="kilde">Kilde: {html.escape(source)}</p>')
-    return HTML("\n".join(parts))
+    return HTML('<div class="tabellblokk">' + "\n".join(parts) + "</div>")
 
 
-def figure_out(fig, caption: str, source: str, heading: str | None = None) -> HTML:
-    """A matplotlib figure as one unbreakable block: optional heading, image, caption, source."""
+def figure_out(fig, caption: str, source: str, heading: str | None = None,
+               alt: str | None = None) -> HTML:
+    """A matplotlib figure as one unbreakable block: optional heading, image, caption, source.
+
+    `alt` says what a sighted reader learns from the figure (generated from the data); the
+    caption stays separate. Without it, the caption is the alt text.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode()
     head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
-    return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(caption)}" '
+    return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(alt or caption)}" '
                 f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:170mm">'
                 f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
                 f'Kilde: {html.escape(source)}</p></div>')
 
 
-def interactive_block(fmap) -> HTML:
-    """A folium map in a self-contained iframe, below the static map (HTML only)."""
+def interactive_block(fmap, title: str = "Interaktivt kart", text_alternative: str = "") -> HTML:
+    """A folium map in a self-contained iframe, below the static map (HTML only).
+
+    The iframe has an accessible name (`title`); the map can be moved and zoomed with the
+    keyboard (Leaflet: Tab to the map, arrow keys, + and −); `text_alternative` says where the
+    same information is given as text (the kommune table).
+    """
     page = html.escape(standalone_html(fmap), quote=True)
-    return HTML("<h3>Interaktivt kart</h3><p>Flytt og zoom; pek på en kommune for navn, region og "
-                "folkemengde. Kartgrunnlag: © Kartverket (CC BY 4.0); kartbibliotek: Leaflet.</p>"
-                f'<iframe srcdoc="{page}" style="width:100%;height:560px;border:1px solid #ccc">'
+    alternative = f" {html.escape(text_alternative)}" if text_alternative else ""
+    return HTML("<h3>Interaktivt kart</h3><p>Flytt og zoom med mus eller tastatur (Tab til kartet, "
+                "piltaster, + og −); pek på en kommune for navn, region og folkemengde."
+                f"{alternative} Kartgrunnlag: © Kartverket (CC BY 4.0); kartbibliotek: Leaflet.</p>"
+                f'<iframe title="{html.escape(title)}" srcdoc="{page}" '
+                'style="width:100%;height:75vh;min-height:520px;border:1px solid #767676">'
                 "</iframe>")
