@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
 from ..config import NOTEBOOK_DIR  # noqa: F401  (tests point jobs at notebooks beside it)
-from ..errors import BuildError
+from ..errors import BuildError, UsageError
 from ..model import Proposal, load
 from ..territory.validate import validate
 from .plan import Job, comparison_dir, data_hash, plan, plan_comparison, version_stamp
-from .publish import (LockedError, acquire_lock, progress, read_manifest, setup_logging,  # noqa: F401
-                      write_atomic, write_manifest)
+from . import guard
+from .publish import (LockedError, acquire_lock, child_dir, make_public, move_stale,  # noqa: F401
+                      prepare_out, progress, read_manifest, setup_logging, write_atomic,
+                      write_manifest)
 from .settings import BuildSettings
 from .worker import run_job
 
@@ -26,8 +29,7 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     """Build every appendix of a proposal that is out of date; True when all are good."""
     for warning in validate(proposal, geometry=True):
         log.warning("%s: advarsel: %s", proposal.id, warning)
-    out_dir = out / proposal.id
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = child_dir(out, proposal.id)
     write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
     all_jobs = plan(proposal, year, formats, out, arsverk)
     ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor)
@@ -38,23 +40,53 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
                  if (out_dir / f"{job.stem}.pdf").exists()]
         if len(parts) == len(all_jobs):
             combine_pdfs(parts, out_dir / "vedlegg.pdf")
+            make_public(out_dir / "vedlegg.pdf")
             log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
+    if ok:
+        _retire_stale(out_dir, all_jobs, proposal.id)
+    _declare(out_dir, proposal.name, built_any)
     return ok
+
+
+def _declare(out_dir: Path, title: str, built_any: bool) -> None:
+    """Write the accessibility statement beside the appendices (checks every HTML and PDF)."""
+    from ..render.declaration import FILE_NAME, write_declaration
+
+    if not built_any and (out_dir / FILE_NAME).exists():
+        return
+    try:
+        write_declaration(out_dir, title)
+    except Exception:  # the statement must never cost the appendices
+        log.exception("%s: %s kunne ikke skrives", out_dir.name, FILE_NAME)
+
+
+def _retire_stale(out_dir: Path, all_jobs: list[Job], label: str) -> None:
+    """After a good build the folder holds exactly the plan's appendices: others (a renamed or
+    removed region) are moved to _tidligere/<date>/ and dropped from the manifest."""
+    keep = {name for job in all_jobs for name in job.outputs}
+    stale = move_stale(out_dir, keep)
+    if stale:
+        manifest_path = out_dir / "manifest.json"
+        manifest = read_manifest(manifest_path)
+        stems = {job.stem for job in all_jobs}
+        write_manifest(manifest_path, {k: v for k, v in manifest.items() if k in stems})
+        log.info("%s: %d fil(er) som ikke lenger er i planen flyttet til %s/%s/: %s", label,
+                 len(stale), "_tidligere", dt.date.today().isoformat(), ", ".join(stale))
 
 
 def build_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
                      arsverk: str | None = None, executor: str = "warm") -> bool:
     """Build the comparison appendix of two or more proposals, if out of date."""
     if len(proposals) < 2:
-        raise BuildError("sammenligning trenger minst to forslag")
+        raise UsageError("sammenligning trenger minst to forslag")
     for proposal in proposals:
         validate(proposal)
-    out_dir = comparison_dir(proposals, out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = child_dir(out, comparison_dir(proposals, out).name)
     for i, proposal in enumerate(proposals, 1):
         write_atomic(out_dir / f"forslag-{i}.yaml", proposal.to_yaml())
-    ok, _ = _run_jobs(plan_comparison(proposals, year, formats, out, arsverk), out_dir,
-                      out_dir.name, 1, executor)
+    ok, built_any = _run_jobs(plan_comparison(proposals, year, formats, out, arsverk), out_dir,
+                              out_dir.name, 1, executor)
+    _declare(out_dir, "sammenligning av " + ", ".join(p.name for p in proposals), built_any)
     return ok
 
 
@@ -78,15 +110,16 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     """Run the out-of-date jobs in a process pool; return (all good, anything built)."""
     manifest_path = out_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
-    for stale in out_dir.glob(".tmp-*"):  # left by a killed build; we hold the lock
-        shutil.rmtree(stale, ignore_errors=True)
+    _remove_temp(out_dir)  # left by a killed build; we hold the lock
     todo = _out_of_date(all_jobs, out_dir, manifest, label)
     if not todo:
         return True, False
     ok = True
     stamp = version_stamp(data_hash())
     bar = progress(len(todo))
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                               initializer=guard.worker_init, initargs=(os.getpid(),))
+    try:
         futures = {pool.submit(partial(run_job, executor_name=executor), job): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]
@@ -105,9 +138,25 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                 log.info("%s: %s ferdig (%.1f s)", label, stem, seconds)
             if bar:
                 bar.update(1)
-    if bar:
-        bar.close()
+    except BaseException as exc:  # Ctrl-C, SIGTERM: workers (and their kernels) die now
+        guard.kill_pool(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+        _remove_temp(out_dir)
+        how = "SIGTERM" if isinstance(exc, guard.Terminated) else "Ctrl-C" \
+            if isinstance(exc, KeyboardInterrupt) else type(exc).__name__
+        log.error("%s: avbrutt (%s); tidligere rapporter er urørt", label, how)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        if bar:
+            bar.close()
     return ok, True
+
+
+def _remove_temp(out_dir: Path) -> None:
+    for stale in out_dir.glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def build(settings: BuildSettings) -> bool:
@@ -116,14 +165,28 @@ def build(settings: BuildSettings) -> bool:
     compared = [([load(ref) for ref in group], year) for group, year in settings.comparisons]
     for proposal in proposals + [p for group, _ in compared for p in group]:
         validate(proposal)
-    out = settings.out
+    seen: dict[str, str] = {}
+    for proposal in proposals:  # two proposals with one id would overwrite each other
+        if proposal.id in seen:
+            raise UsageError(f"id «{proposal.id}» er brukt av to forslag i samme bygging "
+                             f"({seen[proposal.id]} og {proposal.origin or proposal.id}); gi dem ulike id-er")
+        seen[proposal.id] = proposal.origin or proposal.id
+    if settings.arsverk:  # checked before any kernel starts
+        from ..sources import nav
+
+        nav.arsverk(nav.arsverk_path(settings.arsverk))
+    out = prepare_out(settings.out, settings.out_label)
     setup_logging(out)
     lock = acquire_lock(out)
+    previous = guard.install_handlers()
     try:
         common = dict(formats=settings.formats, out=out, arsverk=settings.arsverk,
                       executor=settings.executor)
         results = [build_proposal(p, settings.year, jobs=settings.jobs, **common) for p in proposals]
         results += [build_comparison(group, year, **common) for group, year in compared]
+    except guard.Terminated:
+        raise SystemExit(143) from None
     finally:
+        guard.restore_handlers(previous)
         lock.release()
     return all(results)

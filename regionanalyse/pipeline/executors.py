@@ -12,6 +12,7 @@ from multiprocessing.util import Finalize
 import nbformat
 
 from ..config import NOTEBOOK_DIR
+from .guard import kernel_preexec
 
 RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
 
@@ -48,7 +49,8 @@ class WarmExecutor:
             from jupyter_client.manager import KernelManager
 
             self._kernel = KernelManager(kernel_name="python3")
-            self._kernel.start_kernel(cwd=str(NOTEBOOK_DIR))
+            # the kernel dies with this worker (PDEATHSIG), whatever kills it
+            self._kernel.start_kernel(cwd=str(NOTEBOOK_DIR), preexec_fn=kernel_preexec)
             Finalize(self, self.discard, exitpriority=10)
         return self._kernel
 

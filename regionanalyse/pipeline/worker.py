@@ -64,6 +64,7 @@ def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | No
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
         write_data_files(tables_file, tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
         for name in job.outputs:
+            os.chmod(tmp / name, 0o644)  # published files are 0644 whatever the umask
             os.replace(tmp / name, out_dir / name)
         (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
     return job.stem, time.perf_counter() - start, None
