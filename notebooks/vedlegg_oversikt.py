@@ -48,7 +48,7 @@ report.table()
 report.balance()
 
 # %% [markdown]
-# ## 4. Forslaget mot dagens fylker
+# ## 4. Forslaget mot fylkene i 2016
 
 # %%
 report.against_fylker()

@@ -31,7 +31,7 @@ def test_nav_2019_12_totals_and_union_rule():
     # Akershus is split between Øst- and Vest-Viken: no office count for either
     assert pd.isna(t.loc["NAV Vest-Viken", "navkontor"])
     reason = figures.notes_for("navkontor").set_index("region").loc["NAV Øst-Viken", "merknad"]
-    assert "Østfold+Akershus samlet" in reason
+    assert "Østfold og Akershus samlet" in reason
     # Agder = Vest-Agder + Aust-Agder exactly: gets the set figure
     assert t.loc["NAV Agder", "navkontor"] == 30
 

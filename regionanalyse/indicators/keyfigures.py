@@ -47,23 +47,28 @@ def _set_figure(compositions: pd.DataFrame, sets: pd.DataFrame, value_col: str,
     values, reasons = {}, {}
 
     def label(fset):
-        return "+".join(fylke_names.get(f, f) for f in sorted(fset))
+        names = [fylke_names.get(f, f) for f in sorted(fset)]
+        if len(names) == 1:
+            return f"hele {names[0]}"
+        return f"{', '.join(names[:-1])} og {names[-1]} samlet"
 
     for _, comp in compositions.iterrows():
         region, fylker = comp["region"], comp["fylker"]
         touching = sets[sets["fylker"].map(lambda s: bool(s & fylker))]
         if not comp["whole"]:
-            parts = ", ".join(fylke_names.get(f, f) for f in comp["partial"]) or "en kommune"
-            known = "; ".join(label(s) for s in touching["fylker"]) or "ingen"
-            reasons[region] = (f"regionen deler {parts} mellom regioner; tallet er kjent bare for "
-                               f"{known} samlet")
+            parts = " og ".join(fylke_names.get(f, f) for f in comp["partial"])
+            known = " og for ".join(label(s) for s in touching["fylker"])
+            start = (f"regionen omfatter bare en del av {parts}" if parts else
+                     "regionens grense følger ikke fylkesgrensene")
+            reasons[region] = (f"{start}; tallet er bare kjent for {known}" if known else
+                               f"{start}; kilden har ikke tall for disse fylkene")
             continue
         covered = frozenset().union(*touching["fylker"]) if len(touching) else frozenset()
         if touching.empty:
             reasons[region] = "ingen tall for disse fylkene i kilden"
         elif covered != fylker:
-            reasons[region] = "tallet er kjent bare for " + "; ".join(
-                label(s) for s in touching["fylker"]) + " samlet"
+            reasons[region] = "tallet er bare kjent for " + " og for ".join(
+                label(s) for s in touching["fylker"])
         elif touching[value_col].isna().any():
             reasons[region] = "; ".join(touching["merknad"].dropna()) or "ikke oppgitt i kilden"
         else:
