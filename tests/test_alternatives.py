@@ -143,3 +143,15 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
                  "--jobs", "1", "--out", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "reports").rglob("*.html"))
+
+
+@pytest.mark.slow
+def test_best_alternative_builds_like_any_proposal(tmp_path):
+    out = tmp_path / "alt"
+    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "8", "--out", str(out), "--to", "none")
+    assert made.returncode == 0, made.stderr
+    result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
+                 "--jobs", "1", "--out", str(tmp_path / "reports"))
+    assert result.returncode == 0, result.stderr
+    pages = list((tmp_path / "reports" / "nav-2016-11-alt-1").glob("vedlegg-*.html"))
+    assert len(pages) == 12  # overview + 11 regions

@@ -123,14 +123,14 @@ class EnsembleReport(StagedTables):
         for ax, col in zip(axes.ravel(), PLOTTED):
             label, unit, _, _ = LABELS[col]
             values = self.ensemble[col].astype(float)
-            scale = 100 if unit == "prosent" else 1
+            scale = {"prosent": 100, "personer": 1e-3}.get(unit, 1)
             discrete = col in ("ba_delt", "kommuner_maks")
             sns.histplot(values * scale, ax=ax, color="#4c72b0", discrete=discrete,
                          bins="auto" if not discrete else "auto", edgecolor="white")
             v = float(self.own[col]) * scale
             ax.axvline(v, color="#c44e52", linewidth=2)
             ax.set_title(label, fontsize=9)
-            ax.set_xlabel("prosent" if unit == "prosent" else unit, fontsize=8)
+            ax.set_xlabel({"personer": "tusen personer"}.get(unit, unit), fontsize=8)
             ax.set_ylabel("alternativer", fontsize=8)
             ax.tick_params(labelsize=7)
             ax.ticklabel_format(axis="x", style="plain", useOffset=False) if not discrete else None
@@ -147,7 +147,7 @@ class EnsembleReport(StagedTables):
     def best_table(self) -> HTML:
         """Scores of the Pareto-best alternatives beside the proposal's."""
         rows = [("Forslaget", self.own)]
-        rows += [(f"Alternativ {j}", score(alt, self.year).iloc[0]) for j, alt in enumerate(self.best, 1)]
+        rows += [(f"Alternativ\u00a0{j}", score(alt, self.year).iloc[0]) for j, alt in enumerate(self.best, 1)]
         cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "polsby_popper_snitt",
                 "kommuner_maks"]
         table = pd.DataFrame([{"plan": name, **{c: r[c] for c in cols}} for name, r in rows])

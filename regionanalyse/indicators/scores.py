@@ -134,11 +134,8 @@ def score_labels(ctx: ScoreContext, labels: np.ndarray, seats: np.ndarray | None
     ba_delt = split.sum(1)
     bosatt = (split[:, ba_of] * ctx.pop[ba_units]).sum(1)
     # seats: the most populous kommune of each region unless given
-    seat = np.full(n * k, -1, dtype=np.int64)
-    keys = (labels[:, ctx.by_pop] + k * np.arange(n)[:, None]).ravel()  # most populous first
-    present_keys, first = np.unique(keys, return_index=True)
-    seat[present_keys] = ctx.by_pop[first % m]
-    seat = seat.reshape(n, k)
+    ordered = labels[:, ctx.by_pop]  # units most populous first
+    seat = np.stack([ctx.by_pop[(ordered == r).argmax(1)] for r in range(k)], axis=1)
     if seats is not None:
         seats = np.asarray(seats, dtype=np.int64).reshape(n, -1)
         given = np.full((n, k), -1, dtype=np.int64)

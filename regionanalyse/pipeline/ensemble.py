@@ -6,6 +6,7 @@ from pathlib import Path
 from ..config import NOTEBOOK_DIR
 from ..errors import BuildError
 from ..model import Proposal
+from ..present.fmt import number
 from .plan import Job, finish
 from .worker import run_job
 
@@ -19,7 +20,7 @@ def build_ensemble_appendix(proposal: Proposal, year: int, ensemble_dir: Path,
     proposal_path = ensemble_dir / "forslaget.yaml"
     proposal.to_yaml(proposal_path)
     n = len((ensemble_dir / "ensemble.csv").read_text(encoding="utf-8").splitlines()) - 1
-    job = Job("alternativer", proposal.to_yaml(), f"Forslaget sammenlignet med {n} alternativer",
+    job = Job("alternativer", proposal.to_yaml(), f"Forslaget sammenlignet med {number(n)} alternativer",
               proposal.name, str(NOTEBOOK_DIR / "vedlegg_alternativer.ipynb"),
               {"proposal": str(proposal_path), "year": int(year), "ensemble_dir": str(ensemble_dir)},
               tuple(formats), str(ensemble_dir), STEM)
