@@ -132,7 +132,8 @@ class RegionReport(ProposalReport):
         for col, key in (("0–15 år", "alder_0_15"), ("16–66 år", "alder_16_66"),
                          ("67 år og eldre", "alder_67_pluss")):
             total[col] = fmt.percent(100 * self.row[key] / self.row["folkemengde"])
-        frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+        if len(table) > 1:  # a one-kommune region needs no sum row
+            frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
         notes = [n for n in table["note"] if n]
         return table_html(frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
                           f"{population.SOURCE} {self.year}", notes)
@@ -163,6 +164,7 @@ class RegionReport(ProposalReport):
 
     def peers(self) -> HTML:
         ranks = peer_ranks(self.figures, self.region)
+        ranks = ranks[ranks["av"] > 0]  # a figure no region has (e.g. per office outside 2016)
         frame = pd.DataFrame({
             "Nøkkeltall": ranks["Nøkkeltall"],
             "Regionen": [tables.format_cell(f, v) for f, v in zip(ranks["figur"], ranks["verdi"])],
