@@ -64,7 +64,31 @@ flows[~flows["hovedstrom"]]
 p.map(year)
 
 # %% [markdown]
-# ## 6. Lagre og bygge et vedlegg
+# ## 6. Hvordan står forslaget seg mot alternativene?
+# Mål for hele inndelingen (`regionanalyse score`): største avvik fra idealstørrelsen, bosatte i
+# delte BA-regioner, gjennomsnittlig avstand til setet, flest kommuner i én region – for forslaget
+# og for hva-om-endringen over.
+
+# %%
+import pandas as pd
+
+cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "kommuner_maks"]
+pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hva om"])[["forslag", *cols]]
+
+# %% [markdown]
+# 200 trukne alternativer med like mange regioner av hele fylker (GerryChain ReCom, samme seed gir
+# samme planer). `persentil`: andelen alternativer med lavere verdi enn forslaget. På kommandolinjen
+# gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer` det samme og skriver
+# et vedlegg. Et alternativ er ikke et bedre forslag; det viser hva som var mulig etter de samme reglene.
+
+# %%
+from regionanalyse.ensemble.alternatives import request_for, run
+
+ensemble = run(p, request_for(p, year, n=200, seed=1))
+ensemble.percentiles[["maal", "verdi", "persentil", "median"]].round(3)
+
+# %% [markdown]
+# ## 7. Lagre og bygge et vedlegg
 # `what_if.to_yaml("mitt_forslag.yaml")`, deretter `regionanalyse build mitt_forslag.yaml`.
 
 # %%
