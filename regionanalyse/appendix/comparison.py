@@ -44,7 +44,7 @@ class ComparisonReport(StagedTables):
             fig, ax = plt.subplots(figsize=(7.2, 8.6))
             maps.overview_map(p, self.year, ax=ax, colors=colors, extent=extent)
             out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
-                                  geometry.SOURCE, heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
+                                  geometry.source_line(geometry.kommune_layer_year(p.vintage), "kommune"), heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
                                   alt=maps.overview_map_alt(p, same_colours_note=True)))
         return out
 

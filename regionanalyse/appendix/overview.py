@@ -20,7 +20,8 @@ class OverviewReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(6.4, 7.6))  # fits page 1 under the intro
         maps.overview_map(self.proposal, self.year, ax=ax)
         return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
-                          geometry.SOURCE, heading="1. Regionene",
+                          geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), "kommune"),
+                          heading="1. Regionene",
                           alt=maps.overview_map_alt(self.proposal))
 
     def interactive_map(self):

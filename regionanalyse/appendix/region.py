@@ -109,7 +109,8 @@ class RegionReport(ProposalReport):
         alt = maps.region_map_alt(self.proposal, self.region, self.year,
                                   int(self.row["antall_kommuner"]), list(split["ba_navn"]))
         return figure_out(fig, f"Figur 1. {self.region} med kommuner; resten av landet i grått",
-                          geometry.SOURCE + "; SSB (BA-regioner)", heading="2. Kart", alt=alt)
+                          geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), "kommune")
+                          + "; SSB (BA-regioner)", heading="2. Kart", alt=alt)
 
     def interactive_map(self):
         return interactive_block(
