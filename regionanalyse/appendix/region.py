@@ -177,7 +177,10 @@ class RegionReport(ProposalReport):
                                      for f, v, n, total in zip(ranks["figur"], ranks["median"],
                                                                ranks["av"], ranks["regioner"])],
         })
-        frame["Regionen"] = [".." if v == fmt.MISSING else v for v in frame["Regionen"]]
+        symbols = self._symbols()  # the same symbol as in table 1 (: known only for more fylker)
+        for col in ("Regionen", "Rang (1 = størst)"):
+            frame[col] = [symbols.get(f, "..") if v in (fmt.MISSING, "..") else v
+                          for f, v in zip(ranks["figur"], frame[col])]
         return table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))))
@@ -215,7 +218,8 @@ class RegionReport(ProposalReport):
             text += ("ingen av dem deles av regiongrensen." if k == 0 else
                      f"**{fmt.number(k)}** av dem deles av regiongrensen.")
         if k:
-            where_ba = "I BA-regionen" if n == 1 else "I de delte BA-regionene"
+            where_ba = ("I BA-regionen" if n == 1 else "I den delte BA-regionen" if k == 1
+                        else "I de delte BA-regionene")
             text += (f" {where_ba} bor {fmt.number(own)} av regionens innbyggere "
                      f"({fmt.percent(100 * own / self.row['folkemengde'])}) og "
                      f"{fmt.number(int(split['folkemengde'].sum()) - own)} innbyggere i andre "
