@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -117,7 +118,10 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     ok = True
     stamp = version_stamp(data_hash())
     bar = progress(len(todo))
+    # spawned, not forked: a fork of a process holding threads or a kernel client (an analyst's
+    # notebook, a test) can deadlock in the child
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                               mp_context=multiprocessing.get_context("spawn"),
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(partial(run_job, executor_name=executor), job): job for job in todo}
