@@ -95,6 +95,8 @@ def test_impossible_tolerance_names_the_smallest_possible():
     # Oslo: 658 390 against the ideal 5 213 985 / 11 = 473 999 → at least 38,9 %
     assert "Oslo" in result.stderr and "658 390" in result.stderr and "473 999" in result.stderr
     assert "minst 39,0 %" in result.stderr
+    fylke_ba = cli("alternatives", "nav-2016-11", "--keep-ba", "--to", "none", "--out", "/nonexistent/x")
+    assert fylke_ba.returncode == 1 and "--units kommune" in fylke_ba.stderr
 
 
 def test_fylke_units_by_default_for_a_fylke_proposal():

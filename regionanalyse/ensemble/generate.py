@@ -76,6 +76,9 @@ def check_request(req: Request) -> None:
                             f"er ikke mulig (må være mellom 2 og {len(nodes)})")
     if req.n < 1:
         raise EnsembleError("antall planer (--n) må være minst 1")
+    if req.keep_ba and req.level != "kommune":
+        raise EnsembleError("--keep-ba virker bare med kommuner som byggesteiner (--units kommune): "
+                            "hele fylker kan ikke holde sammen BA-regioner som krysser fylkesgrensene")
     if not 0 < req.tolerance < 10:
         raise EnsembleError(f"toleransen {req.tolerance} må være et positivt tall (0.1 = 10 %)")
     bound, name = smallest_tolerance(req.year, req.level, req.regions)
