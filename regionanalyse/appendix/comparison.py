@@ -124,4 +124,11 @@ class ComparisonReport(StagedTables):
                            "regionene i forslaget."])
 
     def sources_section(self) -> Markdown:
-        return ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section()
+        text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().data
+        # the maps use each proposal's own kommune layer: name every file used
+        lines = [line for line in text.splitlines() if not line.startswith("- Kart:")]
+        files = dict.fromkeys(geometry.KOMMUNE_FILES[geometry.kommune_layer_year(p.vintage)]
+                              for p in self.proposals)
+        lines.append(f"- Kart: {geometry.SOURCE}; kommunelag {', '.join(files)} (hvert forslag "
+                     "tegnes i kommuneinndelingen for sitt kodeår).")
+        return Markdown("\n".join(lines))
