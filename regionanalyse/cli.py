@@ -32,13 +32,13 @@ def _cmd_validate(args) -> int:
 
 def _cmd_table(args) -> int:
     from .indicators.keyfigures import key_figures
-    from .present.tables import csv_table
+    from .present.tables import csv_table, neutralise_formulas
     from .model import load
 
     figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
     table = csv_table(figures)
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        neutralise_formulas(table).to_csv(sys.stdout, index=False)
     else:
         print(table.fillna("").to_markdown(index=False) if _has_tabulate()
               else table.to_string(index=False))
@@ -134,8 +134,16 @@ def _cmd_build(args) -> int:
         return EXIT_LOCKED
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 1 on a bad option or value, as the README documents (not 2)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"feil: {self.prog}: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="regionanalyse", description=__doc__)
+    top = _Parser(prog="regionanalyse", description=__doc__)
     top.add_argument("--version", action="version", version=__version__)
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("proposals", help="list built-in proposals").set_defaults(func=_cmd_proposals)
@@ -196,7 +204,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"feil: {prefix}{line}", file=sys.stderr)
         return EXIT_BUILD_FAILED if isinstance(exc, BuildError) else EXIT_INVALID
     except KeyboardInterrupt:
+        print("feil: avbrutt (Ctrl-C)", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment (disk full, permissions): a message, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"feil: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -617,7 +617,8 @@ class Tags(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
+        kind = (dict(attrs).get("type") or "").lower()  # a JSON data block never runs
+        self._in_script = tag == "script" and (not kind or "javascript" in kind or kind == "module")
         if self._in_script:
             self.scripts.append("")
 

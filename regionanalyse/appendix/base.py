@@ -8,6 +8,8 @@ from IPython.display import Markdown
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load
+from ..present import datafiles
+from ..present.fmt import md_text
 from ..indicators import areas
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
@@ -35,20 +37,34 @@ def footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str
 
 
 class StagedTables:
-    """The numbers behind the tables an appendix shows, kept so that the build writes the CSV
-    and XLSX from exactly what the notebook displayed (computed once, in the kernel)."""
+    """The tables an appendix shows, kept so that the build writes the CSV and XLSX from
+    exactly what the notebook displayed (computed once, in the kernel).
+
+    Every table_html call of the appendix is staged as printed (present.datafiles); `keep`
+    with main=True marks the next table shown as the one written as CSV.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        datafiles.REGISTRY.clear()  # a new appendix in this (warm) kernel starts empty
+        return super().__new__(cls)
 
     def keep(self, name: str, frame: pd.DataFrame, main: bool = False) -> None:
-        """Record a table under a sheet name; `main` marks the one written as CSV."""
+        """Mark the table shown next as the main one (CSV) when `main`; `frame` (internal
+        numbers) is kept for notebooks that use it, the data files hold the printed tables."""
         tables = self.__dict__.setdefault("_tables", {})
         tables[name] = frame.reset_index(drop=True)
         if main or "_main" not in self.__dict__:
             self._main = name
+            self._main_index = len(datafiles.REGISTRY.tables)
+
+    def keep_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
+        """A figure's data (numbers, Norwegian headings with units) as its own sheet."""
+        datafiles.stage_series(name, frame, source)
 
     def export_tables(self, path: str | None) -> None:
-        """Write the recorded tables for the build (a no-op when run outside a build)."""
+        """Write the staged tables for the build (a no-op when run outside a build)."""
         if path:
-            pd.to_pickle({"tables": self.__dict__.get("_tables", {}), "main": self._main}, path)
+            pd.to_pickle(datafiles.collect(main_index=self.__dict__.get("_main_index")), path)
 
 
 class ProposalReport(StagedTables):
@@ -66,10 +82,12 @@ class ProposalReport(StagedTables):
 
     def intro(self) -> Markdown:
         p = self.proposal
-        text = (f"**Forslag:** {p.name}  \n**Kilde for inndelingen:** {p.source or 'ikke oppgitt'}  \n"
+        # text from the proposal is data: md_text makes it inert (no markup, links or math)
+        text = (f"**Forslag:** {md_text(p.name)}  \n**Kilde for inndelingen:** "
+                f"{md_text(p.source) if p.source else 'ikke oppgitt'}  \n"
                 f"**Kodeår (inndeling):** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
         if p.note:
-            text += f"  \n**Merknad:** {p.note}"
+            text += f"  \n**Merknad:** {md_text(p.note)}"
         return Markdown(text)
 
     def sources_section(self) -> Markdown:
@@ -81,7 +99,7 @@ class ProposalReport(StagedTables):
             f"{areas.SSB_DEVIATION_NOTE}",
             f"- NAV-kontor: {s['navkontor']}. Tallene er oppgitt per region i NAVs forslag (sett av "
             "fylker); en region får tall bare når den er nøyaktig en sammenslåing av slike sett.",
-            f"- Årsverk: {nav.ARSVERK_MISSING if self.figures.table['arsverk'].isna().all() else s['arsverk']}.",
+            f"- Årsverk: {nav.ARSVERK_MISSING if self.figures.table['arsverk'].isna().all() else md_text(s['arsverk'])}.",
             f"- Sysselsatte: {labour.AKU_SOURCE}; utvalgsundersøkelse med stor usikkerhet per fylke.",
             f"- Bo- og arbeidsmarkedsregioner: {labour.BA_SOURCE}; "
             + ("omkodet til 2024-kommuner" if labour.ba_year(self.year) == 2024 else

@@ -9,6 +9,7 @@ from IPython.display import HTML, Markdown
 
 from ..indicators.compare import balance, flows, side_by_side
 from ..present import fmt, maps
+from ..present.fmt import md_text
 from ..present.html import figure_out, table_html
 from ..model import Proposal, load
 from ..indicators import areas
@@ -30,8 +31,9 @@ class ComparisonReport(StagedTables):
     def intro(self) -> Markdown:
         lines = [f"Forslagene sammenlignes i kommuneinndelingen per 1. januar {self.year}, med "
                  f"folkemengde for samme dato.", ""]
-        lines += [f"{i}. **{p.name}** ({p.id}, {len(p.regions)} regioner, kodeår {p.vintage}). "
-                  f"Kilde: {p.source or 'ikke oppgitt'}." for i, p in enumerate(self.proposals, 1)]
+        lines += [f"{i}. **{md_text(p.name)}** ({md_text(p.id)}, {len(p.regions)} regioner, kodeår "
+                  f"{p.vintage}). Kilde: {md_text(p.source) if p.source else 'ikke oppgitt'}."
+                  for i, p in enumerate(self.proposals, 1)]
         return Markdown("\n".join(lines))
 
     def maps(self) -> list[HTML]:

@@ -42,8 +42,8 @@ class OverviewReport(ProposalReport):
     def balance(self) -> Markdown:
         t = self.figures.table
         big, small = t.loc[t["folkemengde"].idxmax()], t.loc[t["folkemengde"].idxmin()]
-        lines = [f"- Største region etter folkemengde: **{big['region']}** "
-                 f"({fmt.number(big['folkemengde'])} innbyggere); minste: **{small['region']}** "
+        lines = [f"- Største region etter folkemengde: **{fmt.md_text(big['region'])}** "
+                 f"({fmt.number(big['folkemengde'])} innbyggere); minste: **{fmt.md_text(small['region'])}** "
                  f"({fmt.number(small['folkemengde'])}). Forholdstall: "
                  f"**{fmt.number(big['folkemengde'] / small['folkemengde'], 1)}**.",
                  f"- Antall regioner (kontroll- og styringsspenn): **{len(t)}**."]

@@ -160,6 +160,7 @@ class RegionReport(ProposalReport):
                         "de er talt med der flest bodde. Veksten hvert år er regnet på de samme "
                         "kommunene begge år, så en kommune som skifter region ved en "
                         "sammenslåing vises ikke som vekst eller nedgang")
+        self.keep_series("Figur 2. Befolkningsutvikling", history_sheet(hist), population.SOURCE)
         return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026",
                           alt=history_alt(hist, self.region))
 
@@ -211,10 +212,10 @@ class RegionReport(ProposalReport):
         n, k = len(mine), len(split)
         own = int(split["egne"].sum())
         if n == 1:
-            text = f"{self.region} ligger i én BA-region, {mine['ba_navn'].iloc[0]}"
+            text = f"{fmt.md_text(self.region)} ligger i én BA-region, {fmt.md_text(mine['ba_navn'].iloc[0])}"
             text += (", som regiongrensen deler" if k else ", som ligger helt i regionen") + "."
         else:
-            text = f"{fmt.number(n)} BA-regioner har kommuner i {self.region}; "
+            text = f"{fmt.number(n)} BA-regioner har kommuner i {fmt.md_text(self.region)}; "
             text += ("ingen av dem deles av regiongrensen." if k == 0 else
                      f"**{fmt.number(k)}** av dem deles av regiongrensen.")
         if k:
@@ -240,7 +241,7 @@ class RegionReport(ProposalReport):
         shown = "de 15 lengste" if len(dist) > 15 else "alle kommunene"
         dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",
                                 "Beregnet fra kommunepolygoner, © Kartverket (CC BY 4.0)")
-        text += (f" Lengst fra {where} ligger **{far['kommunenavn']}**, "
+        text += (f" Lengst fra {fmt.md_text(where)} ligger **{fmt.md_text(far['kommunenavn'])}**, "
                  f"{fmt.number(far['avstand_km'])} km i luftlinje.")
         return Markdown(text), table, dist_table
 
@@ -258,3 +259,22 @@ def history_alt(hist: pd.DataFrame, region: str) -> str:
     return (f"Linjediagram: folkemengden i {region} {verb} {fmt.percent(abs(mine), 0)} fra {start} "
             f"til {end}, mot {'en økning' if norway >= 0 else 'en nedgang'} på "
             f"{fmt.percent(abs(norway), 0)} i hele landet.")
+
+
+def history_sheet(hist: pd.DataFrame) -> pd.DataFrame:
+    """The history chart's numbers for the XLSX: rounded as a reader would print them."""
+    notes = []
+    for exact, brudd in zip(hist["exact"], hist.get("brudd", pd.Series(False, index=hist.index))):
+        parts = []
+        if not exact:
+            parts.append("tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)")
+        if brudd:
+            parts.append("brudd i serien (kodeendring); indeksen er kjedet")
+        notes.append("; ".join(parts) or None)
+    return pd.DataFrame({
+        "År (1. januar)": hist["aar"].astype(int),
+        "Region": hist["region"],
+        "Folkemengde (personer)": hist["folkemengde"].astype("Int64"),
+        "Indeks (2005 = 100)": hist["indeks"].astype(float).round(1),
+        "Merknad": notes,
+    })

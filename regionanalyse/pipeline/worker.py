@@ -20,12 +20,16 @@ from .plan import Job
 
 def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None:
     """The tables the notebook showed, as staged by it: main table as CSV, all as XLSX sheets."""
+    from ..present.datafiles import write_csv, write_xlsx
+    from ..present.tables import neutralise_formulas
+
     staged = pd.read_pickle(tables_file)
-    tables = staged["tables"]
-    tables[staged["main"]].to_csv(csv_path, index=False)
-    with pd.ExcelWriter(xlsx_path) as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    tables = {name: neutralise_formulas(frame) for name, frame in staged["tables"].items()}
+    sources = staged.get("sources")
+    sources = neutralise_formulas(sources) if sources is not None else None
+    # Norwegian Excel: «;», decimal comma, UTF-8 with BOM; the printed tables + «Kilder»
+    write_csv(tables[staged["main"]] if staged.get("main") in tables else pd.DataFrame(), csv_path)
+    write_xlsx(tables, sources, xlsx_path)
 
 
 def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | None]:

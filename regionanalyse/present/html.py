@@ -6,13 +6,17 @@ import html
 import io
 import re
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
-from . import fmt
+from . import datafiles, fmt
 from .interactive import standalone_html
 
+
+# Text in figures (region names in legends, titles) is data: never matplotlib mathtext ($…$).
+matplotlib.rcParams["text.parse_math"] = False
 
 #: Tables with at most this many rows are kept on one page in the PDF (a longer one, such as
 #: the kommune table, may break between rows and repeats its header row on the next page).
@@ -35,10 +39,11 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     body = head + sep + rest
     body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f'\n  <caption class="tabelltittel">'
                   f"<strong>{html.escape(caption)}</strong></caption>", body, count=1)
+    datafiles.stage(frame, caption, source, notes)  # the same table, as printed, in the XLSX/CSV
     parts = [body]
     parts += [f'<p class="fotnote">{html.escape(n)}</p>' for n in notes]
     parts.append(f'<p class="kilde">Kilde: {html.escape(source)}</p>')
-    return HTML('<div class="tabellblokk">' + "\n".join(parts) + "</div>")
+    return HTML(f'<div class="tabellblokk{whole}">' + "\n".join(parts) + "</div>")
 
 
 def figure_out(fig, caption: str, source: str, heading: str | None = None,
@@ -60,7 +65,9 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None,
 
 
 def interactive_block(fmap, title: str = "Interaktivt kart", text_alternative: str = "") -> HTML:
-    """A folium map in a self-contained iframe, below the static map (HTML only).
+    """The interactive map in a self-contained iframe, below the static map (HTML only).
+
+    The iframe is sandboxed (scripts only: no same origin, so nothing in it reaches this page).
 
     The iframe has an accessible name (`title`); the map can be moved and zoomed with the
     keyboard (Leaflet: Tab to the map, arrow keys, + and −); `text_alternative` says where the
@@ -71,6 +78,6 @@ def interactive_block(fmap, title: str = "Interaktivt kart", text_alternative: s
     return HTML("<h3>Interaktivt kart</h3><p>Flytt og zoom med mus eller tastatur (Tab til kartet, "
                 "piltaster, + og −); pek på en kommune for navn, region og folkemengde."
                 f"{alternative} Kartgrunnlag: © Kartverket (CC BY 4.0); kartbibliotek: Leaflet.</p>"
-                f'<iframe title="{html.escape(title)}" srcdoc="{page}" '
+                f'<iframe title="{html.escape(title)}" sandbox="allow-scripts" srcdoc="{page}" '
                 'style="width:100%;height:75vh;min-height:520px;border:1px solid #767676">'
                 "</iframe>")

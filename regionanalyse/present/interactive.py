@@ -1,5 +1,8 @@
-"""The interactive HTML map (folium + Leaflet inlined, works offline)."""
+"""The interactive HTML map: Leaflet inlined (works offline), our own GeoJSON and script."""
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 from ..config import LEAFLET_DIR
 from ..model import Proposal
@@ -8,12 +11,23 @@ from ..territory.geo import region_kommuner_geo
 from .maps import REGION_COLOR_RGB, REST_COLOR, region_colors
 
 
-def interactive_map(proposal: Proposal, region: str | None, year: int):
-    """A folium map: kommuner with name, region and population on hover (for HTML only).
+@dataclass
+class InteractiveMap:
+    """What the interactive map shows, as data: GeoJSON features with plain-text properties,
+    the view to fit and the (escaped) legend. No user text ever passes through a template."""
+
+    features: dict
+    bounds: list[list[float]]
+    legend_html: str
+    labels: tuple[str, str, str]
+
+
+def interactive_map(proposal: Proposal, region: str | None, year: int) -> InteractiveMap:
+    """Kommuner with name, region and population on hover (for HTML only).
 
     With a region, it is coloured and the rest of Norway is grey; the view fits the region.
     """
-    import folium
+    from matplotlib.colors import to_hex
 
     geo = region_kommuner_geo(proposal)
     focus = geo if region is None else geo[geo["region"] == region]
@@ -23,24 +37,17 @@ def interactive_map(proposal: Proposal, region: str | None, year: int):
         lambda v: "ikke i samme kodeår" if v != v else f"{int(v):,}".replace(",", "\u00a0"))
     geo = geo.to_crs("EPSG:4326")
     bounds = focus.to_crs("EPSG:4326").total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True)
-    from matplotlib.colors import to_hex
-
     colors = region_colors(proposal)
     if region is not None:
         colors = {name: (REGION_COLOR_RGB if name == region else REST_COLOR)
                   for name in proposal.region_names()}
     colors = {name: to_hex(c) for name, c in colors.items()}
-    folium.GeoJson(
-        geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]],
-        style_function=lambda f: {"fillColor": colors.get(f["properties"]["region"], "#808080"),
-                                  "color": "white", "weight": 0.7, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(["kommunenavn", "region", "folkemengde_tekst"],
-                                      aliases=["Kommune", "Region", f"Folkemengde 1.1.{year}"]),
-    ).add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    fmap.get_root().html.add_child(folium.Element(_legend_html(proposal, region, colors)))
-    return fmap
+    geo["farge"] = geo["region"].map(lambda r: colors.get(r, "#808080"))
+    features = json.loads(geo[["kommunenavn", "region", "folkemengde_tekst", "farge",
+                               "geometry"]].to_json(drop_id=True))
+    return InteractiveMap(features, [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+                          _legend_html(proposal, region, colors),
+                          ("Kommune", "Region", f"Folkemengde 1.1.{year}"))
 
 
 def _legend_html(proposal: Proposal, region: str | None, colors: dict[str, str]) -> str:
@@ -62,16 +69,64 @@ def _legend_html(proposal: Proposal, region: str | None, colors: dict[str, str])
             f'{items}</ul></div>')
 
 
-def standalone_html(fmap) -> str:
-    """A folium map as one HTML page with Leaflet inlined: no CDN, works offline."""
-    fmap.default_js = [("leaflet", "leaflet.js")]
-    fmap.default_css = [("leaflet_css", "leaflet.css")]
-    page = fmap.get_root().render()
+#: The map page may run its own inline script and styles and show data: images, nothing else:
+#: no network, no forms, no plugins.
+MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+           "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+
+_MAP_SCRIPT = """
+(function () {
+  var data = JSON.parse(document.getElementById("kartdata").textContent);
+  var map = L.map("kart", {keyboard: true});
+  L.control.scale({imperial: false}).addTo(map);
+  function tooltip(layer) {
+    // text only: names from a proposal are never parsed as HTML
+    var p = layer.feature.properties, box = document.createElement("div");
+    [[data.labels[0], p.kommunenavn], [data.labels[1], p.region], [data.labels[2], p.folkemengde_tekst]]
+      .forEach(function (row, i) {
+        var label = document.createElement("strong");
+        label.textContent = row[0] + ": ";
+        box.appendChild(label);
+        box.appendChild(document.createTextNode(row[1] == null ? "" : String(row[1])));
+        if (i < 2) box.appendChild(document.createElement("br"));
+      });
+    return box;
+  }
+  L.geoJSON(data.features, {
+    style: function (f) {
+      return {fillColor: f.properties.farge, color: "white", weight: 0.7, fillOpacity: 0.75};
+    },
+    onEachFeature: function (f, layer) { layer.bindTooltip(tooltip, {sticky: true}); }
+  }).addTo(map);
+  map.fitBounds(data.bounds);
+})();
+"""
+
+
+def _script_json(value) -> str:
+    """JSON safe inside <script>: no '<', '>' or '&' that could end the element."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def standalone_html(fmap: InteractiveMap) -> str:
+    """The map as one HTML page with Leaflet inlined: no CDN, works offline. User text reaches
+    the page only as escaped JSON data (read with textContent) and as the escaped legend."""
     js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
     # Norwegian names for the zoom buttons (their accessible names), the page's language nb
     js = js.replace('zoomInTitle:"Zoom in"', 'zoomInTitle:"Zoom inn"').replace(
         'zoomOutTitle:"Zoom out"', 'zoomOutTitle:"Zoom ut"')
-    page = page.replace("<!DOCTYPE html>\n<html>", '<!DOCTYPE html>\n<html lang="nb">', 1)
     css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    page = page.replace('<script src="leaflet.js"></script>', f"<script>{js}</script>")
-    return page.replace('<link rel="stylesheet" href="leaflet.css"/>', f"<style>{css}</style>")
+    data = {"features": fmap.features, "bounds": fmap.bounds, "labels": list(fmap.labels)}
+    return ('<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{MAP_CSP}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+            f"<style>{css}</style>\n"
+            "<style>html,body{height:100%;margin:0;padding:0}#kart{position:absolute;top:0;bottom:0;"
+            "left:0;right:0}</style>\n"
+            f"<script>{js}</script>\n</head>\n<body>\n"
+            '<div id="kart" role="application" aria-label="Interaktivt kart"></div>\n'
+            f"{fmap.legend_html}\n"
+            f'<script type="application/json" id="kartdata">{_script_json(data)}</script>\n'
+            f"<script>{_MAP_SCRIPT}</script>\n</body>\n</html>\n")

@@ -12,6 +12,9 @@ from ..model import Proposal
 from ..territory.geo import region_kommuner_geo
 from ..territory.seats import seat_kommune
 
+# Region names in legends and titles are data: never matplotlib mathtext ($…$)
+plt.rcParams["text.parse_math"] = False
+
 REGION_COLOR = "#2b6a9e"
 SPLIT_BA_COLOR = "#D55E00"  # Okabe–Ito vermillion: apart from the blue also with CVD
 REGION_COLOR_RGB = (0x2b / 255, 0x6a / 255, 0x9e / 255)

@@ -155,3 +155,20 @@ def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -
     is given only where every region has a value.
     """
     return display_table_notes(figures, columns, total)[0]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (starting with = + - @, tab or CR; OWASP
+    «CSV injection») get a leading apostrophe; numbers are left alone. For CSV and XLSX files."""
+    def safe(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe)
+    out.columns = [safe(c) for c in out.columns]
+    return out

@@ -5,8 +5,9 @@
 //
 // Prints JSON {file: {dialogs, features, hovered, tooltips, payloadElements}}; exits 2 on a
 // harness error. `dialogs`: alert/confirm/prompt opened (by any frame); `payloadElements`: elements
-// a payload would have created (script text calling alert, on* handler attributes, javascript:
-// URLs, <img src=x>, <svg onload>, <b onmouseover>); `tooltips`: text of every tooltip shown.
+// a payload would have created (executable script text calling alert, on* handler attributes,
+// javascript: URLs, <img src=x>, <svg onload>, <b onmouseover>); `tooltips`: text of every tooltip
+// shown. Features off screen get the mouse events dispatched on them instead of a real hover.
 // Network requests other than file: and data: are refused. Chromium: $CHROMIUM or /usr/bin/chromium.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,7 +31,9 @@ function findPayloads() {
           && value.trim().toLowerCase().startsWith("javascript:")) found.push(`${tag}[${attr}=${value.slice(0, 60)}]`);
     }
     if (tag === "img" && el.getAttribute("src") === "x") found.push("img[src=x]");
-    if (tag === "script" && /alert\(/.test(el.textContent || "")) found.push(`script:${el.textContent.slice(0, 60)}`);
+    const type = (el.getAttribute("type") || "").toLowerCase();
+    const runs = !type || /javascript|module|ecmascript/.test(type);  // a JSON data block never runs
+    if (tag === "script" && runs && /alert\(/.test(el.textContent || "")) found.push(`script:${el.textContent.slice(0, 60)}`);
   }
   return found;
 }
@@ -67,13 +70,23 @@ try {
       features += paths.length;
       for (const handle of paths) {
         try {
-          await handle.hover();
-          hovered += 1;
-          const tips = await frame.$$eval(".leaflet-tooltip", (els) => els.map((e) => e.textContent));
-          tips.forEach((t) => tooltips.add(t));
+          await handle.hover();  // the real mouse, where the feature is on screen
         } catch {
-          // a feature too small or off-screen to hover: counted as not hovered
+          // outside the map's view (a region map shows the rest of Norway off-screen):
+          // the same events a mouse would send, dispatched on the feature itself
+          try {
+            await handle.evaluate((el) => {
+              for (const type of ["mouseover", "mousemove"]) {
+                el.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: 10, clientY: 10 }));
+              }
+            });
+          } catch {
+            continue;
+          }
         }
+        hovered += 1;
+        const tips = await frame.$$eval(".leaflet-tooltip", (els) => els.map((e) => e.textContent));
+        tips.forEach((t) => tooltips.add(t));
       }
     }
     await new Promise((r) => setTimeout(r, 300));
