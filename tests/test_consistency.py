@@ -208,3 +208,14 @@ def test_cli_contracts():
     md = run_cli("history", "fylker-2024", "--format", "markdown")
     assert md.returncode == 0 and "Norge" in md.stdout and "brudd" in md.stdout
     assert run_cli("history", "fylker-2024", "--region", "Viken").returncode == 1
+
+
+def test_comparison_balance_matches_independent_recomputation():
+    from regionanalyse.indicators.compare import balance
+
+    cases = {k: v for k, v in EXPECTED["regression"].items() if k.startswith("balanse|")}
+    assert len(cases) == 5
+    for key, (n_split, residents) in cases.items():
+        _, pid, year, _ = key.split("|")
+        row = balance([load(pid)], int(year)).iloc[0]
+        assert [row["ba_delt"], row["bosatt_i_delte_ba"]] == [n_split, residents], key

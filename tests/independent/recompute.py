@@ -514,9 +514,19 @@ def area_vs_ssb() -> dict:
     return out
 
 
+def split_ba_total(pid: str, year: int) -> list[int]:
+    """[BA-regions split by any border of the proposal, everyone living in them] (comparison)."""
+    a = assign(pid, year).copy()
+    a["ba"] = a["kommunenummer"].map(ba_of_year_codes(year))
+    a["pop"] = a["kommunenummer"].map(population(year))
+    n = a.groupby("ba")["region"].nunique()
+    split = n[n > 1].index
+    return [int(len(split)), int(a.loc[a["ba"].isin(split), "pop"].sum())]
+
+
 def regression() -> dict:
     """The cases named in issue 9, with the values this script computes."""
-    for pid in ["fylker-2020", "fylker-2024", "nav-2016-11", "nav-2019-12"]:
+    for pid in ["fylker-2016", "fylker-2020", "fylker-2024", "nav-2016-11", "nav-2019-12"]:
         proposal(pid)
     nav19 = ba_cohesion("nav-2019-12", 2019)
     names20 = ba_names(2020)
@@ -548,6 +558,9 @@ def regression() -> dict:
             round(float(region_area(p, y)[r]), 1) for p, y, r in
             [("fylker-2016", 2016, "Rogaland"), ("nav-2019-12", 2019, "NAV Rogaland"),
              ("fylker-2020", 2020, "Rogaland"), ("fylker-2024", 2024, "Rogaland")]],
+        **{f"balanse|{p}|{y}|ba_delt, bosatt_i_delte_ba": split_ba_total(p, y) for p, y in
+           [("fylker-2016", 2016), ("nav-2016-11", 2016), ("nav-2019-12", 2016),
+            ("fylker-2020", 2024), ("fylker-2024", 2024)]},
         "areal|Nordland (nav-2016-11 2016, nav-2019-12 2019)": [
             round(float(region_area("nav-2016-11", 2016)["Nordland"]), 1),
             round(float(region_area("nav-2019-12", 2019)["NAV Nordland"]), 1)],
