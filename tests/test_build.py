@@ -83,9 +83,13 @@ def test_html_in_headless_chromium(built, tmp_path):
 def test_csv_and_xlsx_beside_appendix(built):
     import pandas as pd
 
-    csv = pd.read_csv(built / "vedlegg-00-oversikt.csv")
-    xlsx = pd.read_excel(built / "vedlegg-00-oversikt.xlsx")
-    assert csv["folkemengde"].sum() == xlsx["folkemengde"].sum() == 5_213_985
+    # Norwegian Excel's CSV (";", decimal comma, BOM); the printed table with its Sum row
+    csv = pd.read_csv(built / "vedlegg-00-oversikt.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    xlsx = pd.read_excel(built / "vedlegg-00-oversikt.xlsx")  # first sheet: Tabell 1
+    column = "Folkemengde 1.1. (personer)"
+    regions = csv[csv["Region"] != "Sum"]
+    assert regions[column].sum() == xlsx[xlsx["Region"] != "Sum"][column].sum() == 5_213_985
+    assert csv.loc[csv["Region"] == "Sum", column].item() == 5_213_985
 
 
 def test_rebuild_with_nothing_changed_does_no_work(built, caplog):
