@@ -180,6 +180,10 @@ def test_issue_cases():
     assert max(rogaland) - min(rogaland) < 1e-6 and round(min(rogaland)) == 9_373
     assert figures("nav-2016-11", 2016).at["Nordland", "areal_km2"] == pytest.approx(
         figures("nav-2019-12", 2019).at["NAV Nordland", "areal_km2"], rel=1e-9)
+    # names as they were in the report's year: «Oslove» was adopted in December 2023
+    assert figures("nav-2019-12", 2019).at["NAV Oslo", "sete"] == "Oslo"
+    assert population.kommune_population(2019).set_index("kommunenummer").at["0301", "kommunenavn"] == "Oslo"
+    assert population.kommune_population(2024).set_index("kommunenummer").at["0301", "kommunenavn"] == "Oslo-Oslove"
     # 2016 office counts are never divided by another year's population
     assert figures("nav-2016-11", 2016)["innbyggere_per_navkontor"].notna().sum() == 11
     assert figures("nav-2016-11", 2019)["innbyggere_per_navkontor"].isna().all()

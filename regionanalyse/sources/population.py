@@ -6,7 +6,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..errors import DataError
-from . import integrity
+from . import codes, integrity
 from .cache import cached, raw_path, read_csv_codes
 
 SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
@@ -36,7 +36,8 @@ def check_year(year: int) -> int:
 def kommune_population(year: int) -> pd.DataFrame:
     """Population per kommune on 1 January of `year`, in that year's kommune codes."""
     table = _kommune_table()
-    return table[table["aar"] == check_year(year)].reset_index(drop=True)
+    out = table[table["aar"] == check_year(year)].reset_index(drop=True)
+    return codes.with_year_names(out, year)
 
 
 def fylke_population(year: int) -> pd.DataFrame:
