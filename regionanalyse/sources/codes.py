@@ -22,7 +22,7 @@ def code_list() -> pd.DataFrame:
 
 # Names the raw files give for every year although they were adopted later: code →
 # (first year the name applies, the name before). Oslo's South Sami parallel name «Oslove»
-# was adopted by the city council in December 2023 (NRK, 13.12.2023); csdata's list, from
+# was adopted by the city council in December 2023 (NRK: https://www.nrk.no/stor-oslo/_oslove_-endelig-vedtatt-1.16687103); csdata's list, from
 # which the code list and the population file take their names, uses «Oslo-Oslove» for all
 # years. Documented in data/raw/SOURCES.md.
 NAMES_BEFORE = {"0301": (2024, "Oslo")}
