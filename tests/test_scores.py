@@ -29,6 +29,16 @@ def test_graph_is_connected_and_islands_are_linked_by_sea(year):
     assert graph.edges[oslo, names["Bærum"]]["grense_km"] > 5
 
 
+def test_crossings_are_over_water_not_over_a_third_kommune():
+    graph = adjacency(2024)
+    code = {d["navn"].split(" - ")[0].split("-")[0]: c for c, d in graph.nodes(data=True)}
+    assert graph.edges[code["Moss"], code["Horten"]]["type"] == "sjø"  # Moss–Horten ferry
+    assert graph.edges[code["Harstad"], code["Tjeldsund"]]["type"] == "land"
+    for a, b in (("Oslo", "Gjerdrum"), ("Sunndal", "Dovre"), ("Nittedal", "Ringerike"),
+                 ("Hattfjelldal", "Namsskogan")):
+        assert not graph.has_edge(code[a], code[b]), (a, b)  # within 8 km, but land between
+
+
 def test_fylke_graph_equals_the_fylke_layer():
     """Fylke borders derived from kommuner equal those measured on the 2017 fylke layer."""
     frame = geometry.fylker(2017)

@@ -8,9 +8,10 @@ Rules (documented in the README and tested):
    lying within ``TOLERANCE_M`` of the other (the mean of both directions). Corner contacts
    (four kommuner meeting in a point measure ≈ 2 × ``TOLERANCE_M``) are not borders.
 2. **Across the sea.** Kommuner whose polygons are more than ``TOLERANCE_M`` but at most
-   ``CROSSING_M`` apart (a sound, a fjord mouth: where Norway has bridges, tunnels or short
-   ferries, e.g. Tjeldsundet between Harstad and Skånland, Bømlafjorden between Sveio and
-   Bømlo) are neighbours of ``type == "sjø"``. Then every group of kommuner still without a
+   ``CROSSING_M`` apart, where the shortest line between them crosses no other kommune (a
+   sound, a fjord mouth: where Norway has bridges, tunnels or short ferries, e.g. Tjeldsundet
+   between Harstad and Skånland, Bømlafjorden between Sveio and Bømlo), are neighbours of
+   ``type == "sjø"``. Then every group of kommuner still without a
    connection to the largest group (island kommuner such as Utsira, Træna or Røst) is linked to
    the kommune nearest to it outside the group; the rule is repeated until the graph is
    connected. The sources have no ferry or bridge network, so the straight-line gap stands in
@@ -67,11 +68,12 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
                  shapely.distance(geoms[left[land]], geoms[right[land]]))]
 
     linked = {(a, b) for a, b, *_ in edges}
-    near_l, near_r = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=CROSSING_M)
+    tree = shapely.STRtree(geoms)
+    near_l, near_r = tree.query(geoms, predicate="dwithin", distance=CROSSING_M)
     keep = near_l < near_r
     gaps = shapely.distance(geoms[near_l[keep]], geoms[near_r[keep]])
     for a, b, gap in zip(near_l[keep], near_r[keep], gaps):
-        if gap > TOLERANCE_M and (int(a), int(b)) not in linked:
+        if gap > TOLERANCE_M and (int(a), int(b)) not in linked and _open_crossing(geoms, tree, a, b):
             edges.append((int(a), int(b), 0.0, "sjø", float(gap)))
 
     graph = nx.Graph()
@@ -96,6 +98,16 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "areal_m2": shapely.area(geoms), "omkrets_m": shapely.length(boundary),
                              "x": points.x.to_numpy(), "y": points.y.to_numpy()})
     return polygons, edge_frame.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def _open_crossing(geoms: np.ndarray, tree: shapely.STRtree, a: int, b: int) -> bool:
+    """True when the shortest line between polygons a and b crosses no third kommune's land
+    (more than ``TOLERANCE_M`` of it): a sound or fjord, not a neighbour's neighbour."""
+    line = shapely.shortest_line(geoms[a], geoms[b])
+    for c in tree.query(line, predicate="intersects"):
+        if c not in (a, b) and shapely.length(shapely.intersection(line, geoms[c])) > TOLERANCE_M:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
