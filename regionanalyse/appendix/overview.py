@@ -88,7 +88,8 @@ class OverviewReport(ProposalReport):
         })
         ba_year = int(t["ba_klassifisering"].iloc[0])
         return table_html(
-            frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler dem",
+            frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler "
+                   f"dem, 1. januar {self.year}",
             "; ".join([f"{population.SOURCE} {self.year}", labour.BA_SOURCE, nav.OFFICES_SOURCE]),
             notes + [f"Felles arbeidsmarked: regionens egne innbyggere 1. januar {self.year} som bor i "
                      f"en BA-region som regiongrensen deler (SSBs BA-inndeling 2020"

@@ -182,7 +182,8 @@ class RegionReport(ProposalReport):
         for col in ("Regionen", "Rang (1 = størst)"):
             frame[col] = [symbols.get(f, "..") if v in (fmt.MISSING, "..") else v
                           for f, v in zip(ranks["figur"], frame[col])]
-        return table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget",
+        return table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget, folkemengde "
+                                 f"1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))))
 
