@@ -26,8 +26,9 @@ from ..territory.adjacency import adjacency, units
 
 CHAINS = 4
 BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
-MAX_ATTEMPTS = 2_000
-SEED_TRIES = 25
+MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of regions is tried
+SEED_ATTEMPTS = 100    # spanning trees per cut of a starting plan; a stuck start is redrawn whole
+SEED_TRIES = 60
 
 
 class EnsembleError(RegionanalyseError):
@@ -122,7 +123,8 @@ def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.n
     ideal = total / req.regions
     split = partial(bipartition_tree, max_attempts=MAX_ATTEMPTS, warn_attempts=10 * MAX_ATTEMPTS)
     surcharge = {"ba": BA_SURCHARGE} if req.keep_ba and req.level == "kommune" else None
-    seed_split = partial(split, region_surcharge=surcharge) if surcharge else split
+    seed_split = partial(bipartition_tree, max_attempts=SEED_ATTEMPTS, warn_attempts=10 * SEED_ATTEMPTS,
+                         region_surcharge=surcharge)
     assignment = None
     for _ in range(SEED_TRIES):
         try:
