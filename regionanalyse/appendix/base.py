@@ -45,8 +45,9 @@ class StagedTables:
     """
 
     def __new__(cls, *args, **kwargs):
-        datafiles.REGISTRY.clear()  # a new appendix in this (warm) kernel starts empty
-        return super().__new__(cls)
+        report = super().__new__(cls)
+        datafiles.REGISTRY.start(report)  # a new appendix in this (warm) kernel starts empty
+        return report
 
     def keep(self, name: str, frame: pd.DataFrame, main: bool = False) -> None:
         """Mark the table shown next as the main one (CSV) when `main`; `frame` (internal

@@ -13,6 +13,7 @@ plain numbers, internal column names; it does not come from here.)
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -48,10 +49,20 @@ class Registry:
 
     tables: list[StagedTable] = field(default_factory=list)
     series: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)
+    owner: object = None  # weak reference to the appendix's report object
 
     def clear(self) -> None:
         self.tables.clear()
         self.series.clear()
+        self.owner = None
+
+    def start(self, report) -> None:
+        """A report object is created: when no report owns the registry (the previous
+        appendix's report is gone: a new notebook in a warm kernel), start empty and let this
+        one own it. Helper reports made while the owner lives (e.g. for a section) add to it."""
+        if self.owner is None or self.owner() is None:
+            self.clear()
+            self.owner = weakref.ref(report)
 
 
 REGISTRY = Registry()
@@ -210,6 +221,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], sources: pd.DataFrame | None, pa
     """One sheet per table, then «Kilder»; headings bold, columns wide enough to read."""
     from openpyxl.styles import Font
 
+    if not tables and (sources is None or not len(sources)):
+        tables = {"Om": pd.DataFrame({"Merknad": ["Vedlegget viser ingen tabeller."]})}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
