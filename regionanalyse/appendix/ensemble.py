@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -133,7 +134,9 @@ class EnsembleReport(StagedTables):
             ax.set_xlabel({"personer": "tusen personer"}.get(unit, unit), fontsize=8)
             ax.set_ylabel("alternativer", fontsize=8)
             ax.tick_params(labelsize=7)
-            ax.ticklabel_format(axis="x", style="plain", useOffset=False) if not discrete else None
+            decimals = 2 if col == "polsby_popper_snitt" else 0
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=discrete))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _, d=decimals: fmt.number(x, d)))
             below = 100 * (values * scale < v).mean()
             lines.append(f"{label}: forslaget {_value(col, float(self.own[col]))}, "
                          f"{fmt.percent(below, 0)} av alternativene lavere")
