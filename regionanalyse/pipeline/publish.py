@@ -89,6 +89,7 @@ def prepare_out(out: Path, label: str = "--out") -> Path:
 
 def child_dir(out: Path, name: str) -> Path:
     """<out>/<name>, checked to be a real folder directly inside `out` (no symlink, no ..)."""
+    out.mkdir(parents=True, exist_ok=True)
     path = out / name
     if path.is_symlink():
         raise UsageError(f"{path}: er en symbolsk lenke; utmappen for et forslag må være en vanlig mappe")
