@@ -43,11 +43,12 @@ class ComparisonReport(StagedTables):
         colors = maps.comparison_colors(self.proposals)  # one colour per region on every map
         out = []
         for i, p in enumerate(self.proposals, 1):
-            fig, ax = plt.subplots(figsize=(7.2, 8.6))
+            fig, ax = plt.subplots(figsize=(6.4, 7.6))  # the first fits page 1 under the intro
             maps.overview_map(p, self.year, ax=ax, colors=colors, extent=extent)
             out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
                                   geometry.source_line(geometry.kommune_layer_year(p.vintage), "kommune"), heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
-                                  alt=maps.overview_map_alt(p, same_colours_note=True)))
+                                  alt=maps.overview_map_alt(p, same_colours_note=True),
+                                  max_height_mm=150))  # the first fits page 1 under the intro
         return out
 
     def changes(self) -> list[HTML]:

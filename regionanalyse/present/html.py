@@ -20,7 +20,7 @@ matplotlib.rcParams["text.parse_math"] = False
 
 #: Tables with at most this many rows are kept on one page in the PDF (a longer one, such as
 #: the kommune table, may break between rows and repeats its header row on the next page).
-WHOLE_TABLE_ROWS = 32
+WHOLE_TABLE_ROWS = 20
 
 
 def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] = ()) -> HTML:
@@ -47,7 +47,7 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
 
 
 def figure_out(fig, caption: str, source: str, heading: str | None = None,
-               alt: str | None = None) -> HTML:
+               alt: str | None = None, max_height_mm: int = 170) -> HTML:
     """A matplotlib figure as one unbreakable block: optional heading, image, caption, source.
 
     `alt` says what a sighted reader learns from the figure (generated from the data); the
@@ -59,7 +59,7 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None,
     data = base64.b64encode(buffer.getvalue()).decode()
     head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
     return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(alt or caption)}" '
-                f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:170mm">'
+                f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:{max_height_mm}mm">'
                 f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
                 f'Kilde: {html.escape(source)}</p></div>')
 

@@ -75,23 +75,48 @@ def _neighbours(shapes: gpd.GeoDataFrame, gap_m: float = 8_000) -> dict[str, set
     return out
 
 
-def comparison_colors(proposals: list[Proposal]) -> dict[str, str]:
-    """One colour per region name, the same on every map of a comparison, never shared by
-    neighbours on any of the maps (greedy colouring over the union of their neighbour graphs)."""
+def comparison_colors(proposals: list[Proposal], same_region_iou: float = 0.6) -> dict[str, str]:
+    """One colour per region, the same on every map of a comparison, never shared by
+    neighbours on any of the maps (greedy colouring over the union of their neighbour graphs).
+
+    A region is "the same" in two proposals when it has the same name or, under another name
+    («Nordland» and «NAV Nordland»), when the two areas overlap by at least `same_region_iou`
+    (intersection over union).
+    """
+    identity: dict[str, str] = {}  # region name -> identity (first name it was seen under)
+    shapes_of: dict[str, object] = {}  # identity -> its latest shape
     neighbours: dict[str, set[str]] = {}
     order: list[str] = []
     for proposal in proposals:
-        for name, near in _neighbours(_region_shapes(proposal)).items():
-            neighbours.setdefault(name, set()).update(near)
-            if name not in order:
-                order.append(name)
+        shapes = _region_shapes(proposal)
+        simple = shapes.geometry.simplify(1_000)
+        claimed: set[str] = set()
+        for name in shapes.index:
+            ident = identity.get(name)
+            if ident is None:
+                best, best_iou = None, same_region_iou
+                for other, geom in shapes_of.items():
+                    if other in claimed:
+                        continue
+                    union = geom.union(simple[name]).area
+                    iou = geom.intersection(simple[name]).area / union if union else 0.0
+                    if iou >= best_iou:
+                        best, best_iou = other, iou
+                ident = best or name
+            identity[name] = ident
+            claimed.add(ident)
+            shapes_of[ident] = simple[name]
+            if ident not in order:
+                order.append(ident)
+        for name, near in _neighbours(shapes).items():
+            neighbours.setdefault(identity[name], set()).update(identity[n] for n in near)
     colors: dict[str, str] = {}
-    for name in order:
-        taken = {colors[n] for n in neighbours[name] if n in colors}
+    for ident in order:
+        taken = {colors[n] for n in neighbours.get(ident, ()) if n in colors}
         free = [c for c in PALETTE if c not in taken]
         # among the free colours, the least used so far spreads the palette evenly
-        colors[name] = min(free or PALETTE, key=lambda c: (list(colors.values()).count(c), PALETTE.index(c)))
-    return colors
+        colors[ident] = min(free or PALETTE, key=lambda c: (list(colors.values()).count(c), PALETTE.index(c)))
+    return {name: colors[ident] for name, ident in identity.items()}
 
 
 def region_colors(proposal: Proposal) -> dict[str, str]:
