@@ -125,3 +125,22 @@ def test_data_files_hold_the_printed_tables(built):
         values = {str(v) for col in frame.columns for v in frame[col].dropna()}
         assert not set(frame.columns) & {"exact", "note", "folkemengde", "region", "members"}, name
         assert not values & {"True", "False", "nan", "<NA>", "None"}, name
+
+
+def test_no_heading_left_at_a_page_bottom(built):
+    """Layout: a section heading never ends a page (its table or figure moved on without it)."""
+    import html as htmllib
+    import re
+
+    stranded = []
+    for pdf in sorted(built.glob("vedlegg-*.pdf")):
+        page_html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+        headings = {htmllib.unescape(re.sub("<[^>]+>", "", h)).strip()
+                    for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", page_html, re.S)}
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        for number, page in enumerate(text.split("\f"), 1):
+            lines = [ln.strip() for ln in page.splitlines() if ln.strip() and not ln.strip().startswith("Side ")]
+            if lines and lines[-1] in headings:
+                stranded.append((pdf.name, number, lines[-1]))
+    assert stranded == []

@@ -233,6 +233,10 @@ som tekst i kommunetabellen (regionvedleggene) og regiontabellen (oversikten).</
 fargesyn, og hver region er nummerert som i tabellene; farge er ikke eneste kjennetegn.
 Kartenes alternative tekst beskriver hovedinnholdet (regioner, sete, delte BA-regioner), ikke
 hver kommune.</li>
+<li>I kartrammen kan axe-core ikke avgjøre tre forhold: hopp forbi gjentatte blokker (rammen
+har bare kartet), kontrast på en deaktivert zoomknapp (unntatt fra kravet) og at knappene «+» og
+«−» har navnene «Zoom inn» og «Zoom ut» (symboler, ikke tekst). Disse er vurdert manuelt som i
+orden.</li>
 <li>Lange tabeller som går over flere sider er ett tabellelement i PDF-en; overskriftsraden
 gjentas på hver side som artefakt. Tabeller som får plass på én side holdes samlet.</li>
 <li>Tall som mangler i kildene står som «..» eller «ikke oppgitt» med forklaring i fotnote.</li>

@@ -1,6 +1,6 @@
 // Run axe-core (WCAG 2.1 A and AA rules) on HTML files in the system's headless Chromium.
 //
-//   node tests/browser/axe.mjs FILE.html [...] [--shots DIR]
+//   node tests/browser/axe.mjs FILE.html [...] [--shots DIR] [--incomplete]
 //
 // Prints JSON: [{file, violations: [{id, impact, help, helpUrl, nodes: [{target, html, summary}]}],
 // passes, incomplete}] and exits 1 when any file has a violation (2 on a harness error).
@@ -21,9 +21,11 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const args = process.argv.slice(2);
 let shots = null;
+let details = false; // --incomplete: also the nodes axe could not decide (to review by hand)
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--shots") shots = args[++i];
+  else if (args[i] === "--incomplete") details = true;
   else files.push(args[i]);
 }
 if (!files.length) {
@@ -58,7 +60,7 @@ try {
         console.error(`${file}: could not load axe into frame ${frame.url()}: ${err.message}`);
       }
     }
-    const out = await page.evaluate(async (tags) => {
+    const out = await page.evaluate(async (tags, details) => {
       const r = await window.axe.run(document, {
         runOnly: { type: "tag", values: tags },
         iframes: true,
@@ -73,9 +75,11 @@ try {
           nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 300), summary: n.failureSummary })),
         })),
         passes: r.passes.length,
-        incomplete: r.incomplete.map((v) => v.id),
+        incomplete: details
+          ? r.incomplete.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }))
+          : r.incomplete.map((v) => v.id),
       };
-    }, TAGS);
+    }, TAGS, details);
     results.push({ file, ...out });
     if (shots) {
       await page.setViewport({ width: 640, height: 900, deviceScaleFactor: 2 });
