@@ -126,3 +126,13 @@ def test_vectorised_scores_equal_one_by_one():
     for i, (lab, _, s) in enumerate(rows):
         alone = score_labels(ctx, lab[None], s[None])
         assert together.iloc[i].tolist() == pytest.approx(alone.iloc[0].tolist())
+
+
+def test_kommuner_merged_later_share_their_layer_polygon():
+    """2016's Lardal and Larvik are one polygon (Larvik) in the 2019 layer: joined, sums exact."""
+    graph = adjacency(2016)
+    assert graph.edges["0728", "0709"]["type"] == "sammenslått"
+    assert {"0805", "0814"} <= set(graph["0728"])  # inherits Larvik's neighbours Porsgrunn, Bamble
+    layer = geometry.kommuner(2019).set_index("kommunenummer")
+    larvik_2019 = layer.loc["0712"].geometry.area / 1e6
+    assert graph.nodes["0728"]["areal_km2"] + graph.nodes["0709"]["areal_km2"] == pytest.approx(larvik_2019)
