@@ -20,7 +20,7 @@ def slug(text: str) -> str:
     """File-name-safe ASCII form of a region name ('Sogn & Fjordane' → 'sogn-fjordane')."""
     text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "aa")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-") or "region"
 
 
 @dataclass
@@ -111,8 +111,12 @@ def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
 
 
 def comparison_dir(proposals: list[Proposal], out: Path) -> Path:
-    """Output folder of a comparison: reports/sammenligning-<id>--<id>…"""
-    return out / ("sammenligning-" + "--".join(slug(p.id) for p in proposals))
+    """Output folder of a comparison: reports/sammenligning-<id>--<id>… (ids are at most 64
+    characters; a name too long for a file system ends in a short hash instead)."""
+    name = "sammenligning-" + "--".join(slug(p.id) for p in proposals)
+    if len(name) > 120:
+        name = name[:100].rstrip("-") + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    return out / name
 
 
 def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
