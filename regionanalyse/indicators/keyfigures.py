@@ -1,12 +1,14 @@
 """Key figures per region for a proposal and a year; every figure with source or reason."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pandas as pd
 
 from ..model import Proposal
 from ..sources import codes, geometry, labour, nav, population
+from ..sources.cache import file_hash
 from ..territory import membership
 from ..territory.seats import find_seat
 from ..territory.validate import validate
@@ -102,9 +104,21 @@ def _member_names(proposal: Proposal) -> dict[str, str]:
 
 
 def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyFigures:
-    """Compute the key figures of every region of `proposal` for 1 January `year`."""
+    """The key figures of every region of `proposal` for 1 January `year`.
+
+    Computed once per process for each proposal, year and årsverk file (content), as the
+    appendices of one proposal all show them; each call gets its own copy of the tables.
+    """
     validate(proposal)
     year = population.check_year(year)
+    path = nav.arsverk_path(arsverk_file)
+    figures = _key_figures(proposal, year, str(path), file_hash(path))
+    return replace(figures, table=figures.table.copy(), notes=figures.notes.copy(),
+                   sources=dict(figures.sources))
+
+
+@lru_cache(maxsize=64)
+def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash: str) -> KeyFigures:
     assigned = membership.assign(proposal, year)
     pop = population.kommune_population(year)
     counted = assigned.merge(pop, on="kommunenummer", how="left")

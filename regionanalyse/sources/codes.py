@@ -47,6 +47,11 @@ def with_year_names(frame: pd.DataFrame, year: int, column: str = "kommunenavn")
 
 def kommuner(year: int) -> pd.DataFrame:
     """Kommuner valid on 1 January of `year`: code, name (as it was that year), fylke."""
+    return _kommuner(int(year)).copy()
+
+
+@lru_cache(maxsize=None)
+def _kommuner(year: int) -> pd.DataFrame:
     table = code_list()
     valid = table[(table["forste_aar_1jan"] <= year) & (table["siste_aar_1jan"] >= year)]
     out = valid[["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn"]].reset_index(drop=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 import pandas as pd
 
@@ -65,7 +66,13 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
 
     With geometry=True, regions made of separate areas are warned about too (islands and
     fjords near the coast count as connected); this reads the map layer, so it is slower.
+    A valid proposal is checked once per process (proposals are immutable).
     """
+    return list(_validate(proposal, geometry))
+
+
+@lru_cache(maxsize=256)
+def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
     origin = proposal.origin or proposal.id
     faults = text_faults(proposal)  # id, names as people read them, repeated codes; no data needed
     if faults:
@@ -98,4 +105,4 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
         for region, parts in detached_parts(proposal).items():
             listed = "; ".join(", ".join(names) for names in parts)
             warnings.append(f"region «{region}» er ikke sammenhengende: atskilt fra resten: {listed}")
-    return warnings
+    return tuple(warnings)
