@@ -10,12 +10,14 @@ from ..sources import codes, population
 from ..territory import membership
 
 
-def _touches(proposal: Proposal, year: int) -> dict[str, set[str]]:
-    """Kommune of `year` → the regions its territory lies in under the proposal."""
+def _shared_regions(proposal: Proposal, year: int) -> set[str]:
+    """Regions that share a kommune of `year` with another region (its territory lies in
+    both under the proposal's own codes)."""
     base = membership.expand(proposal).drop_duplicates("kommunenummer")
     cross = codes.crosswalk(year, proposal.vintage).merge(
         base[["kommunenummer", "region"]], left_on="code_to", right_on="kommunenummer")
-    return {k: set(g) for k, g in cross.groupby("code_from")["region"]}
+    pairs = cross[["code_from", "region"]].drop_duplicates()
+    return set(pairs.loc[pairs.duplicated("code_from", keep=False), "region"])
 
 
 @lru_cache(maxsize=None)
@@ -43,6 +45,15 @@ def step_groups(year: int) -> list[tuple[frozenset, frozenset]]:
 
 
 def population_history(proposal: Proposal, region: str | None = None) -> pd.DataFrame:
+    """Population 2005–2026 of each region (or one) and Norway; see `_history`."""
+    table = _history(proposal)
+    if region is not None:
+        table = table[table["region"].isin([region, "Norge"])]
+    return table.reset_index(drop=True)  # a copy: the cached table stays as computed
+
+
+@lru_cache(maxsize=32)
+def _history(proposal: Proposal) -> pd.DataFrame:
     """Population 2005–2026 of each region (or one) and Norway, chain-linked index 2005 = 100.
 
     Each year's growth is computed on a common basis: the kommuner of the two years are
@@ -68,10 +79,7 @@ def population_history(proposal: Proposal, region: str | None = None) -> pd.Data
         level = dict.fromkeys(names, 0)
         for code, value in pop.items():
             level[assigned[code]] += value
-        brudd = set()
-        for regions in _touches(proposal, year).values():
-            if len(regions) > 1:
-                brudd |= regions
+        brudd = _shared_regions(proposal, year)
         if previous is not None:
             prev_assigned, prev_pop = previous
             num = dict.fromkeys(names, 0.0)
@@ -98,6 +106,4 @@ def population_history(proposal: Proposal, region: str | None = None) -> pd.Data
                      "indeks": 100 * national / base_national, "brudd": False})
     table = pd.DataFrame(rows)
     table["exact"] = ~table["brudd"]
-    if region is not None:
-        table = table[table["region"].isin([region, "Norge"])].reset_index(drop=True)
     return table
