@@ -44,7 +44,13 @@ def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     Columns: ba_nr, ba_navn, regions (list, largest share first), split, folkemengde (BA
     population 1 January `year`), per_region (dict region → residents), kommuner (codes of
     `year`), pop_year (= year), ba_klassifisering (code year of the classification file used).
+    Computed once per proposal and year; each call gets a copy.
     """
+    return _ba_cohesion(proposal, year).copy()
+
+
+@lru_cache(maxsize=64)
+def _ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     merged = _kommuner(proposal, year)
     rows = []
     for (nr, navn), group in merged.groupby(["ba_nr", "ba_navn"]):
