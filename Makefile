@@ -1,7 +1,9 @@
 # The two commands a fresh machine needs (see README.md):
 #   make reports   — build the hearing appendices for the default proposal into reports/
 #   make test      — run the test suite
-.PHONY: reports test bench lab
+# For development: make test-fast (no end-to-end builds), make bench, make lock (after editing
+# dependencies in pyproject.toml: regenerates requirements.lock and environment.yml).
+.PHONY: reports test test-fast bench lab lock
 
 reports:
 	@scripts/setup.sh
@@ -11,9 +13,18 @@ test:
 	@scripts/setup.sh test
 	.venv/bin/python -m pytest -q $(ARGS)
 
+test-fast:  # the fast unit tests of every layer, for development (no end-to-end builds)
+	@scripts/setup.sh test
+	.venv/bin/python -m pytest -q -m "not slow" $(ARGS)
+
 bench:
 	@scripts/setup.sh
 	.venv/bin/python benchmarks/bench_build.py
+
+lock:
+	@scripts/setup.sh
+	.venv/bin/python -m pip install -q pip-tools
+	.venv/bin/python scripts/lock.py
 
 lab:
 	@scripts/setup.sh
