@@ -102,8 +102,8 @@ class EnsembleReport(StagedTables):
             "Mål": [LABELS[c][0] for c in table["maal"]],
             "Forslaget": [_value(c, v) for c, v in zip(table["maal"], table["forslaget"])],
             "Alternativene, median": [_value(c, v) for c, v in zip(table["maal"], table["median"])],
-            "Alternativene, 90 % mellom": [f"{_value(c, a)} – {_value(c, b)}" for c, a, b in
-                                           zip(table["maal"], table["p5"], table["p95"])],
+            "Alternativene, 5. persentil": [_value(c, v) for c, v in zip(table["maal"], table["p5"])],
+            "Alternativene, 95. persentil": [_value(c, v) for c, v in zip(table["maal"], table["p95"])],
             "Alternativer med lavere verdi": table["andel_lavere_pst"].map(lambda v: fmt.percent(v, 0)),
             "Alternativer med høyere verdi": table["andel_hoyere_pst"].map(lambda v: fmt.percent(v, 0)),
         })
@@ -111,8 +111,8 @@ class EnsembleReport(StagedTables):
             frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
-            ["Andelene med lavere og høyere verdi summerer seg ikke til 100 % når alternativer har "
-             "samme verdi som forslaget.",
+            ["Mellom 5. og 95. persentil ligger 90 % av alternativene. Andelene med lavere og "
+             "høyere verdi summerer seg ikke til 100 % når alternativer har samme verdi som forslaget.",
              "For avvik, BA-deling, avstand og antall kommuner er lavere verdi strammere; for "
              "kompakthet er høyere verdi mer kompakt."])
 
