@@ -30,9 +30,17 @@ class FreshExecutor:
 
     def execute(self, notebook: str, output: str, parameters: dict) -> None:
         import papermill
+        from jupyter_client.manager import KernelManager
 
-        papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, log_output=False, cwd=str(NOTEBOOK_DIR))
+        kernel = KernelManager(kernel_name="python3")
+        # the kernel dies with this worker (PDEATHSIG), whatever kills it
+        kernel.start_kernel(cwd=str(NOTEBOOK_DIR), preexec_fn=kernel_preexec)
+        try:
+            papermill.execute_notebook(notebook, output, parameters=parameters, kernel_name="python3",
+                                       progress_bar=False, log_output=False, cwd=str(NOTEBOOK_DIR),
+                                       km=kernel)
+        finally:
+            kernel.shutdown_kernel(now=True)
 
     def discard(self) -> None:
         """Nothing is kept between notebooks."""
