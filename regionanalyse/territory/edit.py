@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from ..errors import ProposalError
 from ..model import Proposal, Region
+from ..model.proposal import MAX_NAME
 from . import membership
 from .validate import validate
 
 
 def _derive(proposal: Proposal, regions: list[Region], what: str) -> Proposal:
-    derived = proposal.replace(id=f"{proposal.id}-endret", name=f"{proposal.name} ({what})",
+    # a chain of edits stays within the limits of a proposal (id ≤ 64, name ≤ 120 characters)
+    base_id = proposal.id.removesuffix("-endret")
+    name = f"{proposal.name} ({what})"
+    if len(name) > MAX_NAME:
+        name = name[:MAX_NAME - 1] + "…"
+    derived = proposal.replace(id=f"{base_id[:57]}-endret", name=name,
                                regions=tuple(r for r in regions if r.members), origin="")
     validate(derived)
     return derived
