@@ -239,3 +239,20 @@ def test_pdf_fetcher_is_offline():
     with pytest.raises(ValueError, match="disallowed protocol"):
         fetcher("file:///etc/hostname")
     assert fetcher("data:text/plain;base64,aGk=").read() == b"hi"
+
+
+def test_combine_keeps_pdfa_2a(tmp_path):
+    """Parts made as PDF/A-2a combine into a PDF/A-2a (output intent copied, identification kept)."""
+    html = render_html(_long_table_notebook(), **KW)
+    parts = []
+    for i in (1, 2):
+        parts.append((f"Vedlegg {i}", _write(tmp_path, html_to_pdf(html, variant="pdf/a-2a"), f"p{i}.pdf")))
+    out = tmp_path / "vedlegg.pdf"
+    combine_pdfs(parts, out)
+    report = check_pdf(out, variant="pdf/a-2a")
+    assert report.problems == []
+    assert report.stats["xmp"]["pdfuaid:part"] == "1"
+    import pikepdf
+
+    with pikepdf.open(out) as pdf:
+        assert "/OutputIntents" in pdf.Root

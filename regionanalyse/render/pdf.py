@@ -348,7 +348,9 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
         with src.open_metadata() as meta:
             pdfa_all = pdfa_all and meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "A"
         if output_intents is None and "/OutputIntents" in src.Root:
-            output_intents = dst.copy_foreign(src.Root.OutputIntents)
+            intents = src.Root.OutputIntents
+            # WeasyPrint writes the array direct; copy_foreign needs an indirect object
+            output_intents = dst.copy_foreign(intents if intents.is_indirect else src.make_indirect(intents))
         outline_plan.append((part_title, first, _outline_items(src, src_pages, first)))
         struct = src.Root.get("/StructTreeRoot")
         if struct is None:
