@@ -149,6 +149,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
         how = "SIGTERM" if isinstance(exc, guard.Terminated) else "Ctrl-C" \
             if isinstance(exc, KeyboardInterrupt) else type(exc).__name__
         log.error("%s: avbrutt (%s); tidligere rapporter er urørt", label, how)
+        exc.regionanalyse_logged = True
         raise
     else:
         pool.shutdown(wait=True)
@@ -188,7 +189,9 @@ def build(settings: BuildSettings) -> bool:
                       executor=settings.executor)
         results = [build_proposal(p, settings.year, jobs=settings.jobs, **common) for p in proposals]
         results += [build_comparison(group, year, **common) for group, year in compared]
-    except guard.Terminated:
+    except guard.Terminated as exc:
+        if not getattr(exc, "regionanalyse_logged", False):
+            log.error("avbrutt (SIGTERM); tidligere rapporter er urørt")
         raise SystemExit(143) from None
     finally:
         guard.restore_handlers(previous)
