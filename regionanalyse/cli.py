@@ -40,8 +40,7 @@ def _cmd_table(args) -> int:
     if args.format == "csv":
         neutralise_formulas(table).to_csv(sys.stdout, index=False)
     else:
-        print(table.fillna("").to_markdown(index=False) if _has_tabulate()
-              else table.to_string(index=False))
+        print(_markdown(table))
     return EXIT_OK
 
 
@@ -59,7 +58,7 @@ def _cmd_history(args) -> int:
         table.assign(brudd=table["brudd"].map({True: "true", False: "false"})).to_csv(
             sys.stdout, index=False)
     else:
-        print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
+        print(_markdown(table))
     return EXIT_OK
 
 
@@ -75,7 +74,7 @@ def _cmd_score(args) -> int:
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
+        print(_markdown(table))
     return EXIT_OK
 
 
@@ -102,12 +101,9 @@ def _cmd_alternatives(args) -> int:
     return EXIT_OK
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _markdown(table) -> str:
+    """A table as Markdown (tabulate), missing values as empty cells."""
+    return table.astype(object).where(table.notna(), "").to_markdown(index=False)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:

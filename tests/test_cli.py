@@ -57,3 +57,11 @@ def test_validate_warns_about_detached_region(tmp_path):
     assert "advarsel" in result.stderr and "«Oslo og Nord» er ikke sammenhengende" in result.stderr
     assert "Oslo" in result.stderr.split("atskilt fra resten:")[1]
     assert "advarsel" not in run_cli("validate", "nav-2019-12").stderr
+
+
+def test_table_and_history_as_markdown():
+    table = run_cli("table", "fylker-2024", "--year", "2024", "--format", "markdown")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.startswith("| region") and "| Oslo " in table.stdout
+    history = run_cli("history", "fylker-2024", "--region", "Oslo", "--format", "markdown")
+    assert history.returncode == 0 and "| Norge " in history.stdout
