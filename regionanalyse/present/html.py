@@ -43,7 +43,10 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     parts = [body]
     parts += [f'<p class="fotnote">{html.escape(n)}</p>' for n in notes]
     parts.append(f'<p class="kilde">Kilde: {html.escape(source)}</p>')
-    return HTML(f'<div class="tabellblokk{whole}">' + "\n".join(parts) + "</div>")
+    # on a narrow screen (or at 200 % zoom) a wide table scrolls inside its own block, which
+    # the keyboard can reach (tabindex) and a screen reader names (the caption)
+    return HTML(f'<div class="tabellblokk{whole}" role="region" tabindex="0" '
+                f'aria-label="{html.escape(caption)}">' + "\n".join(parts) + "</div>")
 
 
 def figure_out(fig, caption: str, source: str, heading: str | None = None,
