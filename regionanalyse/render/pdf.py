@@ -186,7 +186,7 @@ class _FixState:
             for kid in el.get("K", []):
                 if isinstance(kid, int):
                     yield page, kid
-                elif isinstance(kid, (bytes, str)) and bytes(kid if isinstance(kid, bytes) else kid.encode()).endswith(b" R"):
+                elif isinstance(kid, bytes) and kid.endswith(b" R"):  # a reference
                     child = obj(kid)
                     if isinstance(child, dict) and child.get("Type") == "/StructElem":
                         yield from mcids_under(child)
