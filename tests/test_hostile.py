@@ -658,6 +658,10 @@ def test_hostile_build_ok_and_complete(hostile):
         assert re.fullmatch(r"[A-Za-z0-9._-]+", name), name
     box.earlier_intact()
     assert not any(trace in result.stderr for trace in PAYLOAD_TRACES)
+    for page in folder.glob("*.html"):  # every page, also those besides the appendices
+        text = page.read_text(encoding="utf-8")
+        for raw in ("<img src=x", "<script>alert", "<svg onload", "<b onmouseover", *PAYLOAD_TRACES):
+            assert raw not in text, (page.name, raw)
 
 
 @pytest.mark.slow
