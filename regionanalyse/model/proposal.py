@@ -125,7 +125,7 @@ class Proposal:
         for region in self.regions:
             if region.name == name:
                 return region
-        raise ProposalError(self.origin or self.id, [f"ingen region heter «{name}»; regionene er "
+        raise ProposalError(self.origin or self.id, [f"ingen region heter «{quote(name)}»; regionene er "
                                                      f"{', '.join(self.region_names())}"])
 
     def replace(self, **changes) -> "Proposal":
