@@ -20,7 +20,8 @@ CONDA_EXTRA = ["poppler", "nodejs"]         # system tools the tests use (pdftot
 
 def lock() -> None:
     subprocess.run([sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes",
-                    "--allow-unsafe", "--strip-extras", "--extra", "test",
+                    "--allow-unsafe", "--strip-extras", "--no-emit-index-url",
+                    "--no-emit-find-links", "--extra", "test",
                     "--output-file", "requirements.lock", "pyproject.toml"], cwd=ROOT, check=True)
 
 

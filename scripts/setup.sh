@@ -22,11 +22,18 @@ fi
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-extras=""; [ "$want_test" = test ] && extras="[test]"
-stamp=".venv/.installed$want_test"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -v '^WARNING: Location' || true
+# Python packages: exactly the versions in requirements.lock (hash-checked; runtime and tests),
+# then the package itself. Regenerate the lock with `make lock` after editing pyproject.toml.
+stamp=".venv/.installed"
+if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  log=$(mktemp)
+  if ! { .venv/bin/python -m pip install -q --upgrade pip \
+         && .venv/bin/python -m pip install -q --require-hashes -r requirements.lock \
+         && .venv/bin/python -m pip install -q --no-deps -e . ; } >"$log" 2>&1; then
+    grep -v '^WARNING: Location' "$log" >&2; rm -f "$log"
+    echo "setup: pip install from requirements.lock failed (see above)" >&2; exit 1
+  fi
+  rm -f "$log"
   .venv/bin/python -c "import regionanalyse, geopandas, weasyprint, papermill" && touch "$stamp"
 fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
