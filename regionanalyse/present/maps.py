@@ -34,6 +34,23 @@ def _outline(frame: gpd.GeoDataFrame, by: str | None = None) -> gpd.GeoDataFrame
     return dissolved.reset_index() if by else dissolved
 
 
+def _without_lakes(frame: gpd.GeoDataFrame, min_km2: float = 25) -> gpd.GeoDataFrame:
+    """The outline without holes smaller than `min_km2` (lakes and slivers inside a region would
+    otherwise be drawn as black blobs by the region's border line); a kommune of another region
+    enclosed by it (Oslo inside Akershus) is larger and stays a hole."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    def fill(geom):
+        parts = getattr(geom, "geoms", [geom])
+        kept = [Polygon(p.exterior, [r for r in p.interiors if Polygon(r).area >= min_km2 * 1e6])
+                for p in parts if p.geom_type == "Polygon"]
+        return MultiPolygon(kept) if len(kept) > 1 else kept[0] if kept else geom
+
+    out = frame.copy()
+    out["geometry"] = out.geometry.map(fill)
+    return out
+
+
 def _scale_bar(ax, length_km: int | None = None, top: bool = False, y_frac: float | None = None) -> None:
     """A scale bar in the lower (or upper) left corner (axes in EPSG:25833 metres)."""
     x0, x1 = ax.get_xlim()
@@ -147,7 +164,7 @@ def region_map(proposal: Proposal, region: str, year: int, ax=None):
         _outline(split).boundary.plot(ax=ax, color=SPLIT_BA_COLOR, linewidth=1.3, linestyle=(0, (4, 2)))
         handles.append(Patch(facecolor="none", edgecolor=SPLIT_BA_COLOR, hatch="//", linestyle="--",
                              label="Kommuner i BA-regioner som deles av regiongrensen"))
-    _outline(inside).boundary.plot(ax=ax, color="black", linewidth=1.2)
+    _without_lakes(_outline(inside)).boundary.plot(ax=ax, color="black", linewidth=1.2)
     seat_code, seat_name, official = seat_kommune(proposal, region)
     point = geo.loc[geo["kommunenummer"] == seat_code].geometry.representative_point().iloc[0]
     ax.plot(point.x, point.y, marker="*", color="gold", markersize=16, markeredgecolor="black", zorder=6)
