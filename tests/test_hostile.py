@@ -479,6 +479,27 @@ def test_out_read_only(box):
                 out=box.root / "ingen")
 
 
+def test_disk_full_output(box):
+    """--out on a full file system (a 16 kB tmpfs in a private mount namespace): exit 1 naming
+    --out, no traceback, no temporary file left."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to mount a full tmpfs")
+    full = box.root / "full"
+    full.mkdir()
+    path = box.write("ok.yaml", as_yaml(proposal()))
+    script = (f"mount -t tmpfs -o size=16k tmpfs {full} && "
+              f"dd if=/dev/zero of={full}/fyll bs=1k count=16 2>/dev/null; "
+              f"{sys.executable} -m regionanalyse.cli build {path.name} --out {full}/out --to html "
+              f"--jobs 1; echo \"exit=$?\"; find {full}/out -name '*.tmp'")
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=box.cwd, capture_output=True,
+                            text=True, timeout=120)
+    if "mount:" in result.stderr and "exit=" not in result.stdout:
+        pytest.skip(f"cannot mount tmpfs here: {result.stderr[:200]}")
+    assert "exit=1" in result.stdout, (result.stdout[-500:], result.stderr[-1500:])
+    assert "Traceback" not in result.stderr and "--out" in result.stderr, result.stderr[-1500:]
+    assert ".tmp" not in result.stdout.replace("exit=1", ""), result.stdout
+
+
 def test_symlinked_build_log_not_followed(box):
     target = box.sentinel / "keep.txt"
     (box.out / "build.log").symlink_to(target)

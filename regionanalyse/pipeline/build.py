@@ -57,8 +57,11 @@ def _declare(out_dir: Path, title: str, built_any: bool) -> None:
         return
     try:
         write_declaration(out_dir, title)
-    except Exception:  # the statement must never cost the appendices
-        log.exception("%s: %s kunne ikke skrives", out_dir.name, FILE_NAME)
+    except Exception as exc:  # the statement must never cost the appendices
+        for tmp in out_dir.glob(f".{FILE_NAME}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+        log.error("%s: %s kunne ikke skrives (%s: %s)", out_dir.name, FILE_NAME,
+                  type(exc).__name__, exc)  # a message, not a traceback (e.g. disk full)
 
 
 def _retire_stale(out_dir: Path, all_jobs: list[Job], label: str) -> None:
@@ -193,6 +196,10 @@ def build(settings: BuildSettings) -> bool:
         if not getattr(exc, "regionanalyse_logged", False):
             log.error("avbrutt (SIGTERM); tidligere rapporter er urørt")
         raise SystemExit(143) from None
+    except OSError as exc:  # disk full, permissions: name the output folder, no traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise UsageError(f"{settings.out_label} {out}: kan ikke skrive{where}: "
+                         f"{exc.strerror or exc}") from None
     finally:
         guard.restore_handlers(previous)
         lock.release()

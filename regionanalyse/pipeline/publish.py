@@ -128,9 +128,13 @@ def read_manifest(path: Path) -> dict:
 def write_atomic(path: Path, text: str) -> None:
     """Write text so that readers see the old file or the new one, never a partial one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    make_public(tmp)
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        make_public(tmp)
+        os.replace(tmp, path)
+    except BaseException:  # disk full, interrupted: no half-written temp file left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_manifest(path: Path, manifest: dict) -> None:
@@ -141,6 +145,7 @@ def setup_logging(out: Path) -> None:
     """Log to stderr and to <out>/build.log (never through a symlink)."""
     log_file = os.fdopen(_open_nofollow(out / LOG_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
                                         "loggfilen"), "a", encoding="utf-8")
+    logging.raiseExceptions = False  # a full disk must not print a traceback per log line
     root = logging.getLogger("regionanalyse")
     root.setLevel(logging.INFO)
     root.handlers.clear()
