@@ -48,7 +48,7 @@ class ComparisonReport(StagedTables):
             out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
                                   geometry.source_line(geometry.kommune_layer_year(p.vintage), "kommune"), heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
                                   alt=maps.overview_map_alt(p, same_colours_note=True),
-                                  max_height_mm=150))  # the first fits page 1 under the intro
+                                  max_height_mm=135))  # the first fits page 1 under the intro (3 proposals too)
         return out
 
     def changes(self) -> list[HTML]:
