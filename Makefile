@@ -13,9 +13,9 @@ test:
 	@scripts/setup.sh test
 	.venv/bin/python -m pytest -q $(ARGS)
 
-test-fast:  # the fast unit tests of every layer, for development (no end-to-end builds)
+test-fast:  # the unit tests of every layer, for development (no builds, no subprocesses)
 	@scripts/setup.sh test
-	.venv/bin/python -m pytest -q -m "not slow" $(ARGS)
+	.venv/bin/python -m pytest -q -m "not slow and not cli" $(ARGS)
 
 bench:
 	@scripts/setup.sh

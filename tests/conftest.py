@@ -1,3 +1,4 @@
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,16 @@ def write_yaml(tmp_path):
         path.write_text(text, encoding="utf-8")
         return path
     return write
+
+
+# Tests that start the command line (or another program) as a separate process are marked
+# `cli`; `make test-fast` leaves them and the `slow` end-to-end builds out.
+CLI_MODULES = {"test_hostile.py", "test_cli.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function else ""
+        if item.path.name in CLI_MODULES or "run_cli(" in source or "subprocess" in source:
+            item.add_marker(pytest.mark.cli)

@@ -52,6 +52,7 @@ def test_scores_of_generated_plans_match_scoring_them_one_by_one(kommune_plans):
         assert together.iloc[i].tolist() == pytest.approx(score_labels(ctx, labels[i:i + 1]).iloc[0].tolist())
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path):
     outs = []
     for jobs in ("1", "2"):
