@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
 
 
+
+@pytest.mark.slow
 def test_wheel_works_from_another_directory(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
@@ -43,3 +44,18 @@ def test_wheel_works_from_another_directory(tmp_path):
 
     assert pd.read_csv(io.StringIO(table.stdout))["folkemengde"].sum() == 5_213_985
     assert (tmp_path / "cache").is_dir()  # the parquet cache goes to the user's cache, not the wheel
+
+
+@pytest.mark.parametrize("group", ["dependencies", "test"])
+def test_lock_file_pins_every_dependency(group):
+    """requirements.lock (what setup.sh installs) must follow pyproject.toml: run `make lock`."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] if group == "dependencies" else project["optional-dependencies"]["test"]
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").lower()
+    for requirement in wanted:
+        name = re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert re.search(rf"^{re.escape(name)}==\S+ \\$", lock, re.M), f"{name} is not pinned"
+    assert "--hash=sha256:" in lock
