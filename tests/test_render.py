@@ -256,3 +256,13 @@ def test_combine_keeps_pdfa_2a(tmp_path):
 
     with pikepdf.open(out) as pdf:
         assert "/OutputIntents" in pdf.Root
+
+
+def test_statement_html_checks_find_caption_only_alt_texts(html, tmp_path):
+    """The build's static HTML check can fail: this notebook's image has its caption as alt."""
+    from regionanalyse.render.declaration import html_checks
+
+    path = _write(tmp_path, html.encode("utf-8"), "x.html")
+    found = html_checks(path)
+    assert "1 bilde(r) der alternativ tekst bare gjentar figurteksten" in found
+    assert "2 tabelloverskriftscelle(r) uten scope" in found  # a plain pandas table: Region, Folketal

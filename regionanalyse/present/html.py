@@ -61,10 +61,12 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None,
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode()
     head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
-    return HTML(f'<div class="figurblokk">{head}<img alt="{html.escape(alt or caption)}" '
+    # <figure>/<figcaption>: the caption belongs to the image for a screen reader (and is a
+    # Caption in the PDF's structure tree); the alt text says what the image shows
+    return HTML(f'<div class="figurblokk">{head}<figure class="figur"><img alt="{html.escape(alt or caption)}" '
                 f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:{max_height_mm}mm">'
-                f'<p class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
-                f'Kilde: {html.escape(source)}</p></div>')
+                f'<figcaption class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
+                f'Kilde: {html.escape(source)}</figcaption></figure></div>')
 
 
 def interactive_block(fmap, title: str = "Interaktivt kart", text_alternative: str = "") -> HTML:

@@ -98,8 +98,8 @@ def html_checks(path: Path) -> list[str]:
     missing_alt = sum(1 for alt in scan.images if not (alt or "").strip())
     if missing_alt:
         problems.append(f"{missing_alt} bilde(r) uten alternativ tekst")
-    caption_only = sum(1 for alt in scan.images
-                       if alt and any(alt.strip() == c.strip() for c in scan.captions))
+    caption_only = sum(1 for alt in scan.images  # the caption text (before «Kilde: …») again
+                       if alt and any(c.strip().startswith(alt.strip()) for c in scan.captions))
     if caption_only:
         problems.append(f"{caption_only} bilde(r) der alternativ tekst bare gjentar figurteksten")
     untitled = sum(1 for t in scan.iframes if not (t or "").strip())
