@@ -370,7 +370,8 @@ def overview_map_alt(proposal: Proposal, same_colours_note: bool = False) -> str
         seat_code, seat_name, official = seat_kommune(proposal, region)
         parts.append(f"{numbers[region]} {region}" + (f" (sete {seat_name})" if official else ""))
     small = _small_regions(shapes)
-    text = (f"Kart: Norge delt i {len(shapes)} regioner, nummerert som i tabellene. Fra nord til sør: "
+    text = (f"Kart: Norge delt i {len(shapes)} regioner, nummerert i tegnforklaringen i samme "
+            f"rekkefølge som i tabellene. Fra nord til sør: "
             f"{'; '.join(parts)}.")
     if small:
         text += f" {_join(small)} er vist forstørret i et innfelt kart øverst til venstre."
