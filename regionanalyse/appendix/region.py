@@ -7,16 +7,16 @@ from IPython.display import HTML, Markdown
 
 from ..indicators.distances import seat_distances
 from ..indicators.history import population_history
+from ..indicators.keyfigures import national_figures
 from ..indicators.kommuner import kommune_table
 from ..indicators.labour import ba_cohesion
 from ..indicators.peers import peer_ranks
 from ..present import fmt, maps, tables
 from ..present.html import figure_out, interactive_block, table_html
 from ..present.interactive import interactive_map
-from ..indicators import areas
 from ..sources import geometry, labour, nav, population
 from ..territory.seats import seat_kommune
-from .base import KEY_ROWS, ProposalReport, footnoted
+from .base import KEY_ROWS, ProposalReport
 
 
 class RegionReport(ProposalReport):
@@ -35,29 +35,10 @@ class RegionReport(ProposalReport):
         mine = notes[notes["region"] == self.region]
         return mine.groupby("figur")["merknad"].agg("; ".join).to_dict()
 
-    def _national(self) -> dict[str, object]:
-        """The same key figures for Norway (reference column «Hele landet»)."""
-        t = self.figures.table
-        folk = population.national_population(self.year)
-        area = areas.national_area()
-        offices = nav.office_counts()
-        kontor = int(offices["navkontor"].sum()) if self.year >= 0 else pd.NA
-        out = {"folkemengde": folk, "andel_landet_pst": 100.0,
-               "antall_kommuner": int(t["antall_kommuner"].sum()), "areal_km2": area,
-               "tetthet_per_km2": folk / area, "navkontor": kontor,
-               "navkontor_malbilde": int(offices["navkontor_malbilde"].sum()),
-               "innbyggere_per_navkontor": (folk / kontor if self.year == nav.OFFICES_YEAR
-                                            else pd.NA),
-               "arsverk": pd.NA, "arsverk_per_10000": pd.NA, "sysselsatte_1000": pd.NA}
-        series = population.national_series().set_index("aar").loc[self.year]
-        for age in population.AGE_COLUMNS:
-            out[age] = series[age]
-        return out
-
     def key_table(self) -> HTML:
         row, reasons = self.row, self._reasons()
         symbols = self._symbols()
-        national = self._national()
+        national = national_figures(self.year)
         foot = tables.Footnotes()
         seat = row["sete"] if not fmt.is_missing(row["sete"]) else "."
         names = {"Fylker/kommuner": (row["members_navn"], "Alle"),

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, geometry, labour, nav, population
+from ..sources import codes, labour, nav, population
 from ..sources.cache import file_hash
 from ..territory import membership
 from ..territory.seats import find_seat
@@ -194,8 +194,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
             "navkontor": kontor,
             "navkontor_malbilde": target_values.get(region.name, pd.NA),
             "navkontor_aar": nav.OFFICES_YEAR,
-            "innbyggere_per_navkontor": (folk / kontor if kontor is not pd.NA
-                                         and year == nav.OFFICES_YEAR else pd.NA),
+            "innbyggere_per_navkontor": per_office(folk, kontor, year),
             "arsverk": arsv,
             "arsverk_per_10000": 10000 * arsv / folk if arsv is not pd.NA else pd.NA,
             "sysselsatte_1000": aku_values.get(region.name, pd.NA),
@@ -234,3 +233,47 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     notes += [(r, "arsverk_per_10000", t, s) for r, f, t, s in notes if f == "arsverk"]
     notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad", "tegn"]).drop_duplicates()
     return KeyFigures(proposal, year, table, notes_frame, sources)
+
+
+def per_office(folkemengde, navkontor, year: int):
+    """Innbyggere per NAV-kontor: the one place it is computed. Only where the population and
+    the office count are of the same year (Tabell 1's counts are of 2016), else missing."""
+    if pd.isna(navkontor) or year != nav.OFFICES_YEAR or not navkontor:
+        return pd.NA
+    return folkemengde / navkontor
+
+
+def national_figures(year: int) -> dict:
+    """The key figures of Norway as a whole, for the «Hele landet» column (missing where the
+    sources give no national figure: årsverk, AKU outside its years)."""
+    folk = population.national_population(year)
+    area = areas.national_area()
+    offices = nav.office_counts()
+    kontor = int(offices["navkontor"].sum())
+    out = {"folkemengde": folk, "andel_landet_pst": 100.0,
+           "antall_kommuner": len(codes.kommuner(year)), "areal_km2": area,
+           "tetthet_per_km2": folk / area, "navkontor": kontor,
+           "navkontor_malbilde": int(offices["navkontor_malbilde"].sum()),
+           "innbyggere_per_navkontor": per_office(folk, kontor, year),
+           "arsverk": pd.NA, "arsverk_per_10000": pd.NA, "sysselsatte_1000": pd.NA}
+    series = population.national_series().set_index("aar").loc[year]
+    for age in population.AGE_COLUMNS:
+        out[age] = series[age]
+    return out
+
+
+ADDITIVE = ("folkemengde", "antall_kommuner", "areal_km2", "navkontor", "navkontor_malbilde",
+            "arsverk", "sysselsatte_1000", "andel_landet_pst")
+
+
+def totals(figures: KeyFigures) -> dict:
+    """The proposal's totals per column: sums where every region has a value, density and
+    people per office from those sums; missing otherwise."""
+    table = figures.table
+    out = {}
+    for col in table.columns:
+        if col in ADDITIVE:
+            out[col] = pd.NA if table[col].isna().any() else table[col].sum()
+    out["tetthet_per_km2"] = table["folkemengde"].sum() / table["areal_km2"].sum()
+    out["innbyggere_per_navkontor"] = per_office(out["folkemengde"], out["navkontor"], figures.year)
+    return out

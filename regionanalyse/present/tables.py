@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..indicators.keyfigures import KeyFigures
+from ..indicators.keyfigures import KeyFigures, totals
 from . import fmt
 
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
@@ -130,20 +130,11 @@ def display_table_notes(figures: KeyFigures, columns: list[str],
         out[DISPLAY[col][0]] = cells
     if total:
         row = {"Region": "Sum"}
+        sums = totals(figures)
         for col in columns:
-            values = table[col]
-            if col in ("folkemengde", "antall_kommuner", "areal_km2", "navkontor",
-                       "navkontor_malbilde", "arsverk", "sysselsatte_1000"):
-                row[DISPLAY[col][0]] = (fmt.number(values.sum(), DISPLAY[col][1])
-                                        if not values.isna().any() else _total_symbol(notes, table, col))
-            elif col == "andel_landet_pst":
-                row[DISPLAY[col][0]] = fmt.percent(values.sum())
-            elif col == "tetthet_per_km2":
-                row[DISPLAY[col][0]] = fmt.number(table["folkemengde"].sum() / table["areal_km2"].sum(), 1)
-            elif col == "innbyggere_per_navkontor" and not table[col].isna().any():
-                row[DISPLAY[col][0]] = fmt.number(table["folkemengde"].sum() / table["navkontor"].sum())
-            else:
-                row[DISPLAY[col][0]] = _total_symbol(notes, table, col)
+            value = sums.get(col, pd.NA)
+            row[DISPLAY[col][0]] = (_total_symbol(notes, table, col) if fmt.is_missing(value)
+                                    else format_cell(col, value))
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     return out, foot.lines()
 
