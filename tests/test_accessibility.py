@@ -144,3 +144,18 @@ def test_no_heading_left_at_a_page_bottom(built):
             if lines and lines[-1] in headings:
                 stranded.append((pdf.name, number, lines[-1]))
     assert stranded == []
+
+
+@pytest.mark.skipif(not shutil.which("node") or not (BROWSER / "node_modules").exists()
+                    or not Path("/usr/bin/chromium").exists(),
+                    reason="needs node, tests/browser/node_modules and chromium")
+def test_statement_with_axe_when_asked(built, tmp_path, monkeypatch):
+    """REGIONANALYSE_AXE=1: the statement also reports axe-core per HTML file."""
+    from regionanalyse.render.declaration import write_declaration
+
+    for name in ("vedlegg-00-oversikt.html", "vedlegg-00-oversikt.pdf"):
+        shutil.copy(built / name, tmp_path / name)
+    monkeypatch.setenv("REGIONANALYSE_AXE", "1")
+    text = write_declaration(tmp_path, "test").read_text(encoding="utf-8")
+    assert "3 av 3 kontroller uten funn" in text
+    assert "axe-core, WCAG 2.1 A/AA</td><td>Ingen funn" in text
