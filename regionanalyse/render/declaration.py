@@ -179,7 +179,7 @@ def _page(title: str, variant: str, rows, axe_ran: bool) -> str:
     axe_line = ("axe-core (regler for WCAG 2.1 nivå A og AA) kjørt i hodeløs Chromium på hver HTML-fil."
                 if axe_ran else
                 "axe-core (regler for WCAG 2.1 nivå A og AA) ble ikke kjørt ved denne byggingen "
-                "(sett REGIONANALYSE_AXE=1); testsuiten kjører den på alle HTML-vedlegg.")
+                "(den kan slås på, se dokumentasjonen); testsuiten kjører den på alle HTML-vedlegg.")
     return f"""<!DOCTYPE html>
 <html lang="nb">
 <head>
