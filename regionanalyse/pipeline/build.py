@@ -27,13 +27,21 @@ log = logging.getLogger("regionanalyse.build")
 
 def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path, jobs: int,
                    arsverk: str | None = None, executor: str = "warm") -> bool:
-    """Build every appendix of a proposal that is out of date; True when all are good."""
-    for warning in validate(proposal, geometry=True):
-        log.warning("%s: advarsel: %s", proposal.id, warning)
+    """Build every appendix of a proposal that is out of date; True when all are good.
+
+    The proposal's warnings (e.g. a region made of separate areas) are logged when anything
+    is built; a build with nothing to do skips the map work they need.
+    """
+    validate(proposal)
     out_dir = child_dir(out, proposal.id)
     write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
     all_jobs = plan(proposal, year, formats, out, arsverk)
-    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor)
+
+    def warn() -> None:
+        for warning in validate(proposal, geometry=True):
+            log.warning("%s: advarsel: %s", proposal.id, warning)
+
+    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor, before=warn)
     if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
         from ..render import combine_pdfs
 
@@ -110,14 +118,17 @@ def _out_of_date(all_jobs: list[Job], out_dir: Path, manifest: dict, label: str)
 
 
 def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
-              executor: str) -> tuple[bool, bool]:
-    """Run the out-of-date jobs in a process pool; return (all good, anything built)."""
+              executor: str, before=None) -> tuple[bool, bool]:
+    """Run the out-of-date jobs in a process pool (calling `before()` first when there are
+    any); return (all good, anything built)."""
     manifest_path = out_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
     todo = _out_of_date(all_jobs, out_dir, manifest, label)
     if not todo:
         return True, False
+    if before is not None:
+        before()
     ok = True
     stamp = version_stamp(data_hash())
     bar = progress(len(todo))

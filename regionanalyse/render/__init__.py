@@ -1,7 +1,10 @@
-"""Render executed notebooks to vedlegg HTML and PDF."""
+"""Render executed notebooks to vedlegg HTML and PDF.
 
-from .exporters import VedleggHTMLExporter, VedleggPDFExporter
-from .pdf import combine_pdfs
+The exporters load on first use (WeasyPrint takes about a second to import), so a build with
+nothing to render stays quick.
+"""
+
+_EXPORTERS = ("VedleggHTMLExporter", "VedleggPDFExporter")
 
 
 def _vedlegg(title, subtitle, date, source_note):
@@ -10,14 +13,33 @@ def _vedlegg(title, subtitle, date, source_note):
 
 def render_html(nb, *, title: str, subtitle: str, date: str, source_note: str | None = None) -> str:
     """Render an executed notebook to one self-contained HTML page."""
+    from .exporters import VedleggHTMLExporter
+
     html, _ = VedleggHTMLExporter().from_notebook_node(nb, _vedlegg(title, subtitle, date, source_note))
     return html
 
 
 def render_pdf(nb, *, title: str, subtitle: str, date: str, source_note: str | None = None) -> bytes:
     """Render an executed notebook to A4 PDF bytes."""
+    from .exporters import VedleggPDFExporter
+
     pdf, _ = VedleggPDFExporter().from_notebook_node(nb, _vedlegg(title, subtitle, date, source_note))
     return pdf
 
 
-__all__ = ["VedleggHTMLExporter", "VedleggPDFExporter", "combine_pdfs", "render_html", "render_pdf"]
+def combine_pdfs(*args, **kwargs) -> None:
+    """Concatenate appendix PDFs into one, keeping their tags and bookmarks (see pdf.py)."""
+    from .pdf import combine_pdfs as combine
+
+    combine(*args, **kwargs)
+
+
+def __getattr__(name):
+    if name in _EXPORTERS:
+        from . import exporters
+
+        return getattr(exporters, name)
+    raise AttributeError(f"module 'regionanalyse.render' has no attribute {name!r}")
+
+
+__all__ = [*_EXPORTERS, "combine_pdfs", "render_html", "render_pdf"]

@@ -23,8 +23,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .pdf import pdf_variant
-from .pdfcheck import check_pdf
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +133,9 @@ def write_declaration(out_dir: Path, title: str) -> Path:
     out_dir = Path(out_dir)
     htmls = sorted(p for p in out_dir.glob("*.html") if p.name != FILE_NAME)
     pdfs = sorted(out_dir.glob("*.pdf"))
+    from .pdf import pdf_variant  # loaded here: WeasyPrint and pikepdf are slow to import
+    from .pdfcheck import check_pdf
+
     variant = pdf_variant()
     rows = []
     for path in pdfs:
