@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..config import LEAFLET_DIR
 from ..model import Proposal
@@ -22,6 +23,9 @@ class InteractiveMap:
     labels: tuple[str, str, str]
 
 
+SIMPLIFY_M = 50  # the interactive map is for finding a kommune; the static maps are exact
+
+
 def interactive_map(proposal: Proposal, region: str | None, year: int) -> InteractiveMap:
     """Kommuner with name, region and population on hover (for HTML only).
 
@@ -29,25 +33,41 @@ def interactive_map(proposal: Proposal, region: str | None, year: int) -> Intera
     """
     from matplotlib.colors import to_hex
 
+    base, bounds = _features(proposal, year)
+    if region is None:
+        colors = region_colors(proposal)
+    else:
+        colors = {name: (REGION_COLOR_RGB if name == region else REST_COLOR)
+                  for name in proposal.region_names()}
+    colors = {name: to_hex(c) for name, c in colors.items()}
+    features = {**base, "features": [
+        {**f, "properties": {**f["properties"], "farge": colors.get(f["properties"]["region"], "#808080")}}
+        for f in base["features"]]}
+    return InteractiveMap(features, bounds[region], _legend_html(proposal, region, colors),
+                          ("Kommune", "Region", f"Folkemengde 1.1.{year}"))
+
+
+@lru_cache(maxsize=8)
+def _features(proposal: Proposal, year: int) -> tuple[dict, dict]:
+    """The proposal's kommuner as GeoJSON (WGS 84, simplified by SIMPLIFY_M) and the view
+    bounds of each region (None: the whole country); computed once per proposal and year."""
     geo = region_kommuner_geo(proposal)
-    focus = geo if region is None else geo[geo["region"] == region]
     pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
     geo = geo.merge(pop, on="kommunenummer", how="left")
     geo["folkemengde_tekst"] = geo["folkemengde"].map(
         lambda v: "ikke i samme kodeår" if v != v else f"{int(v):,}".replace(",", "\u00a0"))
+    geo["geometry"] = geo.geometry.simplify(SIMPLIFY_M)
     geo = geo.to_crs("EPSG:4326")
-    bounds = focus.to_crs("EPSG:4326").total_bounds
-    colors = region_colors(proposal)
-    if region is not None:
-        colors = {name: (REGION_COLOR_RGB if name == region else REST_COLOR)
-                  for name in proposal.region_names()}
-    colors = {name: to_hex(c) for name, c in colors.items()}
-    geo["farge"] = geo["region"].map(lambda r: colors.get(r, "#808080"))
-    features = json.loads(geo[["kommunenavn", "region", "folkemengde_tekst", "farge",
-                               "geometry"]].to_json(drop_id=True))
-    return InteractiveMap(features, [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
-                          _legend_html(proposal, region, colors),
-                          ("Kommune", "Region", f"Folkemengde 1.1.{year}"))
+
+    def view(frame) -> list[list[float]]:
+        x0, y0, x1, y1 = frame.total_bounds
+        return [[y0, x0], [y1, x1]]
+
+    bounds = {name: view(part) for name, part in geo.groupby("region")}
+    bounds[None] = view(geo)
+    features = json.loads(geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]]
+                          .to_json(drop_id=True))
+    return features, bounds
 
 
 def _legend_html(proposal: Proposal, region: str | None, colors: dict[str, str]) -> str:

@@ -1,6 +1,8 @@
 """Static maps (matplotlib/geopandas): the overview of a proposal and the map of one region."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import matplotlib.pyplot as plt
 from matplotlib import patheffects
@@ -137,7 +139,12 @@ def comparison_colors(proposals: list[Proposal], same_region_iou: float = 0.6) -
 
 
 def region_colors(proposal: Proposal) -> dict[str, str]:
-    """Colour per region (hex), neighbours always different."""
+    """Colour per region (hex), neighbours always different (computed once per proposal)."""
+    return dict(_region_colors(proposal))
+
+
+@lru_cache(maxsize=16)
+def _region_colors(proposal: Proposal) -> dict[str, str]:
     return comparison_colors([proposal])
 
 
