@@ -161,3 +161,20 @@ def test_best_alternative_builds_like_any_proposal(tmp_path):
     assert result.returncode == 0, result.stderr
     pages = list((tmp_path / "reports" / "nav-2016-11-alt-1").glob("vedlegg-*.html"))
     assert len(pages) == 12  # overview + 11 regions
+
+
+def test_alternative_of_a_long_id_and_name_is_a_valid_proposal():
+    """ids may be 64 and names 120 characters: «-alt-N» must not push them over."""
+    import dataclasses
+
+    from regionanalyse.ensemble.alternatives import plan_proposal
+    from regionanalyse.indicators.scores import proposal_labels
+    from regionanalyse.model import from_dict
+    from regionanalyse.territory.validate import validate
+
+    base = dataclasses.replace(load("nav-2016-11"), id="a" * 64, name="N" * 120)
+    req = request_for(base, 2016, n=2, seed=1, level="kommune")
+    labels, _, _ = proposal_labels(base, 2016)
+    alt = plan_proposal(base, labels, req, 5, 0)
+    assert len(alt.id) <= 64 and alt.id.endswith("-alt-5") and len(alt.name) <= 120
+    validate(from_dict(alt.to_dict(), "alt.yaml"))

@@ -111,8 +111,10 @@ def plan_proposal(base: Proposal, labels: np.ndarray, req: Request, number: int,
                               seat=str(biggest["kode"])))
     regions.sort(key=lambda reg: reg.members[0])
     ba = ", BA-regioner holdt samlet" if req.keep_ba else ""
-    return Proposal(
-        id=f"{base.id}-alt-{number}", name=f"Alternativ {number} til {base.name}",
+    suffix, title = f"-alt-{number}", f"Alternativ {number} til "
+    name = base.name if len(title) + len(base.name) <= 120 else base.name[:119 - len(title)] + "…"
+    return Proposal(  # the id and name stay within the limits a proposal file has (64/120)
+        id=base.id[:64 - len(suffix)].rstrip("._-") + suffix, name=title + name,
         vintage=req.year, regions=tuple(regions),
         source=(f"Generert av regionanalyse alternatives (GerryChain ReCom, {req.n} planer, "
                 f"seed {req.seed}, toleranse {req.tolerance:g}{ba}); plan {plan}"),
