@@ -57,10 +57,16 @@ class ComparisonReport(StagedTables):
         for n, (a, b) in enumerate(zip(self.proposals, self.proposals[1:]), 1):
             table = flows(a, b, self.year)
             moved = table[~table["hovedstrom"]]
-            summary = (f"Fra «{a.name}» til «{b.name}»: {len(a.regions)} → {len(b.regions)} regioner. "
-                       f"{fmt.number(moved['antall_kommuner'].sum())} kommuner med "
-                       f"{fmt.number(moved['folkemengde'].sum())} innbyggere havner i en annen region "
-                       "enn hoveddelen av regionen de kom fra.")
+            count = int(moved["antall_kommuner"].sum())
+            if count == 0:
+                change = ("Ingen kommuner skilles fra regionen de hørte til: hver region i det "
+                          "første forslaget går i sin helhet inn i én region i det andre.")
+            else:
+                change = (f"{fmt.number(count)} {'kommune' if count == 1 else 'kommuner'} med "
+                          f"{fmt.number(moved['folkemengde'].sum())} innbyggere havner i en annen "
+                          "region enn hoveddelen av regionen de kom fra.")
+            summary = (f"Fra «{a.name}» til «{b.name}»: {len(a.regions)} → {len(b.regions)} "
+                       f"regioner. {change}")
             frame = pd.DataFrame({
                 "Fra": table["fra"], "Til": table["til"],
                 "Kommuner (antall)": table["antall_kommuner"].map(fmt.number),
