@@ -33,25 +33,9 @@ SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og
                       "for 13 av 15 sammenlignbare fylker er avviket under 0,5 %.")
 
 
-def _groups(year: int) -> list[tuple[frozenset, frozenset]]:
-    """Connected groups of kommuner of `year` and of the basis layer covering the same land."""
-    parent: dict = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in codes.crosswalk(year, BASIS_LAYER)[["code_from", "code_to"]].itertuples(index=False):
-        ra, rb = find((0, a)), find((1, b))
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict = {}
-    for node in list(parent):
-        groups.setdefault(find(node), []).append(node)
-    return [(frozenset(c for s, c in n if s == 0), frozenset(c for s, c in n if s == 1))
-            for n in groups.values()]
+def _groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
+    """Groups of kommuner of `year` and of the basis layer covering the same land."""
+    return codes.territory_groups(year, BASIS_LAYER)
 
 
 @lru_cache(maxsize=None)

@@ -20,28 +20,9 @@ def _shared_regions(proposal: Proposal, year: int) -> set[str]:
     return set(pairs.loc[pairs.duplicated("code_from", keep=False), "region"])
 
 
-@lru_cache(maxsize=None)
-def step_groups(year: int) -> list[tuple[frozenset, frozenset]]:
-    """The smallest groups of kommuner covering the same territory on 1 January of
-    `year` - 1 and `year`: (codes of year - 1, codes of year). Unchanged kommuner are
-    groups of one; a merger or split joins all kommuner involved."""
-    parent: dict = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in codes.crosswalk(year - 1, year)[["code_from", "code_to"]].itertuples(index=False):
-        ra, rb = find(("old", a)), find(("new", b))
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict = {}
-    for node in list(parent):
-        groups.setdefault(find(node), []).append(node)
-    return [(frozenset(c for s, c in nodes if s == "old"), frozenset(c for s, c in nodes if s == "new"))
-            for nodes in groups.values()]
+def step_groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
+    """Groups of kommuner covering the same territory on 1 January of `year` - 1 and `year`."""
+    return codes.territory_groups(year - 1, year)
 
 
 def population_history(proposal: Proposal, region: str | None = None) -> pd.DataFrame:

@@ -103,3 +103,27 @@ def crosswalk(from_year: int, to_year: int) -> pd.DataFrame:
     back = crosswalk(to_year, from_year)
     return back.rename(columns={"code_from": "code_to", "code_to": "code_from"})[
         ["code_from", "code_to", "weight"]]
+
+
+@lru_cache(maxsize=None)
+def territory_groups(from_year: int, to_year: int) -> tuple[tuple[frozenset, frozenset], ...]:
+    """The smallest groups of kommuner covering the same land in both years: (codes valid in
+    `from_year`, codes valid in `to_year`). An unchanged kommune is a group of one; a merger
+    or a split joins every kommune involved (union-find over the crosswalk)."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in crosswalk(from_year, to_year)[["code_from", "code_to"]].itertuples(index=False):
+        root_a, root_b = find((0, a)), find((1, b))
+        if root_a != root_b:
+            parent[root_a] = root_b
+    groups: dict = {}
+    for node in list(parent):
+        groups.setdefault(find(node), []).append(node)
+    return tuple((frozenset(c for side, c in nodes if side == 0),
+                  frozenset(c for side, c in nodes if side == 1)) for nodes in groups.values())
