@@ -327,6 +327,8 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
+    from .pdfcheck import number_tree
+
     out = Path(out)
     dst = pikepdf.new()
     document = dst.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -364,7 +366,7 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
             for annot in page.obj.get("/Annots", []):
                 if "/StructParent" in annot:
                     annot.StructParent = int(annot.StructParent) + offset
-        for key, value in _number_tree(struct.ParentTree):
+        for key, value in number_tree(struct.ParentTree):
             parent_nums.append(key + offset)
             parent_nums.append(value)
             next_key = max(next_key, key + offset + 1)
@@ -424,18 +426,6 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
     finally:
         for src in sources:
             src.close()
-
-
-def _number_tree(node):
-    """(key, value) pairs of a PDF number tree."""
-    import pikepdf
-
-    if "/Nums" in node:
-        nums = node.Nums
-        for i in range(0, len(nums), 2):
-            yield int(nums[i]), nums[i + 1]
-    for kid in node.get("/Kids", pikepdf.Array()):
-        yield from _number_tree(kid)
 
 
 def _prefix_ids(element, prefix, id_names, _seen=None):

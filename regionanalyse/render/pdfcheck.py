@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Name
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 
@@ -185,7 +184,7 @@ def check_pdf(path, *, variant: str = "pdf/ua-1", lang: str = "nb",
         # Content: tagged text must be reachable from the tree, the rest must be artifacts.
         parent_tree = {}
         if struct is not None and "/ParentTree" in struct:
-            parent_tree = dict(_number_tree(struct.ParentTree))
+            parent_tree = dict(number_tree(struct.ParentTree))
         orphan, untagged_total, artifact_total, mcid_total = 0, 0, 0, 0
         for number, page in enumerate(pdf.pages, start=1):
             mcids, untagged, artifact_text = _marked_content(page)
@@ -225,13 +224,14 @@ def check_pdf(path, *, variant: str = "pdf/ua-1", lang: str = "nb",
     return report
 
 
-def _number_tree(node):
+def number_tree(node):
+    """(key, value) pairs of a PDF number tree (e.g. the structure tree's ParentTree)."""
     if "/Nums" in node:
         nums = node.Nums
         for i in range(0, len(nums), 2):
             yield int(nums[i]), nums[i + 1]
     for kid in node.get("/Kids", pikepdf.Array()):
-        yield from _number_tree(kid)
+        yield from number_tree(kid)
 
 
 def _page_of(pdf, element):
