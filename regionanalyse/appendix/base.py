@@ -40,8 +40,8 @@ class StagedTables:
     """The tables an appendix shows, kept so that the build writes the CSV and XLSX from
     exactly what the notebook displayed (computed once, in the kernel).
 
-    Every table_html call of the appendix is staged as printed (present.datafiles); `keep`
-    with main=True marks the next table shown as the one written as CSV.
+    Every table_html call of the appendix is staged as printed (present.datafiles);
+    `main_table_next` marks the next table shown as the one written as CSV.
     """
 
     def __new__(cls, *args, **kwargs):
@@ -49,14 +49,9 @@ class StagedTables:
         datafiles.REGISTRY.start(report)  # a new appendix in this (warm) kernel starts empty
         return report
 
-    def keep(self, name: str, frame: pd.DataFrame, main: bool = False) -> None:
-        """Mark the table shown next as the main one (CSV) when `main`; `frame` (internal
-        numbers) is kept for notebooks that use it, the data files hold the printed tables."""
-        tables = self.__dict__.setdefault("_tables", {})
-        tables[name] = frame.reset_index(drop=True)
-        if main or "_main" not in self.__dict__:
-            self._main = name
-            self._main_index = len(datafiles.REGISTRY.tables)
+    def main_table_next(self) -> None:
+        """The table shown next is the appendix's main table (written as its CSV)."""
+        self._main_index = len(datafiles.REGISTRY.tables)
 
     def keep_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
         """A figure's data (numbers, Norwegian headings with units) as its own sheet."""

@@ -84,7 +84,7 @@ class ComparisonReport(StagedTables):
 
     def side_by_side(self) -> HTML:
         table = side_by_side(self.proposals, self.year, self.arsverk_file)
-        self.keep("Nøkkeltall", table, main=True)
+        self.main_table_next()
         frame = pd.DataFrame({
             "Forslag": table["forslag_id"], "Region": table["region"],
             "Folkemengde (personer)": table["folkemengde"].map(fmt.number),

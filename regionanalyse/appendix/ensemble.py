@@ -97,7 +97,7 @@ class EnsembleReport(StagedTables):
                          "p5": float(np.percentile(values, 5)), "p95": float(np.percentile(values, 95)),
                          "andel_lavere_pst": below, "andel_hoyere_pst": above})
         table = pd.DataFrame(rows)
-        self.keep("Forslaget mot alternativene", table, main=True)
+        self.main_table_next()
         frame = pd.DataFrame({
             "Mål": [LABELS[c][0] for c in table["maal"]],
             "Forslaget": [_value(c, v) for c, v in zip(table["maal"], table["forslaget"])],
@@ -154,7 +154,6 @@ class EnsembleReport(StagedTables):
         cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "polsby_popper_snitt",
                 "kommuner_maks"]
         table = pd.DataFrame([{"plan": name, **{c: r[c] for c in cols}} for name, r in rows])
-        self.keep("Beste alternativer", table)
         frame = pd.DataFrame({"Plan": table["plan"]})
         for c in cols:
             frame[LABELS[c][0]] = [_value(c, v) for v in table[c]]

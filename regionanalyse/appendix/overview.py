@@ -31,7 +31,7 @@ class OverviewReport(ProposalReport):
             text_alternative="Tabell 1 gir regionene med nøkkeltall som tekst.")
 
     def table(self) -> HTML:
-        self.keep("Nøkkeltall", tables.csv_table(self.figures), main=True)
+        self.main_table_next()
         frame, notes = tables.display_table_notes(self.figures, OVERVIEW_COLUMNS)
         return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
                                  f"{self.year}, NAV-kontor 2016",

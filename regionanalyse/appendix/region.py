@@ -101,7 +101,7 @@ class RegionReport(ProposalReport):
 
     def kommune_table(self) -> HTML:
         table = kommune_table(self.proposal, self.region, self.year)
-        self.keep("Kommuner", table, main=True)
+        self.main_table_next()
         frame = pd.DataFrame({
             "Kommune": table["kommunenavn"] + " (" + table["kommunenummer"] + ")",
             "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
