@@ -10,13 +10,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
-from ..config import NOTEBOOK_DIR  # noqa: F401  (tests point jobs at notebooks beside it)
-from ..errors import BuildError, UsageError
+from ..errors import UsageError
 from ..model import Proposal, load
 from ..territory.validate import validate
-from .plan import Job, comparison_dir, data_hash, plan, plan_comparison, version_stamp
+from .plan import Job, comparison_dir, plan, plan_comparison
 from . import guard
-from .publish import (LockedError, acquire_lock, child_dir, make_public, move_stale,  # noqa: F401
+from .publish import (acquire_lock, child_dir, make_public, move_stale,
                       prepare_out, progress, read_manifest, setup_logging, write_atomic,
                       write_manifest)
 from .settings import BuildSettings
@@ -130,7 +129,6 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     if before is not None:
         before()
     ok = True
-    stamp = version_stamp(data_hash())
     bar = progress(len(todo))
     # spawned, not forked: a fork of a process holding threads or a kernel client (an analyst's
     # notebook, a test) can deadlock in the child
@@ -151,7 +149,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
             else:
                 manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs, "title": job.title,
                                   "built": dt.datetime.now().isoformat(timespec="seconds"),
-                                  "seconds": round(seconds, 2), **stamp}
+                                  "seconds": round(seconds, 2), **job.stamp}
                 write_manifest(manifest_path, manifest)
                 log.info("%s: %s ferdig (%.1f s)", label, stem, seconds)
             if bar:

@@ -40,7 +40,7 @@ class Job:
     region: str | None = None
     inputs_hash: str = ""
     outputs: list[str] = field(default_factory=list)
-    colophon: str = ""
+    stamp: dict = field(default_factory=dict)  # version, git, data checksum (version_stamp)
 
 
 @lru_cache(maxsize=1)
@@ -135,12 +135,12 @@ def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ..
 
 
 def finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
-    """Fill in each job's input hash, output file names and colophon."""
+    """Fill in each job's input hash, output file names and version stamp."""
     data = data_hash()
-    line = colophon(version_stamp(data))
+    stamp = version_stamp(data)
     for job in jobs:
         job.inputs_hash = _inputs_hash(job, data, arsverk)
         job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv",
                                                                        f"{job.stem}.xlsx"]
-        job.colophon = line
+        job.stamp = stamp
     return jobs

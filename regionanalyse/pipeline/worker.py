@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .executors import executor
-from .plan import Job
+from .plan import Job, colophon
 
 
 def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None:
@@ -61,7 +61,7 @@ def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | No
             return job.stem, time.perf_counter() - start, f"{first_line} (se {failed / executed.name})"
         nb = nbformat.read(executed, as_version=4)
         meta = {"title": job.title, "subtitle": job.subtitle,
-                "date": dt.date.today().strftime("%d.%m.%Y"), "source_note": job.colophon or None}
+                "date": dt.date.today().strftime("%d.%m.%Y"), "source_note": colophon(job.stamp) if job.stamp else None}
         if "html" in job.formats:
             (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
         if "pdf" in job.formats:
