@@ -117,7 +117,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args) -> int:
-    from .pipeline.build import LockedError, build
+    from .pipeline.build import build
+    from .pipeline.publish import LockedError
     from .pipeline.settings import resolve
 
     settings = resolve(proposals=args.proposals, compare=args.command == "compare",

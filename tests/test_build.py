@@ -103,11 +103,12 @@ def test_rebuild_with_nothing_changed_does_no_work(built, caplog):
 def test_failing_notebook_keeps_previous_report(built, monkeypatch):
     """A region whose notebook fails: earlier PDF stays, executed notebook kept, others build."""
     import regionanalyse.pipeline.build as build
+    from regionanalyse.config import NOTEBOOK_DIR
 
     good = (built / "vedlegg-01-finnmark-og-troms.pdf").read_bytes()
     manifest = json.loads((built / "manifest.json").read_text())
     broken = built.parent / "broken.ipynb"
-    broken.write_text(Path(build.NOTEBOOK_DIR / "vedlegg_region.ipynb").read_text().replace(
+    broken.write_text(Path(NOTEBOOK_DIR / "vedlegg_region.ipynb").read_text().replace(
         "report.kommune_table()", "raise RuntimeError('planlagt feil')"))
     real_plan = build.plan
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..indicators.scores import SCORE_COLUMNS, context, proposal_labels, score, score_labels
+from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
 from .generate import EnsembleError, Request, generate, smallest_tolerance, to_kommune_labels
