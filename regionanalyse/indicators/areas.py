@@ -27,7 +27,7 @@ SOURCE = (f"{geometry.SOURCE}; areal fra {geometry.KOMMUNE_FILES[BASIS_LAYER]} f
           f"{geometry.KOMMUNE_FILES[SHARE_LAYER]} og {geometry.FYLKE_FILES[FYLKE_SHARE_LAYER]}); "
           f"beregnet i EPSG:25833")
 # Measured: one-basis areas of the 2016 fylker against SSB's official total areas 2013
-# (areal_fylke_19.csv, 15 fylker); see tests/test_areas_property.py.
+# (areal_fylke_19.csv, 15 fylker); checked in tests/test_consistency.py.
 SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og avviker fra SSBs "
                       "offisielle totalareal (2013) med mellom −1,7 % (Vestfold) og +0,5 % (Oslo); "
                       "for 13 av 15 sammenlignbare fylker er avviket under 0,5 %.")
@@ -48,36 +48,38 @@ def _fylke_share(code_2019: str, fylke: str) -> float:
     return inside.get(fylke, 0.0) / total if total else 0.0
 
 
-def _share_weight(code: str, year: int) -> float:
-    """Relative area of a kommune of `year` (≤ 2019) inside its group, from older layers."""
+def _share_weights(year: int, codes_of_year) -> dict[str, float]:
+    """Relative area of kommuner of `year` (≤ 2019) inside their groups, from older layers."""
     areas19 = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer")["areal_km2"]
-    table = codes.code_list()
+    fylke_of = codes.code_list()["fylkesnummer"].to_dict()
     cross = codes.crosswalk(year, SHARE_LAYER)
-    weight = 0.0
-    for target, w in cross.loc[cross["code_from"] == code, ["code_to", "weight"]].itertuples(index=False):
-        siblings = list(cross.loc[cross["code_to"] == target, "code_from"])
-        fylke = table.at[code, "fylkesnummer"]
-        same = [c for c in siblings if table.at[c, "fylkesnummer"] == fylke]
+    siblings = cross.groupby("code_to")["code_from"].agg(list).to_dict()
+    weights = {}
+    for code, target, w in cross[cross["code_from"].isin(codes_of_year)].itertuples(index=False):
+        fylke = fylke_of[code]
+        same = [c for c in siblings[target] if fylke_of[c] == fylke]
         share = 1.0
-        if len(same) < len(siblings) and year <= FYLKE_SHARE_LAYER:
+        if len(same) < len(siblings[target]) and year <= FYLKE_SHARE_LAYER:
             share = _fylke_share(target, fylke)
-        weight += w * areas19[target] * share / len(same)
-    return weight
+        weights[code] = weights.get(code, 0.0) + w * areas19[target] * share / len(same)
+    return weights
 
 
 @lru_cache(maxsize=None)
 def kommune_areas(year: int) -> pd.Series:
     """Area (km²) of every kommune valid on 1 January `year`, on the one basis."""
     atoms = geometry.kommuner(BASIS_LAYER).set_index("kommunenummer")["areal_km2"]
+    groups = _groups(year)
+    shared = {c for old, _ in groups if len(old) > 1 for c in old}
+    weights = _share_weights(year, shared) if shared else {}
     out: dict[str, float] = {}
-    for old, new in _groups(year):
-        total = float(atoms[list(new)].sum())
+    for old, new in groups:  # sorted: the same sums in the same order in every process
+        total = float(atoms[sorted(new)].sum())
         if len(old) == 1:
             out[next(iter(old))] = total
             continue
-        weights = {c: _share_weight(c, year) for c in old}
-        norm = sum(weights.values())
-        for c in old:
+        norm = sum(weights[c] for c in sorted(old))
+        for c in sorted(old):
             out[c] = total * weights[c] / norm
     return pd.Series(out, name="areal_km2")
 

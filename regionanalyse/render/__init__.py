@@ -1,8 +1,9 @@
 """Render executed notebooks to vedlegg HTML and PDF.
 
 The exporters load on first use (WeasyPrint takes about a second to import), so a build with
-nothing to render stays quick.
+nothing to render stays quick; each is made once per process (its templates compiled once).
 """
+from functools import cache
 
 _EXPORTERS = ("VedleggHTMLExporter", "VedleggPDFExporter")
 
@@ -11,19 +12,24 @@ def _vedlegg(title, subtitle, date, source_note):
     return {"vedlegg": {"title": title, "subtitle": subtitle, "date": date, "source_note": source_note}}
 
 
+@cache
+def _exporter(name: str):
+    from . import exporters
+
+    return getattr(exporters, name)()
+
+
 def render_html(nb, *, title: str, subtitle: str, date: str, source_note: str | None = None) -> str:
     """Render an executed notebook to one self-contained HTML page."""
-    from .exporters import VedleggHTMLExporter
-
-    html, _ = VedleggHTMLExporter().from_notebook_node(nb, _vedlegg(title, subtitle, date, source_note))
+    html, _ = _exporter("VedleggHTMLExporter").from_notebook_node(
+        nb, _vedlegg(title, subtitle, date, source_note))
     return html
 
 
 def render_pdf(nb, *, title: str, subtitle: str, date: str, source_note: str | None = None) -> bytes:
     """Render an executed notebook to A4 PDF bytes."""
-    from .exporters import VedleggPDFExporter
-
-    pdf, _ = VedleggPDFExporter().from_notebook_node(nb, _vedlegg(title, subtitle, date, source_note))
+    pdf, _ = _exporter("VedleggPDFExporter").from_notebook_node(
+        nb, _vedlegg(title, subtitle, date, source_note))
     return pdf
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import pikepdf
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+_SCANNED_OPERATORS = " ".join(["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS)])  # parsed, others skipped
 
 
 @dataclass
@@ -67,7 +68,7 @@ def _marked_content(page):
     count of text operators inside artifacts)."""
     mcids, untagged, artifact_text = [], 0, 0
     stack = []  # each entry: "artifact", "mcid", or "other"
-    for operands, operator in pikepdf.parse_content_stream(page):
+    for operands, operator in pikepdf.parse_content_stream(page, _SCANNED_OPERATORS):
         op = str(operator)
         if op in ("BDC", "BMC"):
             tag = str(operands[0])
