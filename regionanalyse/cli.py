@@ -112,8 +112,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
     parser.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
-    parser.add_argument("--executor", default="warm", choices=["warm", "fresh"],
-                        help="kjøremåte: warm (én kjerne per arbeider, standard) eller fresh")
+    parser.add_argument("--executor", default=None,
+                        help="kjøremåte: inline (i arbeiderprosessen, standard), warm (én kjerne "
+                             "per arbeider) eller fresh (ny kjerne per vedlegg)")
 
 
 def _cmd_build(args) -> int:

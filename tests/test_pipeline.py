@@ -47,15 +47,15 @@ def test_changing_a_raw_file_invalidates_the_cache(tmp_path, monkeypatch):
     assert cache.cached("raw", [raw], build)["a"].tolist() == [22]
 
 
-@pytest.mark.slow
-def test_warm_kernel_forgets_the_previous_notebook(tmp_path):
-    from regionanalyse.pipeline.executors import WarmExecutor
+@pytest.mark.parametrize("name", ["inline", pytest.param("warm", marks=pytest.mark.slow)])
+def test_reused_executor_forgets_the_previous_notebook(tmp_path, name):
+    from regionanalyse.pipeline.executors import EXECUTORS
 
     first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("leak = 1")]), first)
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "assert 'leak' not in globals(), 'variable from the previous notebook'")]), second)
-    runner = WarmExecutor()
+    runner = EXECUTORS[name]()
     try:
         runner.execute(str(first), str(tmp_path / "out1.ipynb"), {})
         runner.execute(str(second), str(tmp_path / "out2.ipynb"), {})
@@ -63,12 +63,49 @@ def test_warm_kernel_forgets_the_previous_notebook(tmp_path):
         runner.discard()
 
 
+def test_inline_executor_collects_outputs_as_a_kernel_does(tmp_path):
+    """Stream text, display() data and the last expression, in order; parameters injected."""
+    from regionanalyse.pipeline.executors import EXECUTORS
+
+    source = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("from IPython.display import HTML, display\n"
+                                  "print('før')\ndisplay(HTML('<b>vist</b>'))\nx + 1"),
+    ], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}),
+        source)
+    nb = EXECUTORS["inline"]().execute(str(source), str(tmp_path / "out.ipynb"), {"x": 41})
+    outputs = nb.cells[-1].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "execute_result"]
+    assert outputs[0].text == "før\n"
+    assert outputs[1].data["text/html"] == "<b>vist</b>"
+    assert outputs[2].data["text/plain"] == "42"
+    assert "injected-parameters" in nb.cells[1].metadata.tags
+    nbformat.validate(nb)
+
+
+def test_inline_executor_stops_at_the_failing_cell_and_keeps_the_notebook(tmp_path):
+    from regionanalyse.pipeline.executors import EXECUTORS
+    from regionanalyse.pipeline.inline import NotebookError
+
+    source, out = tmp_path / "nb.ipynb", tmp_path / "out.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("raise ValueError('ukjent region «X»')"),
+        nbformat.v4.new_code_cell("never = 1")]), source)
+    with pytest.raises(NotebookError, match="^ValueError: ukjent region «X»$"):
+        EXECUTORS["inline"]().execute(str(source), str(out), {})
+    failed = nbformat.read(out, as_version=4)
+    assert failed.cells[0].outputs[0].output_type == "error"
+    assert failed.cells[0].outputs[0].ename == "ValueError"
+    assert failed.cells[1].outputs == []
+
+
 def _pdf_text(path):
     return "\n".join(p.extract_text() for p in PdfReader(path).pages).replace("\u00a0", " ")
 
 
 @pytest.mark.slow
-def test_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
+def test_inline_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
     from regionanalyse.model import from_dict, load
     from regionanalyse.pipeline.build import build_proposal
 
@@ -77,19 +114,19 @@ def test_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
                           "regions": [{"name": "Oslo", "members": ["03"]},
                                       {"name": "Resten", "members": rest}]}, "exec.yaml")
     texts = {}
-    for executor in ("warm", "fresh"):
+    for executor in ("inline", "warm", "fresh"):
         out = tmp_path / executor
         assert build_proposal(proposal, 2016, ("pdf",), out, jobs=1, executor=executor)
         texts[executor] = {p.name: _pdf_text(p) for p in sorted((out / "exec").glob("vedlegg-*.pdf"))}
-    assert len(texts["warm"]) == 3
-    assert texts["warm"] == texts["fresh"]
+    assert len(texts["inline"]) == 3
+    assert texts["inline"] == texts["warm"] == texts["fresh"]
     # the data files hold the numbers the PDF shows: every kommune's population, as printed
-    folder = tmp_path / "warm" / "exec"
+    folder = tmp_path / "inline" / "exec"
     kommuner = pd.read_csv(folder / "vedlegg-01-oslo.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    text = texts["warm"]["vedlegg-01-oslo.pdf"]
+    text = texts["inline"]["vedlegg-01-oslo.pdf"]
     population = kommuner["Folkemengde (personer)"]
     assert len(kommuner) == 1 and f"{int(population.iloc[0]):,}".replace(",", " ") in text
     overview = pd.read_excel(folder / "vedlegg-00-oversikt.xlsx", sheet_name=0)
     population = next(c for c in overview.columns if c.startswith("Folkemengde"))
     for value in overview[population].dropna():
-        assert f"{int(value):,}".replace(",", " ") in texts["warm"]["vedlegg-00-oversikt.pdf"]
+        assert f"{int(value):,}".replace(",", " ") in texts["inline"]["vedlegg-00-oversikt.pdf"]

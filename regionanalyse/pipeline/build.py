@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..model import Proposal, load
 from ..territory.validate import validate
+from .executors import DEFAULT_EXECUTOR
 from .plan import Job, comparison_dir, plan, plan_comparison
 from . import guard
 from .publish import (acquire_lock, child_dir, make_public, move_stale,
@@ -25,7 +26,7 @@ log = logging.getLogger("regionanalyse.build")
 
 
 def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path, jobs: int,
-                   arsverk: str | None = None, executor: str = "warm") -> bool:
+                   arsverk: str | None = None, executor: str = DEFAULT_EXECUTOR) -> bool:
     """Build every appendix of a proposal that is out of date; True when all are good.
 
     The proposal's warnings (e.g. a region made of separate areas) are logged when anything
@@ -57,13 +58,16 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
 
 
 def _declare(out_dir: Path, title: str, built_any: bool) -> None:
-    """Write the accessibility statement beside the appendices (checks every HTML and PDF)."""
+    """Write the accessibility statement beside the appendices (every HTML and PDF checked;
+    the workers' checks of the files they wrote are reused while the files are unchanged)."""
     from ..render.declaration import FILE_NAME, write_declaration
 
     if not built_any and (out_dir / FILE_NAME).exists():
         return
+    known = {name: entry for job in read_manifest(out_dir / "manifest.json").values()
+             for name, entry in (job.get("checks") or {}).items()}
     try:
-        write_declaration(out_dir, title)
+        write_declaration(out_dir, title, known)
     except Exception as exc:  # the statement must never cost the appendices
         for tmp in out_dir.glob(f".{FILE_NAME}.*.tmp"):
             tmp.unlink(missing_ok=True)
@@ -86,7 +90,7 @@ def _retire_stale(out_dir: Path, all_jobs: list[Job], label: str) -> None:
 
 
 def build_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
-                     arsverk: str | None = None, executor: str = "warm") -> bool:
+                     arsverk: str | None = None, executor: str = DEFAULT_EXECUTOR) -> bool:
     """Build the comparison appendix of two or more proposals, if out of date."""
     if len(proposals) < 2:
         raise UsageError("sammenligning trenger minst to forslag")
@@ -140,16 +144,16 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
         for future in as_completed(futures):
             job = futures[future]
             try:
-                stem, seconds, error = future.result()
+                stem, seconds, error, checks = future.result()
             except Exception as exc:  # a crash in rendering: report it, keep the old files
-                stem, seconds, error = job.stem, 0.0, f"{type(exc).__name__}: {exc}"
+                stem, seconds, error, checks = job.stem, 0.0, f"{type(exc).__name__}: {exc}", None
             if error:
                 ok = False
                 log.error("%s: %s FEILET: %s", label, stem, error)
             else:
                 manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs, "title": job.title,
                                   "built": dt.datetime.now().isoformat(timespec="seconds"),
-                                  "seconds": round(seconds, 2), **job.stamp}
+                                  "seconds": round(seconds, 2), **job.stamp, "checks": checks}
                 write_manifest(manifest_path, manifest)
                 log.info("%s: %s ferdig (%.1f s)", label, stem, seconds)
             if bar:

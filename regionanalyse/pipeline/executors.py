@@ -1,5 +1,12 @@
 """Named ways to execute an appendix notebook: a small registry, as papermill's engines.
 
+Each takes the notebook, where to write the executed copy and the parameters (injected as
+papermill does), and returns the executed notebook.
+
+- "inline": the notebook runs in the worker process's own IPython shell (`inline.py`): no
+  kernel process, no messages; imports and data are loaded once per worker and serve the
+  notebook and the rendering alike. The namespace is cleared before each notebook. The
+  executed copy is written only when a cell fails (for _feil/).
 - "warm": one Jupyter kernel per worker process, reused across appendices (imports and data
   caches are paid once); the user namespace is reset before each notebook, so nothing one
   notebook defines is visible in the next.
@@ -9,20 +16,51 @@ from __future__ import annotations
 
 from multiprocessing.util import Finalize
 
-import nbformat
-
 from ..config import NOTEBOOK_DIR
+from ..errors import UsageError
 from .guard import kernel_preexec
 
 RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
 
 
+def _read(path: str):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
 def _with_reset(notebook: str):
     """The notebook with a first, hidden cell that clears the kernel's user namespace."""
-    nb = nbformat.read(notebook, as_version=4)
+    import nbformat
+
+    nb = _read(notebook)
     cell = nbformat.v4.new_code_cell(RESET_SOURCE, metadata={"tags": ["hide"]})
     nb.cells.insert(0, cell)
     return nb
+
+
+class InlineExecutor:
+    """The notebook runs in this process (the build's default: the fastest)."""
+
+    def execute(self, notebook: str, output: str, parameters: dict):
+        import nbformat
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        from .inline import run
+
+        nb = load_notebook_node(notebook)
+        if parameters:  # as papermill: a cell after the «parameters» cell
+            nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+        try:
+            run(nb, cwd=str(NOTEBOOK_DIR))
+        except Exception:
+            nbformat.write(nb, output)
+            raise
+        return nb
+
+    def discard(self) -> None:
+        """Nothing to shut down: the next notebook starts in a cleared namespace."""
 
 
 class FreshExecutor:
@@ -41,6 +79,7 @@ class FreshExecutor:
                                        km=kernel)
         finally:
             kernel.shutdown_kernel(now=True)
+        return _read(output)
 
     def discard(self) -> None:
         """Nothing is kept between notebooks."""
@@ -68,6 +107,7 @@ class WarmExecutor:
         papermill.execute_notebook(_with_reset(notebook), output, parameters=parameters,
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    cwd=str(NOTEBOOK_DIR), km=self._kernel_manager())
+        return _read(output)
 
     def discard(self) -> None:
         """Shut the kernel down (after a failure, so the next notebook starts clean)."""
@@ -76,14 +116,21 @@ class WarmExecutor:
             self._kernel = None
 
 
-EXECUTORS = {"warm": WarmExecutor, "fresh": FreshExecutor}
+EXECUTORS = {"inline": InlineExecutor, "warm": WarmExecutor, "fresh": FreshExecutor}
+DEFAULT_EXECUTOR = "inline"
 _in_this_process: dict[str, object] = {}
+
+
+def check(name: str) -> str:
+    """`name` if it is a known executor, else a UsageError listing them."""
+    if name not in EXECUTORS:
+        raise UsageError(f"--executor {name}: ukjent kjøremåte; kjente er {', '.join(EXECUTORS)}")
+    return name
 
 
 def executor(name: str):
     """The executor called `name`, one instance per process."""
-    if name not in EXECUTORS:
-        raise KeyError(f"ukjent kjøremåte «{name}»; kjente er {', '.join(EXECUTORS)}")
+    check(name)
     if name not in _in_this_process:
         _in_this_process[name] = EXECUTORS[name]()
     return _in_this_process[name]

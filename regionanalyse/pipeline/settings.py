@@ -10,6 +10,7 @@ from ..config import CONFIG_FILE, DEFAULT_OUT, DEFAULT_PROPOSAL, DEFAULT_YEAR
 from ..errors import UsageError
 from ..model import builtin_ids
 from ..model.proposal import quote
+from .executors import DEFAULT_EXECUTOR, check as check_executor
 
 FORMATS = ("html", "pdf")
 CONFIG_KEYS = {"proposals", "comparisons", "year", "formats", "out", "jobs"}
@@ -29,7 +30,7 @@ class BuildSettings:
     out: Path
     jobs: int
     arsverk: str | None = None
-    executor: str = "warm"
+    executor: str = DEFAULT_EXECUTOR
     out_label: str = "--out"  # where `out` came from, for messages
 
 
@@ -111,7 +112,7 @@ def check_jobs(jobs: int, label: str = "--jobs") -> int:
 
 
 def resolve(*, proposals=(), compare: bool = False, build_all: bool = False, year=None, to=None,
-            jobs=None, out=None, arsverk=None, executor: str = "warm",
+            jobs=None, out=None, arsverk=None, executor: str | None = None,
             config_path: Path = Path(CONFIG_FILE)) -> BuildSettings:
     """Combine command-line options (None = not given) with regionanalyse.toml and defaults;
     every value is checked here, before anything is built."""
@@ -142,4 +143,5 @@ def resolve(*, proposals=(), compare: bool = False, build_all: bool = False, yea
         jobs = config_jobs or min(os.cpu_count() or 1, MAX_JOBS)
     out_path = Path(out) if out is not None else Path(config.get("out") or DEFAULT_OUT)
     out_label = "--out" if out is not None else (f"{where}: out =" if "out" in config else "utmappen")
+    executor = check_executor(executor) if executor is not None else DEFAULT_EXECUTOR
     return BuildSettings(refs, comparisons, year, formats, out_path, jobs, arsverk, executor, out_label)

@@ -11,10 +11,11 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from .executors import executor
+from .executors import DEFAULT_EXECUTOR, executor
 from .plan import Job, colophon
 
 
@@ -32,14 +33,17 @@ def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None
     write_xlsx(tables, sources, xlsx_path)
 
 
-def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | None]:
-    """Execute and render one appendix into a temporary folder, then move files into place.
+class JobResult(NamedTuple):
+    stem: str
+    seconds: float
+    error: str | None = None  # on error the executed notebook is kept under _feil/
+    checks: dict | None = None  # the accessibility checks of the written files (checked_files)
 
-    Returns (stem, seconds, error); on error the executed notebook is kept under _feil/.
-    """
-    import nbformat
 
+def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
+    """Execute, render and check one appendix in a temporary folder, then move files into place."""
     from ..render import render_html, render_pdf
+    from ..render.declaration import checked_files
 
     start = time.perf_counter()
     out_dir = Path(job.out_dir)
@@ -49,8 +53,8 @@ def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | No
         executed = tmp / f"{job.stem}.ipynb"
         tables_file = tmp / f"{job.stem}.tables.pkl"
         try:
-            runner.execute(job.notebook, str(executed),
-                           {**job.parameters, "tables_file": str(tables_file)})
+            nb = runner.execute(job.notebook, str(executed),
+                                {**job.parameters, "tables_file": str(tables_file)})
         except Exception as exc:  # papermill wraps the notebook's own error
             runner.discard()
             failed = out_dir / "_feil"
@@ -58,8 +62,8 @@ def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | No
             if executed.exists():
                 shutil.copy(executed, failed / executed.name)
             first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            return job.stem, time.perf_counter() - start, f"{first_line} (se {failed / executed.name})"
-        nb = nbformat.read(executed, as_version=4)
+            return JobResult(job.stem, time.perf_counter() - start,
+                             f"{first_line} (se {failed / executed.name})")
         meta = {"title": job.title, "subtitle": job.subtitle,
                 "date": dt.date.today().strftime("%d.%m.%Y"), "source_note": colophon(job.stamp) if job.stamp else None}
         if "html" in job.formats:
@@ -67,8 +71,9 @@ def run_job(job: Job, executor_name: str = "warm") -> tuple[str, float, str | No
         if "pdf" in job.formats:
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
         write_data_files(tables_file, tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
+        checks = checked_files([tmp / name for name in job.outputs if name.endswith((".html", ".pdf"))])
         for name in job.outputs:
             os.chmod(tmp / name, 0o644)  # published files are 0644 whatever the umask
             os.replace(tmp / name, out_dir / name)
         (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
-    return job.stem, time.perf_counter() - start, None
+    return JobResult(job.stem, time.perf_counter() - start, checks=checks)

@@ -128,24 +128,52 @@ def run_axe(paths: list[Path]) -> dict[str, list[dict]] | None:
     return {Path(r["file"]).name: r["violations"] for r in json.loads(result.stdout)}
 
 
-def write_declaration(out_dir: Path, title: str) -> Path:
-    """Check every HTML and PDF in `out_dir` and write tilgjengelighetserklaering.html there."""
-    out_dir = Path(out_dir)
-    htmls = sorted(p for p in out_dir.glob("*.html") if p.name != FILE_NAME)
-    pdfs = sorted(out_dir.glob("*.pdf"))
+def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[str], str]]:
+    """The static checks of one appendix file: [(check, problems, detail)] (PDF or HTML)."""
+    path = Path(path)
+    if path.suffix == ".html":
+        return [("HTML, statisk kontroll", html_checks(path), "")]
     from .pdf import pdf_variant  # loaded here: WeasyPrint and pikepdf are slow to import
     from .pdfcheck import check_pdf
 
+    variant = pdf_variant(variant)
+    report = check_pdf(path, variant=variant)
+    s = report.stats
+    detail = (f"{s['pages']} sider, {s['tables']} tabeller, {s['figures']} figurer med alternativ "
+              f"tekst, overskrifter {_heading_summary(s['headings'])}")
+    return [("PDF-struktur (" + variant.upper() + ")", report.problems, detail)]
+
+
+def checked_files(paths: list[Path], variant: str | None = None) -> dict[str, dict]:
+    """`file_checks` of each file, with the file's SHA-256: what a worker hands the statement."""
+    return {Path(p).name: {"sha256": _sha256(Path(p)), "checks": file_checks(p, variant)} for p in paths}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None = None) -> Path:
+    """Check every HTML and PDF in `out_dir` and write tilgjengelighetserklaering.html there.
+
+    `known` holds checks already made (`checked_files`, e.g. by the build's workers as they
+    wrote the files); one is used only while the file's SHA-256 is still the one checked.
+    """
+    from .pdf import pdf_variant
+
+    out_dir = Path(out_dir)
+    known = known or {}
+    htmls = sorted(p for p in out_dir.glob("*.html") if p.name != FILE_NAME)
+    pdfs = sorted(out_dir.glob("*.pdf"))
     variant = pdf_variant()
     rows = []
-    for path in pdfs:
-        report = check_pdf(path, variant=variant)
-        s = report.stats
-        detail = (f"{s['pages']} sider, {s['tables']} tabeller, {s['figures']} figurer med alternativ "
-                  f"tekst, overskrifter {_heading_summary(s['headings'])}")
-        rows.append((path.name, "PDF-struktur (" + variant.upper() + ")", report.problems, detail))
-    for path in htmls:
-        rows.append((path.name, "HTML, statisk kontroll", html_checks(path), ""))
+    for path in pdfs + htmls:
+        entry = known.get(path.name)
+        checks = (entry["checks"] if entry and entry.get("sha256") == _sha256(path)
+                  else file_checks(path, variant))
+        rows += [(path.name, check, list(problems), detail) for check, problems, detail in checks]
     axe = run_axe(htmls) if htmls else None
     if axe is not None:
         for path in htmls:
