@@ -17,9 +17,10 @@ from regionanalyse.indicators import areas
 from regionanalyse.indicators.history import population_history
 from regionanalyse.indicators.keyfigures import key_figures
 from regionanalyse.indicators.labour import ba_of_kommuner, ba_summary
-from regionanalyse.model import builtin_ids, load
+from regionanalyse.model import builtin_ids, from_dict, load
 from regionanalyse.sources import codes, population
 from regionanalyse.territory import membership
+from regionanalyse.territory.validate import validate
 
 YEARS = (2005, 2016, 2019, 2020, 2024, 2026)
 EXPECTED = json.loads((Path(__file__).parent / "independent" / "expected.json").read_text("utf-8"))
@@ -74,6 +75,66 @@ def test_chain_linked_index_never_jumps(pid):
     assert step.abs().max() < 0.03, h.loc[step.abs().idxmax()]
     assert (h[h["aar"] == 2005]["indeks"] == 100).all()
     assert set(h["region"]) == {r.name for r in load(pid).regions} | {"Norge"}
+
+
+def kommune_level(vintage: int, n_regions: int):
+    """A valid proposal whose regions take every n-th kommune of `vintage`, so that most
+    mergers and splits of 2005–2026 cross a region border."""
+    kommuner = list(codes.kommuner(vintage)["kommunenummer"])
+    return from_dict({"id": f"hver-{n_regions}-{vintage}", "name": "Kommune for kommune",
+                      "vintage": vintage,
+                      "regions": [{"name": f"Region {i + 1}", "members": kommuner[i::n_regions]}
+                                  for i in range(n_regions)]}, "test")
+
+
+def year_by_year_history(proposal) -> pd.DataFrame:
+    """The chain-linked history by its definition (see history._history), one year and one
+    territory group at a time."""
+    names = proposal.region_names()
+    vintage_region = dict(membership.expand(proposal).drop_duplicates("kommunenummer")
+                          [["kommunenummer", "region"]].itertuples(index=False))
+    index, rows, prev_region, prev_pop = dict.fromkeys(names, 100.0), [], None, None
+    for year in population.YEARS:
+        region = dict(membership.assign(proposal, year)[["kommunenummer", "region"]]
+                      .itertuples(index=False))
+        pop = population.kommune_population(year).set_index("kommunenummer")["folkemengde"]
+        pop = pop.to_dict()
+        touched: dict[str, set] = {}  # kommune of the year → the regions its land lies in
+        cross = codes.crosswalk(year, proposal.vintage)
+        for old, new in zip(cross["code_from"], cross["code_to"]):
+            touched.setdefault(old, set()).add(vintage_region[new])
+        brudd = set().union(*(r for r in touched.values() if len(r) > 1))
+        if prev_region is not None:
+            num, den = dict.fromkeys(names, 0), dict.fromkeys(names, 0)
+            for old, new in codes.territory_groups(year - 1, year):
+                share: dict[str, int] = {}
+                for code in new:
+                    share[region[code]] = share.get(region[code], 0) + pop[code]
+                regions = set(share) | {prev_region[code] for code in old}
+                if len(regions) > 1:
+                    brudd |= regions
+                target = max(share, key=share.get)
+                num[target] += sum(pop[c] for c in new)
+                den[target] += sum(prev_pop[c] for c in old)
+            index = {name: index[name] * (num[name] / den[name]) for name in names}
+        prev_region, prev_pop = region, pop
+        rows += [{"region": name, "aar": year, "indeks": index[name], "brudd": name in brudd,
+                  "folkemengde": sum(p for c, p in pop.items() if region[c] == name)}
+                 for name in names]
+        rows.append({"region": "Norge", "aar": year, "folkemengde": sum(pop.values()),
+                     "indeks": 100 * sum(pop.values()) / population.national_population(2005),
+                     "brudd": False})
+    table = pd.DataFrame(rows)[["region", "aar", "folkemengde", "indeks", "brudd"]]
+    return table.assign(exact=~table["brudd"])
+
+
+@pytest.mark.parametrize("case", ["nav-2019-12", "2019/3", "2024/4"])
+def test_history_equals_the_year_by_year_definition(case):
+    """Also for kommune-level regions ("vintage/n"), where most steps cross a border."""
+    proposal = kommune_level(*map(int, case.split("/"))) if "/" in case else load(case)
+    assert not validate(proposal)
+    pd.testing.assert_frame_equal(population_history(proposal), year_by_year_history(proposal),
+                                  check_exact=True)
 
 
 def test_same_territory_same_area_in_every_year_and_proposal():

@@ -46,6 +46,30 @@ def test_crosswalk_2016_to_2024_matches_the_sources_table():
     assert set(cw.loc[cw["code_to"] == "5055", "code_from"]) == {"1571", "1612", "1613"}  # Heim
 
 
+@pytest.mark.parametrize("years", [(2019, 2020), (2023, 2024), (2005, 2026), (2026, 2005)])
+def test_territory_groups_are_the_connected_parts_of_the_crosswalk(years):
+    """The groups are what a plain union-find over the crosswalk gives, and cover every kommune."""
+    cross = codes.crosswalk(*years)
+    parent: dict = {}
+
+    def root(node):
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for old, new in zip(cross["code_from"], cross["code_to"]):
+        parent[root(("from", old))] = root(("to", new))
+    parts: dict = {}
+    nodes = {("from", c) for c in cross["code_from"]} | {("to", c) for c in cross["code_to"]}
+    for side, code in nodes:
+        parts.setdefault(root((side, code)), (set(), set()))[side == "to"].add(code)
+    groups = codes.territory_groups(*years)
+    assert len(groups) == len(parts)
+    assert set(groups) == {(frozenset(old), frozenset(new)) for old, new in parts.values()}
+    kommuner = set(codes.kommuner(years[0])["kommunenummer"])
+    assert set().union(*(old for old, _ in groups)) == kommuner
+
+
 def test_geometry_areas_close_to_ssb_official():
     fylker = geometry.fylker(2017).set_index("fylkesnummer")["areal_km2"]
     assert len(fylker) == 19

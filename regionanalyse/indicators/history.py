@@ -3,26 +3,95 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..model import Proposal
 from ..sources import codes, population
 from ..territory import membership
 
-
-def _shared_regions(proposal: Proposal, year: int) -> set[str]:
-    """Regions that share a kommune of `year` with another region (its territory lies in
-    both under the proposal's own codes)."""
-    base = membership.expand(proposal).drop_duplicates("kommunenummer")
-    cross = codes.crosswalk(year, proposal.vintage).merge(
-        base[["kommunenummer", "region"]], left_on="code_to", right_on="kommunenummer")
-    pairs = cross[["code_from", "region"]].drop_duplicates()
-    return set(pairs.loc[pairs.duplicated("code_from", keep=False), "region"])
+YEARS = population.YEARS
 
 
-def step_groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
-    """Groups of kommuner covering the same territory on 1 January of `year` - 1 and `year`."""
-    return codes.territory_groups(year - 1, year)
+@lru_cache(maxsize=None)
+def _kommune_years() -> pd.Series:
+    """Population of every kommune in every year, indexed by aar and kommunenummer."""
+    table = pd.concat([population.kommune_population(year) for year in YEARS], ignore_index=True)
+    return table.set_index(["aar", "kommunenummer"])["folkemengde"]
+
+
+@lru_cache(maxsize=None)
+def _steps() -> pd.DataFrame:
+    """The territory groups of every year step (`codes.territory_groups` of the year before
+    and the year), one row per kommune and step: aar (the step's year), group (numbered over
+    all steps), row (the kommune's position in `_kommune_years`) and new (a kommune of aar,
+    not of aar - 1)."""
+    frames = [codes.crosswalk(year - 1, year) for year in YEARS[1:]]
+    cross = pd.concat(frames, ignore_index=True).assign(
+        aar=np.repeat(YEARS[1:], [len(f) for f in frames]),
+        group=np.concatenate([codes.territory_group_numbers(year - 1, year)
+                              for year in YEARS[1:]]))
+    cross["group"] = cross.groupby(["aar", "group"]).ngroup()
+    kommuner = _kommune_years().index
+    sides = []
+    for column, shift, new in (("code_from", -1, False), ("code_to", 0, True)):
+        side = cross.drop_duplicates(["aar", column])
+        key = pd.MultiIndex.from_arrays([side["aar"] + shift, side[column]])
+        sides.append(pd.DataFrame({"aar": side["aar"], "group": side["group"],
+                                   "row": kommuner.get_indexer(key), "new": new}))
+    return pd.concat(sides, ignore_index=True)
+
+
+def _regions(proposal: Proposal) -> np.ndarray:
+    """For each kommune of `_kommune_years`: the position, in the proposal's regions, of the
+    region it is counted in that year (`membership.assign`)."""
+    kommuner = _kommune_years().index
+    assigned = membership.assign_years(proposal, YEARS)
+    rows = kommuner.get_indexer(pd.MultiIndex.from_frame(assigned[["aar", "kommunenummer"]]))
+    region = np.full(len(kommuner), -1)
+    region[rows] = pd.Index(proposal.region_names()).get_indexer(assigned["region"])
+    if (region < 0).any():  # a proposal not covering every kommune (not validated)
+        missing = kommuner.get_level_values("kommunenummer")[region < 0]
+        raise KeyError(f"kommuner uten region: {', '.join(sorted(set(missing)))}")
+    return region
+
+
+def _per_year_and_region(n_regions: int, year, region, values, dtype=np.int64) -> np.ndarray:
+    """`values` summed into one row per year and one column per region."""
+    out = np.zeros((len(YEARS), n_regions), dtype)
+    np.add.at(out, (np.asarray(year) - YEARS[0], region), values)
+    return out
+
+
+def _step_growth(region: np.ndarray, n_regions: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per year and region: the population of the year and of the year before (as float) in
+    the groups of the year step counted in the region (the one holding most of the group's
+    population of the year), and whether a group of the step covers it and another region."""
+    steps = _steps()
+    year, group, new = steps["aar"].to_numpy(), steps["group"].to_numpy(), steps["new"].to_numpy()
+    member_region = region[steps["row"]]
+    member_pop = _kommune_years().to_numpy()[steps["row"]]
+    shares = pd.DataFrame({"group": group[new], "region": member_region[new],
+                           "pop": member_pop[new]})
+    largest = (shares.groupby(["group", "region"], as_index=False)["pop"].sum()
+               .sort_values(["group", "pop"], ascending=[True, False]).drop_duplicates("group"))
+    target = np.zeros(group.max() + 1, np.int64)
+    target[largest["group"]] = largest["region"]
+    now = _per_year_and_region(n_regions, year[new], target[group[new]], member_pop[new], float)
+    old = ~new
+    before = _per_year_and_region(n_regions, year[old], target[group[old]], member_pop[old], float)
+    mixed = pd.Series(member_region).groupby(group).transform("nunique").to_numpy() > 1
+    return now, before, _per_year_and_region(n_regions, year[mixed], member_region[mixed], 1) > 0
+
+
+def _shared_regions(proposal: Proposal) -> np.ndarray:
+    """Per year and region: whether the region shares a kommune of the year with another
+    region (its territory lies in both under the proposal's own codes)."""
+    cover = membership.coverage(proposal, YEARS)
+    cover = cover[cover.duplicated(["aar", "kommunenummer"], keep=False)]
+    names = proposal.region_names()
+    region = pd.Index(names).get_indexer(cover["region"])
+    return _per_year_and_region(len(names), cover["aar"], region, 1) > 0
 
 
 def population_history(proposal: Proposal, region: str | None = None) -> pd.DataFrame:
@@ -38,53 +107,32 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     """Population 2005–2026 of each region (or one) and Norway, chain-linked index 2005 = 100.
 
     Each year's growth is computed on a common basis: the kommuner of the two years are
-    joined into groups covering the same territory (`step_groups`), each group is counted in
-    the region holding most of its population, and growth is the group sum of the year over
-    the same groups the year before. A kommune moving between regions through a merger is
-    therefore never shown as growth or loss. `folkemengde` is the level as counted that year.
+    joined into groups covering the same territory (`codes.territory_groups`), each group is
+    counted in the region holding most of its population, and growth is the group sum of the
+    year over the same groups the year before. A kommune moving between regions through a
+    merger is therefore never shown as growth or loss. `folkemengde` is the level as counted
+    that year.
 
     Columns: region, aar, folkemengde, indeks, brudd (True where the year's boundary is
     approximate for the region: a kommune or year step covers parts of it and of another
     region; both the gaining and the losing region are marked), exact (= not brudd).
     """
-    names = [r.name for r in proposal.regions]
-    rows = []
-    index = dict.fromkeys(names, 100.0)
-    previous = None
-    base_national = population.national_population(population.YEARS[0])
-    for year in population.YEARS:
-        assigned = dict(membership.assign(proposal, year)[["kommunenummer", "region"]]
-                        .itertuples(index=False))
-        table = population.kommune_population(year)
-        pop = dict(zip(table["kommunenummer"], table["folkemengde"].astype(int)))
-        level = dict.fromkeys(names, 0)
-        for code, value in pop.items():
-            level[assigned[code]] += value
-        brudd = _shared_regions(proposal, year)
-        if previous is not None:
-            prev_assigned, prev_pop = previous
-            num = dict.fromkeys(names, 0.0)
-            den = dict.fromkeys(names, 0.0)
-            for old, new in step_groups(year):
-                shares: dict[str, float] = {}
-                for code in new:
-                    shares[assigned[code]] = shares.get(assigned[code], 0.0) + pop[code]
-                for code in old:
-                    shares.setdefault(prev_assigned[code], 0.0)
-                if len(shares) > 1:
-                    brudd |= set(shares)
-                target = max(shares, key=shares.get)
-                num[target] += sum(pop[c] for c in new)
-                den[target] += sum(prev_pop[c] for c in old)
-            for name in names:
-                index[name] *= num[name] / den[name]
-        previous = (assigned, pop)
-        for name in names:
-            rows.append({"region": name, "aar": year, "folkemengde": int(level[name]),
-                         "indeks": index[name], "brudd": name in brudd})
-        national = sum(pop.values())
-        rows.append({"region": "Norge", "aar": year, "folkemengde": national,
-                     "indeks": 100 * national / base_national, "brudd": False})
-    table = pd.DataFrame(rows)
+    names = proposal.region_names()
+    region = _regions(proposal)
+    pop = _kommune_years()
+    level = _per_year_and_region(len(names), pop.index.get_level_values("aar"), region,
+                                 pop.to_numpy())
+    now, before, brudd = _step_growth(region, len(names))
+    with np.errstate(divide="raise", invalid="raise"):  # a region counting no group: fail
+        growth = now[1:] / before[1:]
+    index = np.cumprod(np.vstack([np.full(len(names), 100.0), growth]), axis=0)
+    brudd |= _shared_regions(proposal)
+    national = level.sum(axis=1, keepdims=True)
+    table = pd.DataFrame({
+        "region": [*names, "Norge"] * len(YEARS),
+        "aar": np.repeat(np.array(YEARS), len(names) + 1),
+        "folkemengde": np.hstack([level, national]).ravel(),
+        "indeks": np.hstack([index, 100 * national / national[0]]).ravel(),
+        "brudd": np.hstack([brudd, np.zeros_like(national, bool)]).ravel()})
     table["exact"] = ~table["brudd"]
     return table

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .cache import raw_path, read_csv_codes
@@ -36,13 +37,12 @@ def name_in_year(code: str, name: str, year: int) -> str:
 
 def with_year_names(frame: pd.DataFrame, year: int, column: str = "kommunenavn") -> pd.DataFrame:
     """`frame` with kommune names as they were in `year` (see NAMES_BEFORE)."""
-    hit = frame["kommunenummer"].isin(list(NAMES_BEFORE))
-    if not hit.any():
+    hit = np.flatnonzero(frame["kommunenummer"].isin(list(NAMES_BEFORE)))
+    if not len(hit):
         return frame
-    frame = frame.copy()
-    frame.loc[hit, column] = [name_in_year(c, n, year) for c, n in
-                              zip(frame.loc[hit, "kommunenummer"], frame.loc[hit, column])]
-    return frame
+    code, names = frame["kommunenummer"].to_numpy(), frame[column].to_numpy(copy=True)
+    names[hit] = [name_in_year(code[i], names[i], year) for i in hit]
+    return frame.assign(**{column: pd.array(names, dtype=frame[column].dtype)})
 
 
 def kommuner(year: int) -> pd.DataFrame:
@@ -64,25 +64,34 @@ def fylker(year: int) -> pd.DataFrame:
             .sort_values("fylkesnummer").reset_index(drop=True))
 
 
-def _successors(code: str) -> list[tuple[str, float]]:
-    row = code_list().loc[code]
-    succ = row["etterfolger_kommunenummer"]
+def _parse_successors(succ, weights) -> tuple[tuple[str, float], ...]:
+    """csdata's successor codes and share weights (1 each when none are given)."""
     if pd.isna(succ) or succ == "":
-        return []
+        return ()
     codes = str(succ).split(";")
-    weights = row["etterfolger_vekt_csdata"]
     if pd.isna(weights) or weights == "":
-        return [(c, 1.0) for c in codes]
-    return list(zip(codes, (float(w) for w in str(weights).split(";"))))
+        return tuple((c, 1.0) for c in codes)
+    return tuple(zip(codes, (float(w) for w in str(weights).split(";"))))
+
+
+@lru_cache(maxsize=None)
+def _succession() -> dict[str, tuple[int, int, tuple[tuple[str, float], ...]]]:
+    """Code → (first and last year valid on 1 January, successors with csdata's share
+    weights), in the code list's order."""
+    table = code_list()
+    return {code: (int(first), int(last), _parse_successors(succ, weights))
+            for code, first, last, succ, weights in zip(
+                table["kommunenummer"], table["forste_aar_1jan"], table["siste_aar_1jan"],
+                table["etterfolger_kommunenummer"], table["etterfolger_vekt_csdata"])}
 
 
 def _forward(code: str, year: int, weight: float = 1.0) -> list[tuple[str, float]]:
     """Codes valid in `year` that `code` became, with csdata's share weights."""
-    table = code_list()
-    if table.loc[code, "siste_aar_1jan"] >= year:
+    _, last, successors = _succession()[code]
+    if last >= year:
         return [(code, weight)]
     out: list[tuple[str, float]] = []
-    for succ, w in _successors(code):
+    for succ, w in successors:
         out.extend(_forward(succ, year, weight * w))
     return out
 
@@ -97,33 +106,48 @@ def crosswalk(from_year: int, to_year: int) -> pd.DataFrame:
     rows was split.
     """
     if from_year <= to_year:
-        rows = [(c, t, w) for c in kommuner(from_year)["kommunenummer"]
-                for t, w in _forward(c, to_year)]
+        rows = [(c, t, w) for c, (first, last, _) in _succession().items()
+                if first <= from_year <= last for t, w in _forward(c, to_year)]
         return pd.DataFrame(rows, columns=["code_from", "code_to", "weight"])
     back = crosswalk(to_year, from_year)
     return back.rename(columns={"code_from": "code_to", "code_to": "code_from"})[
         ["code_from", "code_to", "weight"]]
 
 
+def _components(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected components of a two-sided graph with edges (left[i], right[i]), nodes numbered
+    0.. on each side: each edge's component, numbered in the order of its first edge."""
+    label = np.arange(len(left))
+    while True:  # every edge takes the least label of the edges sharing a node with it
+        joined = label
+        for side in (left, right):
+            least = np.full(len(label), len(label))
+            np.minimum.at(least, side, joined)
+            joined = least[side]
+        if (joined == label).all():
+            return np.unique(label, return_inverse=True)[1]
+        label = joined
+
+
+@lru_cache(maxsize=None)
+def territory_group_numbers(from_year: int, to_year: int) -> np.ndarray:
+    """For each row of `crosswalk(from_year, to_year)`: its territory group (see
+    `territory_groups`), numbered 0.. in the order of the group's first row."""
+    cross = crosswalk(from_year, to_year)
+    number = _components(pd.factorize(cross["code_from"])[0], pd.factorize(cross["code_to"])[0])
+    number.setflags(write=False)  # shared by every caller
+    return number
+
+
 @lru_cache(maxsize=None)
 def territory_groups(from_year: int, to_year: int) -> tuple[tuple[frozenset, frozenset], ...]:
     """The smallest groups of kommuner covering the same land in both years: (codes valid in
     `from_year`, codes valid in `to_year`). An unchanged kommune is a group of one; a merger
-    or a split joins every kommune involved (union-find over the crosswalk)."""
-    parent: dict = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in crosswalk(from_year, to_year)[["code_from", "code_to"]].itertuples(index=False):
-        root_a, root_b = find((0, a)), find((1, b))
-        if root_a != root_b:
-            parent[root_a] = root_b
-    groups: dict = {}
-    for node in list(parent):
-        groups.setdefault(find(node), []).append(node)
-    return tuple((frozenset(c for side, c in nodes if side == 0),
-                  frozenset(c for side, c in nodes if side == 1)) for nodes in groups.values())
+    or a split joins every kommune involved (connected components of the crosswalk)."""
+    cross, number = crosswalk(from_year, to_year), territory_group_numbers(from_year, to_year)
+    groups = [(set(), set()) for _ in range(len(np.unique(number)))]
+    for group, old, new in zip(number.tolist(), cross["code_from"].tolist(),
+                               cross["code_to"].tolist()):
+        groups[group][0].add(old)
+        groups[group][1].add(new)
+    return tuple((frozenset(old), frozenset(new)) for old, new in groups)

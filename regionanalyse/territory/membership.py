@@ -1,8 +1,10 @@
 """Which kommuner make up each region, in the proposal's own codes and in any year's codes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..model import Proposal
@@ -40,6 +42,11 @@ def _expand(vintage: int, regions: tuple) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns]
 
 
+def _key(proposal: Proposal) -> tuple:
+    """The proposal's regions as a cache key."""
+    return tuple((r.name, r.members) for r in proposal.regions)
+
+
 def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     """Kommuner valid in `year` with the region they belong to under the proposal.
 
@@ -48,31 +55,55 @@ def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     regions (e.g. Heim 2020 from Hemne, Snillfjord and Halsa); it is then counted in the
     region holding most of its vintage population, and `note` says so.
     """
-    key = tuple((r.name, r.members) for r in proposal.regions)
-    return _assign(proposal.vintage, key, year).copy()
+    return assign_years(proposal, (year,)).drop(columns="aar")
+
+
+def assign_years(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
+    """`assign` for each of `years` in one table, the year in a first column aar."""
+    return _assign(proposal.vintage, _key(proposal), tuple(years)).copy()
+
+
+def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
+    """For each of `years`: every kommune of that year and each region its territory lies in
+    (under the proposal, in the vintage's codes), with the vintage population it holds there.
+
+    Columns: aar, kommunenummer, region, w; sorted by year, kommune and falling w, so a
+    kommune's first row is the region `assign` counts it in.
+    """
+    return _coverage(proposal.vintage, _key(proposal), tuple(years)).copy()
+
+
+@lru_cache(maxsize=64)
+def _coverage(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
+    pop = population.kommune_population(vintage)[["kommunenummer", "folkemengde"]]
+    base = (_expand(vintage, regions).drop_duplicates("kommunenummer")[["kommunenummer", "region"]]
+            .merge(pop, on="kommunenummer", how="left"))
+    frames = [codes.crosswalk(year, vintage) for year in years]
+    cross = pd.concat(frames, ignore_index=True).assign(
+        aar=np.repeat(years, [len(f) for f in frames]))
+    merged = cross.merge(base, left_on="code_to", right_on="kommunenummer")
+    merged["w"] = merged["weight"] * merged["folkemengde"].fillna(1)
+    shares = merged.groupby(["aar", "code_from", "region"], as_index=False)["w"].sum()
+    shares = shares.sort_values(["aar", "code_from", "w"], ascending=[True, True, False])
+    return shares.rename(columns={"code_from": "kommunenummer"}).reset_index(drop=True)
 
 
 @lru_cache(maxsize=256)
-def _assign(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
-    base = _expand(vintage, regions).drop_duplicates("kommunenummer")
-    cross = codes.crosswalk(year, vintage)
-    pop = population.kommune_population(vintage)
-    merged = (cross.merge(base[["kommunenummer", "region"]], left_on="code_to",
-                          right_on="kommunenummer")
-              .merge(pop[["kommunenummer", "folkemengde"]], on="kommunenummer", how="left"))
-    merged["w"] = merged["weight"] * merged["folkemengde"].fillna(1)
-    shares = merged.groupby(["code_from", "region"], as_index=False)["w"].sum()
-    shares = shares.sort_values(["code_from", "w"], ascending=[True, False])
-    chosen = shares.drop_duplicates("code_from")
-    n_regions = shares.groupby("code_from")["region"].agg(list)
-    out = chosen.rename(columns={"code_from": "kommunenummer"})[["kommunenummer", "region"]]
-    out["exact"] = out["kommunenummer"].map(n_regions.str.len() == 1)
+def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
+    shares = _coverage(vintage, regions, years)
+    kommune = ["aar", "kommunenummer"]
+    several = shares.duplicated(kommune, keep=False)
+    first = ~shares.duplicated(kommune)
+    out = shares.loc[first, [*kommune, "region"]]
+    out["exact"] = ~several[first]
+    n_regions = shares[several].groupby(kommune)["region"].agg(list)
     names = codes.code_list()["kommunenavn"]
     out["note"] = [
         "" if exact else
-        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[k])} i {vintage}-"
+        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[(year, k)])} i {vintage}-"
         f"inndelingen; talt med i {region}"
-        for k, region, exact in zip(out["kommunenummer"], out["region"], out["exact"])]
+        for year, k, region, exact in zip(*(out[c].tolist()
+                                            for c in [*kommune, "region", "exact"]))]
     return out.reset_index(drop=True)
 
 
