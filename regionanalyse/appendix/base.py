@@ -104,7 +104,7 @@ class ProposalReport(StagedTables):
             "BA-regioner» er regionens egne innbyggere i BA-regioner som regiongrensen deler. "
             "Tre kommuner står med ugyldige koder i kildefilen (Rindal, Jevnaker, Lunner) og er "
             "ført til riktig kode.",
-            f"- Befolkningsutvikling: kjedet indeks (2005 = 100). Veksten fra ett år til det neste "
+            "- Befolkningsutvikling: kjedet indeks (2005 = 100). Veksten fra ett år til det neste "
             "er regnet på de samme kommunene begge år, så kommuner som skifter region ved "
             "sammenslåinger ikke gir brudd i serien. Markerte år har tilnærmet avgrensning.",
             "- Avstander er luftlinje mellom kommunenes representative punkter (EPSG:25833).",

@@ -209,8 +209,8 @@ class RegionReport(ProposalReport):
                      f"regioner (1. januar {self.year}).")
         text += f" Inndelingen er {classification}."
         if int(self.row["antall_kommuner"]) <= 1:
-            text += (f" Regionen består av én kommune, så avstander fra setet til regionens "
-                     f"kommuner er ikke aktuelle.")
+            text += (" Regionen består av én kommune, så avstander fra setet til regionens "
+                     "kommuner er ikke aktuelle.")
             return Markdown(text), table
         dist = seat_distances(self.proposal, self.region)
         seat_code, seat_name, official = seat_kommune(self.proposal, self.region)

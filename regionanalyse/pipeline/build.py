@@ -167,8 +167,8 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
         log.error("%s: avbrutt (%s); tidligere rapporter er urørt", label, how)
         exc.regionanalyse_logged = True
         raise
-    else:
-        pool.shutdown(wait=True)
+    else:  # every job is done: the workers exit while the caller goes on (merge, statement)
+        pool.shutdown(wait=False)
     finally:
         if bar:
             bar.close()

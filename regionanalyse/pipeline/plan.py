@@ -91,7 +91,7 @@ def _inputs_hash(job: Job, data: str, arsverk: str | None) -> str:
     for part in (data, code_hash(), job.proposals_yaml, file_hash(Path(job.notebook)),
                  json.dumps(job.parameters, sort_keys=True), ",".join(job.formats), job.title,
                  file_hash(Path(arsverk)) if arsverk else "",
-                 # PDF/UA-1 or PDF/A-2a (render.pdf.VARIANT_ENV): another variant is another PDF
+                 # PDF/UA-1 or PDF/A-2a (render.variant.VARIANT_ENV): another variant is another PDF
                  os.environ.get("REGIONANALYSE_PDF_VARIANT", "") if "pdf" in job.formats else ""):
         digest.update(part.encode())
     return digest.hexdigest()

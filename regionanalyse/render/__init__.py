@@ -35,7 +35,7 @@ def render_pdf(nb, *, title: str, subtitle: str, date: str, source_note: str | N
 
 def combine_pdfs(*args, **kwargs) -> None:
     """Concatenate appendix PDFs into one, keeping their tags and bookmarks (see pdf.py)."""
-    from .pdf import combine_pdfs as combine
+    from .combine import combine_pdfs as combine
 
     combine(*args, **kwargs)
 

@@ -133,7 +133,7 @@ def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[
     path = Path(path)
     if path.suffix == ".html":
         return [("HTML, statisk kontroll", html_checks(path), "")]
-    from .pdf import pdf_variant  # loaded here: WeasyPrint and pikepdf are slow to import
+    from .variant import pdf_variant
     from .pdfcheck import check_pdf
 
     variant = pdf_variant(variant)
@@ -161,7 +161,7 @@ def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None =
     `known` holds checks already made (`checked_files`, e.g. by the build's workers as they
     wrote the files); one is used only while the file's SHA-256 is still the one checked.
     """
-    from .pdf import pdf_variant
+    from .variant import pdf_variant
 
     out_dir = Path(out_dir)
     known = known or {}
