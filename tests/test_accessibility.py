@@ -159,3 +159,12 @@ def test_statement_with_axe_when_asked(built, tmp_path, monkeypatch):
     text = write_declaration(tmp_path, "test").read_text(encoding="utf-8")
     assert "3 av 3 kontroller uten funn" in text
     assert "axe-core, WCAG 2.1 A/AA</td><td>Ingen funn" in text
+
+
+def test_alt_text_of_a_one_kommune_region_reads_as_norwegian():
+    from regionanalyse.model import load
+    from regionanalyse.present.maps import region_map_alt
+
+    alt = region_map_alt(load("nav-2016-11"), "Oslo", 2016, 1, ["Oslo/Bærum"])
+    assert alt.startswith("Kart: Oslo består av én kommune, Oslo. Én BA-region (Oslo/Bærum) deles")
+    assert "1 kommuner" not in alt

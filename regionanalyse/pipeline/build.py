@@ -122,16 +122,14 @@ def _out_of_date(all_jobs: list[Job], out_dir: Path, manifest: dict, label: str)
 
 def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
               executor: str, before=None) -> tuple[bool, bool]:
-    """Run the out-of-date jobs in a process pool (calling `before()` first when there are
-    any); return (all good, anything built)."""
+    """Run the out-of-date jobs in a process pool (calling `before()` once they are handed
+    out, when there are any); return (all good, anything built)."""
     manifest_path = out_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
     todo = _out_of_date(all_jobs, out_dir, manifest, label)
     if not todo:
         return True, False
-    if before is not None:
-        before()
     ok = True
     bar = progress(len(todo))
     # spawned, not forked: a fork of a process holding threads or a kernel client (an analyst's
@@ -141,6 +139,8 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(partial(run_job, executor_name=executor), job): job for job in todo}
+        if before is not None:  # while the workers start
+            before()
         for future in as_completed(futures):
             job = futures[future]
             try:

@@ -358,7 +358,8 @@ def region_map_alt(proposal: Proposal, region: str, year: int, n_kommuner: int,
     place = "midt i regionen" if where == "midt i" else f"i {where}"
     seat = (f"setet {seat_name} ligger {place}" if official else
             f"forslaget oppgir ikke sete; mest folkerike kommune er {seat_name}, {place}")
-    text = f"Kart: {region} består av {n_kommuner} kommuner; {seat}."
+    text = (f"Kart: {region} består av én kommune, {seat_name}." if n_kommuner == 1
+            else f"Kart: {region} består av {n_kommuner} kommuner; {seat}.")
     if split_ba:
         count = "én BA-region" if len(split_ba) == 1 else f"{len(split_ba)} BA-regioner"
         text += f" {count[0].upper() + count[1:]} ({_join(split_ba)}) deles av regiongrensen (skravert)."
