@@ -100,6 +100,11 @@ REST_COLOR = "#e6e6e6"
 
 def _region_shapes(proposal: Proposal) -> gpd.GeoDataFrame:
     """One (dissolved) outline per region, in the proposal's order."""
+    return _dissolved_regions(proposal).copy()  # the cached frame stays as computed
+
+
+@lru_cache(maxsize=16)
+def _dissolved_regions(proposal: Proposal) -> gpd.GeoDataFrame:
     geo = region_kommuner_geo(proposal)
     shapes = _outline(geo, by="region").set_index("region")
     return shapes.loc[[r for r in proposal.region_names() if r in shapes.index]]
