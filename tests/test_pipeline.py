@@ -34,6 +34,26 @@ def test_changing_a_loader_invalidates_the_cache(tmp_path, monkeypatch):
     sys.modules.pop("fake_loader")
 
 
+def test_changing_a_loader_it_depends_on_invalidates_the_cache(tmp_path, monkeypatch):
+    """A derived table (e.g. the neighbour edges from the kommune polygons) is rebuilt when
+    the loader of its inputs changes, though its own module and the raw file do not."""
+    monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path / "processed")
+    raw = tmp_path / "raw.csv"
+    raw.write_text("a\n1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _write_loader(tmp_path, 1)
+    import fake_loader
+
+    def derived():
+        return fake_loader.build() * 10
+
+    assert cache.cached("derived", [raw], derived, depends=(fake_loader,))["x"].tolist() == [10]
+    _write_loader(tmp_path, 2)
+    fake_loader = importlib.reload(fake_loader)
+    assert cache.cached("derived", [raw], derived, depends=(fake_loader,))["x"].tolist() == [20]
+    sys.modules.pop("fake_loader")
+
+
 def test_changing_a_raw_file_invalidates_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path / "processed")
     raw = tmp_path / "raw.csv"

@@ -40,17 +40,23 @@ def read_csv_codes(path: Path, code_columns: list[str]) -> pd.DataFrame:
         raise DataError(f"{path}: kan ikke leses som CSV ({exc})") from exc
 
 
-def _loader_hash(build: Callable) -> str:
-    """Hash of the module that defines `build` and of this one: a changed loader is a new key."""
+def _loader_hash(build: Callable, depends: tuple = ()) -> str:
+    """Hash of the module that defines `build`, of the modules it `depends` on, and of this
+    one: a changed loader (or a loader it builds on) is a new key."""
     import sys
 
-    files = {Path(__file__), Path(sys.modules[build.__module__].__file__)}
+    files = {Path(__file__), Path(sys.modules[build.__module__].__file__),
+             *(Path(module.__file__) for module in depends)}
     return "".join(file_hash(f.resolve()) for f in sorted(files))
 
 
-def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Return build() from a parquet cache, rebuilt when a source file or the loader changes."""
-    key_text = "".join(file_hash(p) for p in sources) + _loader_hash(build)
+def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
+           depends: tuple = ()) -> pd.DataFrame:
+    """Return build() from a parquet cache, rebuilt when a source file or the loader changes.
+
+    `depends`: further modules whose code shapes the result (e.g. the loader of the frames a
+    derived table is computed from)."""
+    key_text = "".join(file_hash(p) for p in sources) + _loader_hash(build, depends)
     key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
     target = PROCESSED_DIR / f"{name}-{key}.parquet"
     is_geo = False

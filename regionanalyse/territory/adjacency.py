@@ -39,6 +39,7 @@ import shapely
 
 from ..errors import DataError
 from ..sources import codes, geometry, population
+from ..sources.cache import cached, raw_path
 
 TOLERANCE_M = 200.0
 MIN_BORDER_M = 600.0
@@ -48,11 +49,22 @@ LEVELS = ("kommune", "fylke")
 
 @lru_cache(maxsize=None)
 def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(polygons, edges) of a kommune layer.
+    """(polygons, edges) of a kommune layer, from the processed-data cache (computed from the
+    polygons in ~1 s; the key holds the layer file and the code of this module and its loader).
 
     polygons: kommunenummer, kommunenavn, areal_m2, omkrets_m, x, y (representative point).
     edges: a, b (kommunenummer, a < b), grense_m, type ("land" or "sjø"), avstand_m (gap).
     """
+    sources = [raw_path(geometry.KOMMUNE_FILES[layer_year])]
+    polygons = cached(f"naboskap-{layer_year}-flater", sources,
+                      lambda: _layer_edges(layer_year)[0], depends=(geometry,))
+    edges = cached(f"naboskap-{layer_year}-kanter", sources,
+                   lambda: _layer_edges(layer_year)[1], depends=(geometry,))
+    return polygons, edges
+
+
+@lru_cache(maxsize=None)
+def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = geometry.kommuner(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     boundary = shapely.boundary(geoms)
