@@ -116,16 +116,19 @@ def year_by_year_history(proposal) -> pd.DataFrame:
                 target = max(share, key=share.get)
                 num[target] += sum(pop[c] for c in new)
                 den[target] += sum(prev_pop[c] for c in old)
-            index = {name: index[name] * (num[name] / den[name]) for name in names}
+            index = {name: index[name] * (num[name] / den[name]) if den[name] else float("nan")
+                     for name in names}
+            brudd |= {name for name in names if index[name] != index[name]}
         prev_region, prev_pop = region, pop
         rows += [{"region": name, "aar": year, "indeks": index[name], "brudd": name in brudd,
-                  "folkemengde": sum(p for c, p in pop.items() if region[c] == name)}
+                  "folkemengde": sum(p for c, p in pop.items() if region[c] == name)
+                  if name in region.values() else pd.NA}
                  for name in names]
         rows.append({"region": "Norge", "aar": year, "folkemengde": sum(pop.values()),
                      "indeks": 100 * sum(pop.values()) / population.national_population(2005),
                      "brudd": False})
     table = pd.DataFrame(rows)[["region", "aar", "folkemengde", "indeks", "brudd"]]
-    return table.assign(exact=~table["brudd"])
+    return table.assign(folkemengde=table["folkemengde"].astype("Int64"), exact=~table["brudd"])
 
 
 @pytest.mark.parametrize("case", ["nav-2019-12", "2019/3", "2024/4"])
@@ -135,6 +138,26 @@ def test_history_equals_the_year_by_year_definition(case):
     assert not validate(proposal)
     pd.testing.assert_frame_equal(population_history(proposal), year_by_year_history(proposal),
                                   check_exact=True)
+
+
+def test_history_of_a_region_whose_kommune_merges_into_another_region():
+    """Halsa (2019) merged into Heim in 2020, counted in the other region: Halsa's own region
+    has no population of its own from 2020 and no index; missing, never 0, and no crash."""
+    from regionanalyse.model import from_dict
+
+    rest = sorted(set(codes.kommuner(2019)["kommunenummer"]) - {"1571"})
+    proposal = from_dict({"id": "halsa", "name": "Halsa alene", "vintage": 2019, "source": "test",
+                          "regions": [{"name": "Halsa", "members": ["1571"]},
+                                      {"name": "Resten", "members": rest}]}, "halsa.yaml")
+    assert not validate(proposal)
+    hist = population_history(proposal)
+    pd.testing.assert_frame_equal(hist, year_by_year_history(proposal), check_exact=True)
+    halsa = hist[hist["region"] == "Halsa"].set_index("aar")
+    assert halsa.loc[2019, "folkemengde"] > 1000 and halsa.loc[2019, "indeks"] > 0
+    assert halsa.loc[2020:, "folkemengde"].isna().all() and halsa.loc[2020:, "indeks"].isna().all()
+    assert halsa.loc[2020:, "brudd"].all()
+    rest = hist[hist["region"] == "Resten"]
+    assert rest["indeks"].notna().all() and rest["folkemengde"].notna().all()
 
 
 def test_same_territory_same_area_in_every_year_and_proposal():

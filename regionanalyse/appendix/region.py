@@ -230,13 +230,14 @@ class RegionReport(ProposalReport):
 
 def history_alt(hist: pd.DataFrame, region: str) -> str:
     """Alt text of the history chart: the change over the period, against Norway's."""
-    def change(name):
-        part = hist[hist["region"] == name].sort_values("aar")
+    def change(name):  # over the years the index is known (see population_history)
+        part = hist[(hist["region"] == name) & hist["indeks"].notna()].sort_values("aar")
         first, last = part.iloc[0], part.iloc[-1]
         return int(first["aar"]), int(last["aar"]), 100 * (last["indeks"] / first["indeks"] - 1)
 
     start, end, mine = change(region)
-    _, _, norway = change("Norge")
+    norway = change("Norge")[2] if end == hist["aar"].max() else \
+        100 * (hist.loc[(hist["region"] == "Norge") & (hist["aar"] == end), "indeks"].iloc[0] / 100 - 1)
     verb = "økte" if mine >= 0 else "falt"
     return (f"Linjediagram: folkemengden i {region} {verb} {fmt.percent(abs(mine), 0)} fra {start} "
             f"til {end}, mot {'en økning' if norway >= 0 else 'en nedgang'} på "
@@ -246,11 +247,15 @@ def history_alt(hist: pd.DataFrame, region: str) -> str:
 def history_sheet(hist: pd.DataFrame) -> pd.DataFrame:
     """The history chart's numbers for the XLSX: rounded as a reader would print them."""
     notes = []
-    for exact, brudd in zip(hist["exact"], hist.get("brudd", pd.Series(False, index=hist.index))):
+    for exact, brudd, index in zip(hist["exact"], hist.get("brudd", pd.Series(False, index=hist.index)),
+                                   hist["indeks"]):
         parts = []
-        if not exact:
+        if pd.isna(index):
+            parts.append("kan ikke følges: regionens område er talt i en annen region etter en "
+                         "kommunesammenslåing")
+        elif not exact:
             parts.append("tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)")
-        if brudd:
+        if brudd and not pd.isna(index):
             parts.append("brudd i serien (kodeendring); indeksen er kjedet")
         notes.append("; ".join(parts) or None)
     return pd.DataFrame({

@@ -113,9 +113,12 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     merger is therefore never shown as growth or loss. `folkemengde` is the level as counted
     that year.
 
-    Columns: region, aar, folkemengde, indeks, brudd (True where the year's boundary is
-    approximate for the region: a kommune or year step covers parts of it and of another
-    region; both the gaining and the losing region are marked), exact (= not brudd).
+    Columns: region, aar, folkemengde (Int64; missing in a year no kommune is counted in the
+    region), indeks (missing from the year the region's land is all counted in another region,
+    e.g. its one kommune merged into a larger one elsewhere), brudd (True where the year's
+    boundary is approximate for the region: a kommune or year step covers parts of it and of
+    another region, both the gaining and the losing region marked; and where the index is
+    missing), exact (= not brudd).
     """
     names = proposal.region_names()
     region = _regions(proposal)
@@ -123,15 +126,20 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     level = _per_year_and_region(len(names), pop.index.get_level_values("aar"), region,
                                  pop.to_numpy())
     now, before, brudd = _step_growth(region, len(names))
-    with np.errstate(divide="raise", invalid="raise"):  # a region counting no group: fail
-        growth = now[1:] / before[1:]
+    # a region whose land the year before is all counted elsewhere (a kommune of its own merged
+    # into a larger one of another region) cannot be followed: no index from then on
+    followed = before[1:] > 0
+    growth = np.divide(now[1:], before[1:], out=np.full_like(now[1:], np.nan), where=followed)
     index = np.cumprod(np.vstack([np.full(len(names), 100.0), growth]), axis=0)
-    brudd |= _shared_regions(proposal)
+    brudd |= _shared_regions(proposal) | np.isnan(index)
+    counted = _per_year_and_region(len(names), pop.index.get_level_values("aar"), region, 1) > 0
     national = level.sum(axis=1, keepdims=True)
+    level = pd.array(np.hstack([level, national]).ravel(), dtype="Int64")
+    level[~np.hstack([counted, np.ones_like(national, bool)]).ravel()] = pd.NA  # missing, not 0
     table = pd.DataFrame({
         "region": [*names, "Norge"] * len(YEARS),
         "aar": np.repeat(np.array(YEARS), len(names) + 1),
-        "folkemengde": np.hstack([level, national]).ravel(),
+        "folkemengde": level,
         "indeks": np.hstack([index, 100 * national / national[0]]).ravel(),
         "brudd": np.hstack([brudd, np.zeros_like(national, bool)]).ravel()})
     table["exact"] = ~table["brudd"]
