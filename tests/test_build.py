@@ -55,6 +55,7 @@ def test_overview_pdf_and_combined(built):
     titles = [item.title for item in combined.outline if not isinstance(item, list)]  # top level
     assert titles == ["Vedlegg 0: Oversikt over forslaget", "Vedlegg 1: Finnmark og Troms",
                       "Vedlegg 2: Resten"]
+    assert combined.metadata.title == "Vedlegg: Test & «forslag» 100%_x"  # the proposal, not part 0
 
 
 def test_html_is_self_contained_without_code(built):

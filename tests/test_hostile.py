@@ -850,15 +850,19 @@ def _alive(procs: dict[int, str]) -> list[int]:
             and table[p][1] != "Z"]
 
 
-def _start(box: Box, yaml_name: str) -> subprocess.Popen:
+def _start(box: Box, yaml_name: str, executor: str = "inline") -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "regionanalyse.cli", "build", yaml_name, "--out",
-                             str(box.out), "--to", "html", "--jobs", "1"], cwd=box.cwd,
+                             str(box.out), "--to", "html", "--jobs", "1", "--executor", executor],
+                            cwd=box.cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
 
 
-def _wait_running(box: Box, build: subprocess.Popen, timeout: float = 180) -> dict[int, str]:
-    """Wait until a notebook runs (a kernel exists); return every process of the build seen."""
+def _wait_running(box: Box, build: subprocess.Popen, marker: bytes,
+                  timeout: float = 180) -> dict[int, str]:
+    """Wait until a notebook runs (a process whose command line holds `marker` — a pool worker,
+    or a kernel — has lived 3 s after the build started an appendix); return every process of
+    the build seen."""
     seen: dict[int, str] = {}
     end = time.monotonic() + timeout
     log = box.out / "build.log"
@@ -872,23 +876,25 @@ def _wait_running(box: Box, build: subprocess.Popen, timeout: float = 180) -> di
                 cmdlines.append(Path(f"/proc/{pid}/cmdline").read_bytes())
             except OSError:
                 pass
-        if kernel_seen_at is None and any(b"ipykernel" in c for c in cmdlines) and log.exists() \
+        if kernel_seen_at is None and any(marker in c for c in cmdlines) and log.exists() \
                 and "bygger" in log.read_text(encoding="utf-8"):
             kernel_seen_at = time.monotonic()
         if kernel_seen_at and time.monotonic() - kernel_seen_at > 3:
             return seen
         time.sleep(0.2)
-    raise AssertionError("no kernel started")
+    raise AssertionError(f"no process with {marker!r} started")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT"])
-def test_killed_build_leaves_no_process_and_next_build_completes(tmp_path, how):
+@pytest.mark.parametrize("how,executor", [("SIGKILL", "inline"), ("SIGTERM", "inline"),
+                                          ("SIGINT", "inline"), ("SIGKILL", "warm")])
+def test_killed_build_leaves_no_process_and_next_build_completes(tmp_path, how, executor):
+    """Also with a kernel per worker (warm): the kernel dies with the worker."""
     box = Box(tmp_path).setup()
     box.write("drept.yaml", as_yaml(proposal(id="drept")))
-    build = _start(box, "drept.yaml")
-    procs = _wait_running(box, build)
-    assert len(procs) >= 2, procs  # a pool worker and its kernel at least
+    build = _start(box, "drept.yaml", executor)
+    procs = _wait_running(box, build, b"ipykernel" if executor == "warm" else b"multiprocessing")
+    assert len(procs) >= (2 if executor == "warm" else 1), procs  # a pool worker (and its kernel)
     killed_at = time.monotonic()
     if how == "SIGINT":  # Ctrl-C on a terminal signals the whole foreground group
         os.killpg(build.pid, signal.SIGINT)

@@ -37,18 +37,19 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
     all_jobs = plan(proposal, year, formats, out, arsverk)
 
-    def warn() -> None:
+    def while_workers_start() -> None:
         for warning in validate(proposal, geometry=True):
             log.warning("%s: advarsel: %s", proposal.id, warning)
+        from ..render import combine, pdfcheck  # noqa: F401  (pikepdf: loaded before it is waited for)
 
-    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor, before=warn)
+    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor, before=while_workers_start)
     if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
         from ..render import combine_pdfs
 
         parts = [(job.title, out_dir / f"{job.stem}.pdf") for job in all_jobs
                  if (out_dir / f"{job.stem}.pdf").exists()]
         if len(parts) == len(all_jobs):
-            combine_pdfs(parts, out_dir / "vedlegg.pdf")
+            combine_pdfs(parts, out_dir / "vedlegg.pdf", title=f"Vedlegg: {proposal.name}")
             make_public(out_dir / "vedlegg.pdf")
             log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
     if ok:
