@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..model import Proposal
 from ..sources import codes, geometry
+from ..sources.cache import cached, raw_path
 from ..territory import membership
 
 BASIS_LAYER = 2024
@@ -67,7 +68,16 @@ def _share_weights(year: int, codes_of_year) -> dict[str, float]:
 
 @lru_cache(maxsize=None)
 def kommune_areas(year: int) -> pd.Series:
-    """Area (km²) of every kommune valid on 1 January `year`, on the one basis."""
+    """Area (km²) of every kommune valid on 1 January `year`, on the one basis (from the
+    processed-data cache, keyed on the layers, the code list and the code computing them)."""
+    sources = [raw_path(geometry.KOMMUNE_FILES[BASIS_LAYER]), raw_path(geometry.KOMMUNE_FILES[SHARE_LAYER]),
+               raw_path(geometry.FYLKE_FILES[FYLKE_SHARE_LAYER]), raw_path(codes.CODE_FILE)]
+    frame = cached(f"areal-{year}", sources, lambda: _kommune_areas(year).to_frame(),
+                   depends=(geometry, codes))
+    return frame["areal_km2"]
+
+
+def _kommune_areas(year: int) -> pd.Series:
     atoms = geometry.kommuner(BASIS_LAYER).set_index("kommunenummer")["areal_km2"]
     groups = _groups(year)
     shared = {c for old, _ in groups if len(old) > 1 for c in old}

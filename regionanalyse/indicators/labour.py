@@ -52,14 +52,18 @@ def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
 @lru_cache(maxsize=64)
 def _ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     merged = _kommuner(proposal, year)
+    keys = ["ba_nr", "ba_navn"]
+    # residents per BA-region and proposal region, largest first (ties in region order)
+    shares = (merged.groupby([*keys, "region"])["folkemengde"].sum().reset_index()
+              .sort_values([*keys, "folkemengde"], ascending=[True, True, False], kind="stable"))
+    kommuner = merged.groupby(keys)["kommunenummer"].agg(list)
     rows = []
-    for (nr, navn), group in merged.groupby(["ba_nr", "ba_navn"]):
-        per_region = group.groupby("region")["folkemengde"].sum().sort_values(ascending=False)
-        rows.append({"ba_nr": nr, "ba_navn": navn, "regions": list(per_region.index),
+    for (nr, navn), group in shares.groupby(keys, sort=True):
+        per_region = dict(zip(group["region"], group["folkemengde"].astype(int)))
+        rows.append({"ba_nr": nr, "ba_navn": navn, "regions": list(per_region),
                      "split": len(per_region) > 1, "folkemengde": int(group["folkemengde"].sum()),
-                     "per_region": {r: int(v) for r, v in per_region.items()},
-                     "kommuner": list(group["kommunenummer"]), "pop_year": year,
-                     "ba_klassifisering": labour.ba_year(year)})
+                     "per_region": per_region, "kommuner": kommuner[(nr, navn)],
+                     "pop_year": year, "ba_klassifisering": labour.ba_year(year)})
     return pd.DataFrame(rows)
 
 

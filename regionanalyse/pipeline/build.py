@@ -139,7 +139,9 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                                mp_context=multiprocessing.get_context("spawn"),
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(partial(run_job, executor_name=executor), job): job for job in todo}
+        # heaviest first, so that the last appendices are short and no worker waits at the end
+        futures = {pool.submit(partial(run_job, executor_name=executor), job): job
+                   for job in sorted(todo, key=lambda job: -job.weight)}
         if before is not None:  # while the workers start
             before()
         for future in as_completed(futures):

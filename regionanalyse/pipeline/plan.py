@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import NOTEBOOK_DIR, PACKAGE_DIR, PROJECT_ROOT, RAW_DIR
 from ..model import Proposal
 from ..sources.cache import file_hash
+from ..territory import membership
 from ..version import __version__
 
 
@@ -41,6 +42,7 @@ class Job:
     inputs_hash: str = ""
     outputs: list[str] = field(default_factory=list)
     stamp: dict = field(default_factory=dict)  # version, git, data checksum (version_stamp)
+    weight: int = 0  # expected work (kommuner shown): the build hands out the heaviest first
 
 
 @lru_cache(maxsize=1)
@@ -106,10 +108,13 @@ def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
     jobs = [Job("oversikt", proposal_yaml, "Vedlegg 0: Oversikt over forslaget", proposal.name,
                 str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
                 "vedlegg-00-oversikt")]
+    kommuner = membership.expand(proposal).groupby("region")["kommunenummer"].nunique()
+    jobs[0].weight = int(kommuner.sum())
     for i, region in enumerate(proposal.region_names(), start=1):
         jobs.append(Job("region", proposal_yaml, f"Vedlegg {i}: {region}", proposal.name,
                         str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
-                        formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region))
+                        formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region,
+                        weight=int(kommuner.get(region, 0))))
     return finish(jobs, arsverk)
 
 
