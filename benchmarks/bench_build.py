@@ -11,7 +11,9 @@ Run from the project root:  .venv/bin/python benchmarks/bench_build.py [--region
     nothing changed (should do no work).
 (d) In one warm process: kommune-level key figures for one proposal and year, and a
     2005–2026 population history (median of 5 calls after one warm-up).
-Reports seconds per appendix and the speed-up ratios, all from the same run.
+Rounds of (a), (b) and (c) are interleaved (`--rounds`, default 3) so that a slow spell of
+this shared machine hits every contender; the medians are reported, and each ratio is taken
+within a round. Reports seconds per appendix and the speed-up ratios, all from the same run.
 """
 from __future__ import annotations
 
@@ -108,45 +110,57 @@ def build(out: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=4, help="regions in the naive loops")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (naive, naive -P 2, build); medians are reported")
     args = parser.parse_args()
     regions = regionanalyse.proposal(PROPOSAL).region_names()[: args.regions]
     n = len(regions)
 
+    naive_s, parallel_s, cold_s, warm_s, built = [], [], [], [], []
     tmp = Path(tempfile.mkdtemp(prefix="bench_build_", dir="/tmp"))
     try:
-        print(f"(a) naive loop, {n} region(s) ...", flush=True)
-        naive_total = naive(regions, tmp)
-        print(f"(b) naive loop, two at a time (xargs -P 2), {n} region(s) ...", flush=True)
-        parallel_total = naive_parallel(regions, tmp)
-        print("(b) regionanalyse build, cold ...", flush=True)
-        cold, cold_built = build(tmp / "build")
-        print("(b) regionanalyse build, nothing changed ...", flush=True)
-        warm, warm_built = build(tmp / "build")
+        for r in range(1, args.rounds + 1):  # interleaved: a slow spell hits every contender
+            print(f"round {r}/{args.rounds}: (a) naive loop, {n} region(s) ...", flush=True)
+            naive_s.append(naive(regions, tmp) / n)
+            print(f"round {r}/{args.rounds}: (b) naive loop, two at a time (xargs -P 2) ...", flush=True)
+            parallel_s.append(naive_parallel(regions, tmp) / n)
+            print(f"round {r}/{args.rounds}: (c) regionanalyse build, cold, then nothing changed ...",
+                  flush=True)
+            shutil.rmtree(tmp / "build", ignore_errors=True)
+            seconds, count = build(tmp / "build")
+            cold_s.append(seconds / BUILD_APPENDICES)
+            built.append(count)
+            warm_s.append(build(tmp / "build")[0])
         print("(d) key figures and history in one warm process ...", flush=True)
         figures_first, figures_s, history_first, history_s = in_process()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    naive_per, cold_per = naive_total / n, cold / BUILD_APPENDICES
-    parallel_per = parallel_total / n
+    med = statistics.median
+    naive_per, parallel_per, cold_per = med(naive_s), med(parallel_s), med(cold_s)
+    ratios = [a / c for a, c in zip(naive_s, cold_s)]
+    ratios_p2 = [p / c for p, c in zip(parallel_s, cold_s)]
+
+    def spread(values, unit="s", digits=2):
+        return f"(rounds: {', '.join(f'{v:.{digits}f}' for v in values)} {unit})"
+
     rows = [
-        (f"naive loop total ({n} appendices)", f"{naive_total:8.1f} s"),
-        ("naive per appendix", f"{naive_per:8.2f} s"),
-        ("naive xargs -P 2 per appendix", f"{parallel_per:8.2f} s"),
-        (f"build cold total ({cold_built} appendices built)", f"{cold:8.1f} s"),
-        ("build cold per appendix", f"{cold_per:8.2f} s"),
-        ("speed-up per appendix (naive / build), goal >= 8", f"{naive_per / cold_per:8.2f} x"),
-        ("speed-up per appendix (naive -P 2 / build), goal >= 4", f"{parallel_per / cold_per:8.2f} x"),
-        (f"build rebuild, nothing changed ({warm_built} rebuilt), goal < 1.5 s", f"{warm:8.2f} s"),
-        ("key figures nav-2019-12 (kommune level), first call", f"{figures_first:8.3f} s"),
-        ("key figures nav-2019-12 (kommune level), warm, goal < 0.05 s", f"{figures_s:8.3f} s"),
-        ("population history 2005-2026, first call", f"{history_first:8.3f} s"),
-        ("population history 2005-2026, warm, goal < 0.2 s", f"{history_s:8.3f} s"),
+        (f"naive loop per appendix ({n} appendices a round)", f"{naive_per:8.2f} s", spread(naive_s)),
+        ("naive xargs -P 2 per appendix", f"{parallel_per:8.2f} s", spread(parallel_s)),
+        (f"build cold per appendix ({built[0]} appendices built)", f"{cold_per:8.2f} s", spread(cold_s)),
+        ("speed-up per appendix (naive / build), goal >= 8", f"{med(ratios):8.2f} x", spread(ratios, "x")),
+        ("speed-up per appendix (naive -P 2 / build), goal >= 4", f"{med(ratios_p2):8.2f} x",
+         spread(ratios_p2, "x")),
+        ("build rebuild, nothing changed, goal < 1.5 s", f"{med(warm_s):8.2f} s", spread(warm_s)),
+        ("key figures nav-2019-12 (kommune level), first call", f"{figures_first:8.3f} s", ""),
+        ("key figures nav-2019-12 (kommune level), warm, goal < 0.05 s", f"{figures_s:8.3f} s", ""),
+        ("population history 2005-2026, first call", f"{history_first:8.3f} s", ""),
+        ("population history 2005-2026, warm, goal < 0.2 s", f"{history_s:8.3f} s", ""),
     ]
-    width = max(len(label) for label, _ in rows)
-    print()
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    width = max(len(label) for label, *_ in rows)
+    print(f"\nmedians of {args.rounds} interleaved round(s); ratios are per round, median shown")
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value}  {note}")
 
 
 if __name__ == "__main__":
