@@ -25,7 +25,8 @@ def build_ensemble_appendix(proposal: Proposal, year: int, ensemble_dir: Path,
               {"proposal": str(proposal_path), "year": int(year), "ensemble_dir": str(ensemble_dir)},
               tuple(formats), str(ensemble_dir), STEM)
     finish([job], None)
-    _, _, error = run_job(job, "fresh")
-    if error:
-        raise BuildError(f"vedlegget om alternativene feilet: {error}")
+    # run in the calling process, which may be an analyst's kernel: the notebook gets its own
+    result = run_job(job, "fresh")
+    if result.error:
+        raise BuildError(f"vedlegget om alternativene feilet: {result.error}")
     return [ensemble_dir / name for name in job.outputs]
