@@ -6,10 +6,12 @@ only when complete, so a failure or a kill never leaves a half-written report.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,6 +40,15 @@ class JobResult(NamedTuple):
     seconds: float
     error: str | None = None  # on error the executed notebook is kept under _feil/
     checks: dict | None = None  # the accessibility checks of the written files (checked_files)
+
+
+@cache
+def _settle() -> None:
+    """Once per worker, after its first appendix: move the imports, data and caches it now
+    holds (~270 000 objects) out of the garbage collector's view, so that each later
+    collection scans only what the next appendix makes (WeasyPrint makes many objects)."""
+    gc.collect()
+    gc.freeze()
 
 
 def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
@@ -76,4 +87,5 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
             os.chmod(tmp / name, 0o644)  # published files are 0644 whatever the umask
             os.replace(tmp / name, out_dir / name)
         (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
+    _settle()
     return JobResult(job.stem, time.perf_counter() - start, checks=checks)
