@@ -66,7 +66,7 @@ class InlineExecutor:
 class FreshExecutor:
     """A new kernel per notebook."""
 
-    def execute(self, notebook: str, output: str, parameters: dict) -> None:
+    def execute(self, notebook: str, output: str, parameters: dict):
         import papermill
         from jupyter_client.manager import KernelManager
 
@@ -101,7 +101,7 @@ class WarmExecutor:
             Finalize(self, self.discard, exitpriority=10)
         return self._kernel
 
-    def execute(self, notebook: str, output: str, parameters: dict) -> None:
+    def execute(self, notebook: str, output: str, parameters: dict):
         import papermill
 
         papermill.execute_notebook(_with_reset(notebook), output, parameters=parameters,
