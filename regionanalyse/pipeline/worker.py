@@ -1,4 +1,5 @@
-"""One appendix, start to finish, in a worker process: execute, render, write the data files.
+"""One appendix, start to finish, in a worker process: execute, render, check, write the data
+files.
 
 Everything is written into a temporary folder inside the output folder and moved into place
 only when complete, so a failure or a kill never leaves a half-written report.
