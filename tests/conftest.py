@@ -15,6 +15,27 @@ def run_cli(*args, env=None):
                           text=True, cwd=ROOT, env=env)
 
 
+def nav_cut(pid: str, name: str, region: str, members: list[str], rest: str = "Resten",
+            seat: str | None = None):
+    """nav-2016-11 cut to two regions, so an end-to-end build stays quick: `region` made of
+    `members`, and every other member of nav-2016-11 as `rest`."""
+    from regionanalyse.model import from_dict, load
+
+    others = [c for r in load("nav-2016-11").regions for c in r.members if c not in members]
+    first = {"name": region, "members": list(members), **({"seat": seat} if seat else {})}
+    return from_dict({"id": pid, "name": name, "vintage": 2016, "source": "test",
+                      "regions": [first, {"name": rest, "members": others}]}, f"{pid}.yaml")
+
+
+def build_once(tmp_path_factory, proposal, jobs: int) -> Path:
+    """Build `proposal` for 2016 as HTML and PDF into a new folder; return its output folder."""
+    from regionanalyse.pipeline.build import build_proposal
+
+    out = tmp_path_factory.mktemp("reports")
+    assert build_proposal(proposal, 2016, ("html", "pdf"), out, jobs=jobs)
+    return out / proposal.id
+
+
 @pytest.fixture
 def write_yaml(tmp_path):
     def write(text: str, name: str = "forslag.yaml") -> Path:

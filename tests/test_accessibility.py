@@ -13,8 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from pdfcheck import check_pdf  # noqa: E402
 
-from regionanalyse.model import from_dict, load  # noqa: E402
-from regionanalyse.pipeline.build import build_proposal  # noqa: E402
+from regionanalyse.model import load  # noqa: E402
+from tests.conftest import build_once, nav_cut  # noqa: E402
 
 pytestmark = pytest.mark.slow
 BROWSER = Path(__file__).parent / "browser"
@@ -23,19 +23,14 @@ BROWSER = Path(__file__).parent / "browser"
 def small_proposal():
     """nav-2016-11 with Telemark, Vestfold og Buskerud (53 kommuner: the kommune table crosses
     pages; two BA-regions split) and the rest as one region."""
-    nav = load("nav-2016-11")
-    tvb = nav.region("Telemark, Vestfold og Buskerud")
-    rest = [c for r in nav.regions if r.name != tvb.name for c in r.members]
-    return from_dict({"id": "uu", "name": "Tilgjengelighetstest", "vintage": 2016, "source": "test",
-                      "regions": [{"name": tvb.name, "members": list(tvb.members), "seat": "Drammen"},
-                                  {"name": "Resten av landet", "members": rest}]}, "uu.yaml")
+    tvb = load("nav-2016-11").region("Telemark, Vestfold og Buskerud")
+    return nav_cut("uu", "Tilgjengelighetstest", tvb.name, list(tvb.members), "Resten av landet",
+                   seat="Drammen")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    assert build_proposal(small_proposal(), 2016, ("html", "pdf"), out, jobs=1)
-    return out / "uu"
+    return build_once(tmp_path_factory, small_proposal(), jobs=1)
 
 
 def test_every_pdf_passes_the_checker(built):

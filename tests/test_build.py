@@ -2,31 +2,25 @@
 import json
 import shutil
 import subprocess
-from argparse import Namespace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from regionanalyse.pipeline.build import build_proposal
-from regionanalyse.model import from_dict, load
+from tests.conftest import build_once, nav_cut
 
 pytestmark = pytest.mark.slow
 
 
 def small_proposal(name_a="Finnmark og Troms"):
     """nav-2016-11 cut to two regions, so an end-to-end build stays quick."""
-    rest = [c for r in load("nav-2016-11").regions[1:] for c in r.members]
-    return from_dict({"id": "e2e", "name": "Test & «forslag» 100%_x", "vintage": 2016,
-                      "source": "test", "regions": [{"name": name_a, "members": ["20", "19"]},
-                                                    {"name": "Resten", "members": rest}]}, "e2e.yaml")
+    return nav_cut("e2e", "Test & «forslag» 100%_x", name_a, ["20", "19"])
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    assert build_proposal(small_proposal(), 2016, ("html", "pdf"), out, jobs=2)
-    return out / "e2e"
+    return build_once(tmp_path_factory, small_proposal(), jobs=2)
 
 
 def pdf_text(path: Path) -> str:

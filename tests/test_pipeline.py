@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from regionanalyse.sources import cache
+from tests.conftest import nav_cut
 
 
 def _write_loader(folder, value):
@@ -126,13 +127,9 @@ def _pdf_text(path):
 
 @pytest.mark.slow
 def test_inline_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
-    from regionanalyse.model import from_dict, load
     from regionanalyse.pipeline.build import build_proposal
 
-    rest = [c for r in load("nav-2016-11").regions if r.name != "Oslo" for c in r.members]
-    proposal = from_dict({"id": "exec", "name": "Kjøremåter", "vintage": 2016, "source": "test",
-                          "regions": [{"name": "Oslo", "members": ["03"]},
-                                      {"name": "Resten", "members": rest}]}, "exec.yaml")
+    proposal = nav_cut("exec", "Kjøremåter", "Oslo", ["03"])
     texts = {}
     for executor in ("inline", "warm", "fresh"):
         out = tmp_path / executor
