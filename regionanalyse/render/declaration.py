@@ -23,6 +23,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..sources.cache import file_hash
 
 log = logging.getLogger(__name__)
 
@@ -146,13 +147,7 @@ def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[
 
 def checked_files(paths: list[Path], variant: str | None = None) -> dict[str, dict]:
     """`file_checks` of each file, with the file's SHA-256: what a worker hands the statement."""
-    return {Path(p).name: {"sha256": _sha256(Path(p)), "checks": file_checks(p, variant)} for p in paths}
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return {Path(p).name: {"sha256": file_hash(Path(p)), "checks": file_checks(p, variant)} for p in paths}
 
 
 def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None = None) -> Path:
@@ -171,7 +166,7 @@ def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None =
     rows = []
     for path in pdfs + htmls:
         entry = known.get(path.name)
-        checks = (entry["checks"] if entry and entry.get("sha256") == _sha256(path)
+        checks = (entry["checks"] if entry and entry.get("sha256") == file_hash(path)
                   else file_checks(path, variant))
         rows += [(path.name, check, list(problems), detail) for check, problems, detail in checks]
     axe = run_axe(htmls) if htmls else None
