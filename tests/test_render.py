@@ -155,6 +155,65 @@ def test_combine_pdfs(tmp_path, pdf_bytes):
     assert report.stats["title"] == "Vedlegg 1: Sogn & Fjordane"
 
 
+def _table_ids(path):
+    """(IDs listed in the IDTree, /Headers entries of the cells) of a tagged PDF."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        names = pdf.Root.StructTreeRoot.IDTree.Names
+        listed = [str(names[i]) for i in range(0, len(names), 2)]
+        headers = [str(h) for obj in pdf.objects
+                   if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.StructElem
+                   for a in ([obj.A] if isinstance(obj.get("/A"), pikepdf.Dictionary) else list(obj.get("/A", [])))
+                   if isinstance(a, pikepdf.Dictionary) and "/Headers" in a for h in a.Headers]
+    return listed, headers
+
+
+@pytest.mark.parametrize("same", [False, True], ids=["two appendices", "one appendix twice"])
+def test_combine_keeps_header_ids_unique(tmp_path, pdf_bytes, same):
+    """Header-cell IDs are unique per rendered document, so combining keeps them as they are;
+    when two parts share IDs (the same file twice) they are renamed per part. Either way every
+    /Headers entry points at an ID of the combined IDTree, and every ID is listed once."""
+    one, two = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    one.write_bytes(pdf_bytes)
+    two.write_bytes(pdf_bytes if same else render_pdf(_notebook(), title="Vedlegg 2", subtitle=SUBTITLE, date=DATE))
+    out = tmp_path / "vedlegg.pdf"
+    combine_pdfs([("Vedlegg 1", one), ("Vedlegg 2", two)], out)
+    listed, headers = _table_ids(out)
+    ids_one, _ = _table_ids(one)
+    assert len(listed) == 2 * len(ids_one) > 0
+    assert len(set(listed)) == len(listed) and listed == sorted(listed)
+    assert headers and set(headers) <= set(listed)
+    ids_two, _ = _table_ids(two)
+    if same:  # the first part's IDs are kept, the second's renamed
+        assert set(ids_one) < set(listed) and not set(listed) - set(ids_one) & set(ids_two)
+    else:  # both kept as rendered
+        assert listed == sorted(ids_one + ids_two)
+
+
+def test_check_reuses_page_scans_of_the_parts(tmp_path, pdf_bytes):
+    """Checking the combined file with the parts' page scans scans no page again and reports
+    exactly what a check from scratch reports."""
+    one, two = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    one.write_bytes(pdf_bytes)
+    two.write_bytes(render_pdf(_notebook(), title="Vedlegg 2", subtitle=SUBTITLE, date=DATE))
+    out = tmp_path / "vedlegg.pdf"
+    combine_pdfs([("Vedlegg 1", one), ("Vedlegg 2", two)], out)
+    scans: dict = {}
+    check_pdf(one, page_scans=scans)
+    check_pdf(two, page_scans=scans)
+    known = dict(scans)
+    reused = check_pdf(out, require_headings=("H1",), page_scans=scans)
+    assert scans == known  # every page of vedlegg.pdf was found among the parts' pages
+    fresh = check_pdf(out, require_headings=("H1",))
+    assert (reused.problems, reused.stats) == (fresh.problems, fresh.stats)
+    # a scan is used only for the same content: a wrong memo entry shows up in the result
+    digest = next(iter(scans))
+    scans[digest] = ([], 5, 0)
+    assert "5 text operation(s) neither tagged nor artifact" in " ".join(
+        check_pdf(out, require_headings=("H1",), page_scans=scans).problems)
+
+
 def _long_table_notebook():
     nb = _notebook()
     rows = pd.DataFrame({"Kommune": [f"Kommune {i}" for i in range(120)],

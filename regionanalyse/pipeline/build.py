@@ -42,7 +42,9 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
             log.warning("%s: advarsel: %s", proposal.id, warning)
         from ..render import combine, pdfcheck  # noqa: F401  (pikepdf: loaded before it is waited for)
 
-    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor, before=while_workers_start)
+    page_scans: dict = {}  # the workers' scans of their PDFs' pages, for checking vedlegg.pdf
+    ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor,
+                              before=while_workers_start, page_scans=page_scans)
     if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
         from ..render import combine_pdfs
 
@@ -54,11 +56,11 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
             log.info("%s: vedlegg.pdf samlet (%d vedlegg)", proposal.id, len(parts))
     if ok:
         _retire_stale(out_dir, all_jobs, proposal.id)
-    _declare(out_dir, proposal.name, built_any)
+    _declare(out_dir, proposal.name, built_any, page_scans)
     return ok
 
 
-def _declare(out_dir: Path, title: str, built_any: bool) -> None:
+def _declare(out_dir: Path, title: str, built_any: bool, page_scans: dict | None = None) -> None:
     """Write the accessibility statement beside the appendices (every HTML and PDF checked;
     the workers' checks of the files they wrote are reused while the files are unchanged)."""
     from ..render.declaration import FILE_NAME, write_declaration
@@ -68,7 +70,7 @@ def _declare(out_dir: Path, title: str, built_any: bool) -> None:
     known = {name: entry for job in read_manifest(out_dir / "manifest.json").values()
              for name, entry in (job.get("checks") or {}).items()}
     try:
-        write_declaration(out_dir, title, known)
+        write_declaration(out_dir, title, known, page_scans)
     except Exception as exc:  # the statement must never cost the appendices
         for tmp in out_dir.glob(f".{FILE_NAME}.*.tmp"):
             tmp.unlink(missing_ok=True)
@@ -122,9 +124,10 @@ def _out_of_date(all_jobs: list[Job], out_dir: Path, manifest: dict, label: str)
 
 
 def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
-              executor: str, before=None) -> tuple[bool, bool]:
+              executor: str, before=None, page_scans: dict | None = None) -> tuple[bool, bool]:
     """Run the out-of-date jobs in a process pool (calling `before()` once they are handed
-    out, when there are any); return (all good, anything built)."""
+    out, when there are any); return (all good, anything built). The page scans the workers
+    made of their PDFs go into `page_scans` (not into the manifest)."""
     manifest_path = out_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
@@ -154,6 +157,10 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                 ok = False
                 log.error("%s: %s FEILET: %s", label, stem, error)
             else:
+                for entry in (checks or {}).values():
+                    scans = entry.pop("pages", None)
+                    if page_scans is not None and scans:
+                        page_scans.update(scans)
                 manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs, "title": job.title,
                                   "built": dt.datetime.now().isoformat(timespec="seconds"),
                                   "seconds": round(seconds, 2), **job.stamp, "checks": checks}

@@ -37,6 +37,7 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
     document.P = tree_root
     parent_nums = Array()
     id_names: list[tuple[str, pikepdf.Object]] = []
+    taken_ids: set[str] = set()
     next_key = 0
     outline_plan = []
     tagged_all, pdfa_all = True, True
@@ -71,14 +72,23 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
             parent_nums.append(key + offset)
             parent_nums.append(value)
             next_key = max(next_key, key + offset + 1)
-        prefix = f"v{index + 1}-"
-        for kid in struct.K if isinstance(struct.K, pikepdf.Array) else [struct.K]:
+        listed = _listed_ids(struct)
+        unique = listed is not None and not any(key in taken_ids for key, _ in listed)
+        kids = list(struct.K) if isinstance(struct.K, pikepdf.Array) else [struct.K]
+        for kid in kids:
             if kid.get("/S") == Name.Document:
                 kid.S = Name.Part
             kid.P = document
             kid.T = String(part_title)
             document.K.append(kid)
-            _prefix_ids(kid, prefix, id_names)
+        if unique:  # our parts: IDs unique per document, listed in its IDTree
+            id_names += listed
+        else:  # otherwise every ID (and /Headers) is renamed per part
+            listed = []
+            for kid in kids:
+                _prefix_ids(kid, f"v{index + 1}-", listed)
+            id_names += listed
+        taken_ids.update(key for key, _ in listed)
     tree_root.ParentTree = dst.make_indirect(Dictionary(Nums=parent_nums))
     tree_root.ParentTreeNextKey = next_key
     if id_names:
@@ -127,6 +137,23 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
     finally:
         for src in sources:
             src.close()
+
+
+def _listed_ids(struct) -> list[tuple[str, object]] | None:
+    """The (ID, element) pairs of a structure tree's IDTree; None when it has none (its IDs,
+    if any, are then unknown without walking the tree)."""
+    import pikepdf
+
+    tree = struct.get("/IDTree")
+    if tree is None:
+        return None
+    pairs, nodes = [], [tree]
+    while nodes:
+        node = nodes.pop()
+        names = node.get("/Names", pikepdf.Array())
+        pairs += [(str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2)]
+        nodes += list(node.get("/Kids", pikepdf.Array()))
+    return pairs
 
 
 def _prefix_ids(element, prefix, id_names, _seen=None):

@@ -129,8 +129,10 @@ def run_axe(paths: list[Path]) -> dict[str, list[dict]] | None:
     return {Path(r["file"]).name: r["violations"] for r in json.loads(result.stdout)}
 
 
-def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[str], str]]:
-    """The static checks of one appendix file: [(check, problems, detail)] (PDF or HTML)."""
+def file_checks(path: Path, variant: str | None = None,
+                page_scans: dict | None = None) -> list[tuple[str, list[str], str]]:
+    """The static checks of one appendix file: [(check, problems, detail)] (PDF or HTML);
+    `page_scans` as for `pdfcheck.check_pdf`."""
     path = Path(path)
     if path.suffix == ".html":
         return [("HTML, statisk kontroll", html_checks(path), "")]
@@ -138,7 +140,7 @@ def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[
     from .pdfcheck import check_pdf
 
     variant = pdf_variant(variant)
-    report = check_pdf(path, variant=variant)
+    report = check_pdf(path, variant=variant, page_scans=page_scans)
     s = report.stats
     detail = (f"{s['pages']} sider, {s['tables']} tabeller, {s['figures']} figurer med alternativ "
               f"tekst, overskrifter {_heading_summary(s['headings'])}")
@@ -146,15 +148,25 @@ def file_checks(path: Path, variant: str | None = None) -> list[tuple[str, list[
 
 
 def checked_files(paths: list[Path], variant: str | None = None) -> dict[str, dict]:
-    """`file_checks` of each file, with the file's SHA-256: what a worker hands the statement."""
-    return {Path(p).name: {"sha256": file_hash(Path(p)), "checks": file_checks(p, variant)} for p in paths}
+    """`file_checks` of each file, with the file's SHA-256: what a worker hands the statement
+    (a PDF's entry also holds its page scans under "pages", for checking the combined file)."""
+    checked = {}
+    for path in map(Path, paths):
+        scans = {} if path.suffix == ".pdf" else None
+        checked[path.name] = {"sha256": file_hash(path), "checks": file_checks(path, variant, scans)}
+        if scans:
+            checked[path.name]["pages"] = scans
+    return checked
 
 
-def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None = None) -> Path:
+def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None = None,
+                      page_scans: dict | None = None) -> Path:
     """Check every HTML and PDF in `out_dir` and write tilgjengelighetserklaering.html there.
 
     `known` holds checks already made (`checked_files`, e.g. by the build's workers as they
     wrote the files); one is used only while the file's SHA-256 is still the one checked.
+    `page_scans` (as for `pdfcheck.check_pdf`) spares rescanning pages already scanned in the
+    appendices when the combined vedlegg.pdf is checked.
     """
     from .variant import pdf_variant
 
@@ -167,7 +179,7 @@ def write_declaration(out_dir: Path, title: str, known: dict[str, dict] | None =
     for path in pdfs + htmls:
         entry = known.get(path.name)
         checks = (entry["checks"] if entry and entry.get("sha256") == file_hash(path)
-                  else file_checks(path, variant))
+                  else file_checks(path, variant, page_scans))
         rows += [(path.name, check, list(problems), detail) for check, problems, detail in checks]
     axe = run_axe(htmls) if htmls else None
     if axe is not None:

@@ -8,14 +8,17 @@ gaps of its tagging are closed here, while WeasyPrint builds the tree (`_TagFixe
   back into one element, and a table's header row repeated on the next page becomes an artifact;
 - running headers and footers (CSS margin boxes) are tagged content outside the tree; they are
   turned into pagination artifacts (`/Artifact <</Type /Pagination /Subtype /Header>>`);
-- header cells get `/Scope` (`/Column`, or `/Row` for `<th scope="row">`) and the IDs WeasyPrint
-  gives them are listed in an IDTree.
+- header cells get `/Scope` (`/Column`, or `/Row` for `<th scope="row">`); the IDs WeasyPrint
+  gives them (and the cells' `/Headers` pointing at them) get a prefix unique to the document
+  (from a hash of its HTML), and are listed in an IDTree, so that appendices can be combined
+  without renaming them.
 
 Concatenating the appendices into one tagged PDF is `combine.py`; the variants are `variant.py`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 
@@ -37,7 +40,7 @@ def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
     """Render self-contained HTML to tagged PDF bytes (PDF/UA-1 by default) without network access."""
     chosen = pdf_variant(variant)
     document = weasyprint.HTML(string=html, url_fetcher=OfflineFetcher())
-    with _TagFixes():
+    with _TagFixes(id_prefix=hashlib.sha256(html.encode()).hexdigest()[:8] + "-"):
         pdf = document.write_pdf(pdf_variant=chosen, pdf_tags=True)
     if chosen == "pdf/a-2a":
         pdf = _add_pdfua_identifier(pdf)
@@ -71,6 +74,9 @@ class _TagFixes:
     wrapper steps aside and WeasyPrint's own tagging is used unchanged, with a warning.
     """
 
+    def __init__(self, id_prefix: str = ""):
+        self.id_prefix = id_prefix
+
     def __enter__(self):
         _PATCH_LOCK.acquire()
         self._saved = None
@@ -82,7 +88,7 @@ class _TagFixes:
         except (ImportError, AttributeError):
             log.warning("WeasyPrint %s: tag fixes not applied (unknown internals)", weasyprint.__version__)
             return self
-        state = _FixState()
+        state = _FixState(self.id_prefix)
         wtags._build_box_tree = state.wrap_build(build)
         wpdf.add_tags = state.wrap_add_tags(add)
         self._saved = (wtags, build, wpdf, add)
@@ -100,7 +106,8 @@ class _TagFixes:
 
 
 class _FixState:
-    def __init__(self):
+    def __init__(self, id_prefix: str = ""):
+        self.id_prefix = id_prefix
         self.sources = {}  # id(StructElem dict) -> HTML element it was made from
         self.margin_mcids = {}  # page number -> {mcid: "Header" | "Footer"}
 
@@ -270,9 +277,12 @@ class _FixState:
                 if isinstance(nums[j], bytes) and nums[j] in redirect:
                     nums[j] = redirect[nums[j]]
 
-        # 5. IDTree for the header-cell IDs WeasyPrint writes.
+        # 5. Header-cell IDs: prefixed (the cells' /Headers hold the same String objects, so
+        # they follow), and listed in an IDTree.
         ids = []
         for el, _src in self.sources.values():
+            if "ID" in el and isinstance(el["ID"], pydyf.String) and not el["ID"].string.startswith(self.id_prefix):
+                el["ID"].string = self.id_prefix + el["ID"].string
             if "ID" in el and el.number is not None:
                 ids.append((bytes(el["ID"].data if hasattr(el["ID"], "data") else el["ID"]), el.reference))
         if ids:

@@ -23,6 +23,7 @@ What is checked (a subset of the Matterhorn protocol that a machine can decide):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections import Counter
@@ -91,6 +92,17 @@ def _marked_content(page):
     return mcids, untagged, artifact_text
 
 
+def _page_digest(page) -> str:
+    """SHA-256 of a page's content (decoded): a page copied into another file has the same."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    digest = hashlib.sha256()
+    for stream in streams:
+        digest.update(stream.read_bytes())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
 def _xmp(pdf):
     with pdf.open_metadata() as meta:
         return {key: meta.get(key) for key in
@@ -98,8 +110,13 @@ def _xmp(pdf):
 
 
 def check_pdf(path, *, variant: str = "pdf/ua-1", lang: str = "nb",
-              require_headings=("H1", "H2")) -> PdfReport:
-    """Check one PDF; `variant` is "pdf/ua-1" or "pdf/a-2a"."""
+              require_headings=("H1", "H2"), page_scans: dict | None = None) -> PdfReport:
+    """Check one PDF; `variant` is "pdf/ua-1" or "pdf/a-2a".
+
+    `page_scans` (optional) memoises the scan of each page's marked content by the digest of
+    its content: scans found there are reused (a combined file's pages are its parts' pages),
+    new ones are added. Everything else is checked in this file.
+    """
     report = PdfReport(Path(path))
     problems = report.problems
     with pikepdf.open(path) as pdf:
@@ -188,7 +205,13 @@ def check_pdf(path, *, variant: str = "pdf/ua-1", lang: str = "nb",
             parent_tree = dict(number_tree(struct.ParentTree))
         orphan, untagged_total, artifact_total, mcid_total = 0, 0, 0, 0
         for number, page in enumerate(pdf.pages, start=1):
-            mcids, untagged, artifact_text = _marked_content(page)
+            if page_scans is None:
+                mcids, untagged, artifact_text = _marked_content(page)
+            else:
+                digest = _page_digest(page)
+                if digest not in page_scans:
+                    page_scans[digest] = _marked_content(page)
+                mcids, untagged, artifact_text = page_scans[digest]
             untagged_total += untagged
             artifact_total += artifact_text
             mcid_total += len(mcids)
