@@ -92,3 +92,24 @@ def test_code_of_another_year_fails(raw_copy):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"linje 4: kommunenummer 1102 \(Sandnes\) gjelder 2005–2019, ikke 2024"):
         labour.ba_regions(2024)
+
+
+
+def test_cached_checked_table_is_keyed_on_the_code_list(raw_copy):
+    """The code check is part of building the cached BA table, so the cache is keyed on the
+    code list as well: with the BA file unchanged but the code list saying Stavanger (1103)
+    ended in 2019, loading the 2020 BA file fails instead of serving the table checked before."""
+    labour.ba_regions(2020)  # the good table is cached
+    path = raw_copy / codes.CODE_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n1103,Stavanger,11,Rogaland,2005,2026,", "\n1103,Stavanger,11,Rogaland,2005,2019,", 1),
+                    encoding="utf-8")
+    for function in (codes.code_list, codes._kommuner, codes._succession):
+        function.cache_clear()
+    labour._ba_regions.cache_clear()
+    try:
+        with pytest.raises(DataError, match="kommunenummer 1103 \\(Stavanger\\) gjelder 2005–2019, ikke 2020"):
+            labour.ba_regions(2020)
+    finally:
+        for function in (codes.code_list, codes._kommuner, codes._succession):
+            function.cache_clear()

@@ -7,7 +7,7 @@ import geopandas as gpd
 
 from ..errors import DataError
 from ..config import RAW_DIR
-from . import integrity
+from . import codes, integrity
 from .cache import cached, raw_path
 
 CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, for areas and distances
@@ -46,7 +46,9 @@ def kommune_layer_year(vintage: int) -> int:
     return 2020 if vintage <= 2023 else 2024
 
 
-def _load(name: str) -> gpd.GeoDataFrame:
+def _load(name: str, check=None) -> gpd.GeoDataFrame:
+    """A layer in EPSG:25833 with areas; `check(frame)`, if given, runs before it is cached
+    (the cache is then keyed on the code list and the checking code too)."""
     path = raw_path(name)
 
     def build() -> gpd.GeoDataFrame:
@@ -56,9 +58,12 @@ def _load(name: str) -> gpd.GeoDataFrame:
             raise DataError(f"{path}: kan ikke leses som GeoJSON ({exc})") from exc
         frame = frame.to_crs(CRS)
         frame["areal_km2"] = frame.geometry.area / 1e6
-        return frame
+        return check(frame) if check else frame
 
-    return cached(name.removesuffix(".geojson"), [path], build)
+    if check is None:
+        return cached(name.removesuffix(".geojson"), [path], build)
+    return cached(name.removesuffix(".geojson"), [path, raw_path(codes.CODE_FILE)], build,
+                  depends=(integrity, codes))
 
 
 @lru_cache(maxsize=None)
@@ -73,9 +78,14 @@ def fylker(layer_year: int) -> gpd.GeoDataFrame:
 @lru_cache(maxsize=None)
 def kommuner(layer_year: int) -> gpd.GeoDataFrame:
     """Kommune polygons of a layer year (2019, 2020, 2024)."""
-    frame = _load(KOMMUNE_FILES[layer_year])
-    integrity.check_kommune_codes(frame, RAW_DIR / KOMMUNE_FILES[layer_year], layer_year,
-                                  fylke_column="fylkesnummer", complete=True, feature=True)
+    name = KOMMUNE_FILES[layer_year]
+
+    def check(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        integrity.check_kommune_codes(frame, RAW_DIR / name, layer_year,
+                                      fylke_column="fylkesnummer", complete=True, feature=True)
+        return frame
+
+    frame = _load(name, check)
     return frame[["kommunenummer", "kommunenavn", "fylkesnummer", "areal_km2", "geometry"]]
 
 

@@ -19,11 +19,16 @@ YEARS = range(2005, 2027)
 @lru_cache(maxsize=None)
 def _kommune_table() -> pd.DataFrame:
     path = raw_path(KOMMUNE_FILE)
-    table = cached("befolkning_kommune", [path],
-                   lambda: read_csv_codes(path, ["kommunenummer", "fylkesnummer"]))
-    # every row's code valid in its year, every kommune of every year present
-    return integrity.check_kommune_codes(table, path, table["aar"], fylke_column="fylkesnummer",
-                                         complete=True)
+
+    def build() -> pd.DataFrame:
+        table = read_csv_codes(path, ["kommunenummer", "fylkesnummer"])
+        # every row's code valid in its year, every kommune of every year present
+        return integrity.check_kommune_codes(table, path, table["aar"], fylke_column="fylkesnummer",
+                                             complete=True)
+
+    # the check is part of the cached table: keyed on the code list and the checking code too
+    return cached("befolkning_kommune", [path, raw_path(codes.CODE_FILE)], build,
+                  depends=(integrity, codes))
 
 
 def check_year(year: int) -> int:
