@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
@@ -52,10 +54,24 @@ class VedleggHTMLExporter(HTMLExporter):
         )
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        """Convert, taking the title block from resources or notebook metadata."""
+        """Convert, taking the title block from resources or notebook metadata.
+
+        As HTMLExporter.from_notebook_node without its last step, a BeautifulSoup pass over
+        the whole page (a third of the export's time, on pages of ~1 MB with the map) that
+        only adds an English placeholder alt text to images without one and tabindex to
+        JupyterLab's own layout; our pages have neither (every image's alt text is written
+        from the data, and the statement's HTML check fails a page without one).
+        """
         resources = dict(resources or {})
         resources.setdefault("vedlegg", title_block(nb, resources))
-        return super().from_notebook_node(nb, resources, **kw)
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        self.register_filter("highlight_code", self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class VedleggPDFExporter(VedleggHTMLExporter):
