@@ -54,9 +54,14 @@ def _fill(ax, geoms, color=None, **style) -> None:
 
 
 def _outline(frame: gpd.GeoDataFrame, by: str | None = None) -> gpd.GeoDataFrame:
-    """Dissolved outline that closes the generalised layers' slivers between kommuner."""
+    """Dissolved outline that closes the generalised layers' slivers between kommuner.
+
+    The closing buffer rounds corners with 2 segments per quarter circle (not 8): at most
+    ~30 m from a round corner (under a pixel on the overview, about one on the most zoomed-in
+    region map, Oslo), in a third of the time.
+    """
     dissolved = frame.dissolve(by=by) if by else frame.dissolve()
-    dissolved["geometry"] = dissolved.buffer(400).buffer(-400)
+    dissolved["geometry"] = dissolved.buffer(400, quad_segs=2).buffer(-400, quad_segs=2)
     return dissolved.reset_index() if by else dissolved
 
 
@@ -112,12 +117,14 @@ def _dissolved_regions(proposal: Proposal) -> gpd.GeoDataFrame:
 
 def _neighbours(shapes: gpd.GeoDataFrame, gap_m: float = 8_000) -> dict[str, set[str]]:
     """Regions that touch or face each other across less than `gap_m` of sea or fjord."""
+    import shapely
+
     names = list(shapes.index)
     out = {n: set() for n in names}
-    geoms = shapes.geometry.buffer(gap_m / 2)
+    geoms = shapes.geometry
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            if geoms[a].intersects(geoms[b]):
+            if shapely.dwithin(geoms[a], geoms[b], gap_m):
                 out[a].add(b)
                 out[b].add(a)
     return out

@@ -47,6 +47,10 @@ class VedleggHTMLExporter(HTMLExporter):
     def _default_embed_images(self):
         return True
 
+    @default("optimistic_validation")
+    def _default_optimistic_validation(self):
+        return True  # validate the notebook once, after all preprocessors, not after each
+
     def _init_preprocessors(self):
         super()._init_preprocessors()
         self.register_preprocessor(
