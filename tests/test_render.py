@@ -327,3 +327,19 @@ def test_statement_html_checks_find_caption_only_alt_texts(html, tmp_path):
     found = html_checks(path)
     assert "1 bilde(r) der alternativ tekst bare gjentar figurteksten" in found
     assert "2 tabelloverskriftscelle(r) uten scope" in found  # a plain pandas table: Region, Folketal
+
+
+def test_statement_html_checks_skip_only_the_payloads(tmp_path):
+    """The check empties srcdoc pages and data: URLs before parsing, and nothing else: an image
+    without alt text is still found (its src a data: URL), a frame without a title too, while
+    what the map page inside srcdoc holds (its own headings, images) is not the page's."""
+    from regionanalyse.render.declaration import html_checks
+
+    inner = '&lt;h5&gt;kart&lt;/h5&gt;&lt;img src=&quot;data:image/png;base64,AAAA&quot;&gt;'
+    page = ('<!DOCTYPE html><html lang="nb"><head><title>T</title></head><body><h1>T</h1>'
+            f'<iframe title="Kart" srcdoc="{inner}"></iframe><iframe srcdoc="{inner}"></iframe>'
+            '<h2>Figur</h2><img src="data:image/png;base64,iVBORw0KGgo="><img alt="Et kart over Norge" '
+            'src="data:image/png;base64,iVBORw0KGgo="></body></html>')
+    path = tmp_path / "side.html"
+    path.write_text(page, encoding="utf-8")
+    assert html_checks(path) == ["1 bilde(r) uten alternativ tekst", "1 innebygd ramme (iframe) uten tittel"]
