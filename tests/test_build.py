@@ -204,3 +204,15 @@ def test_two_builds_at_once_second_exits_4(tmp_path):
     assert second.returncode == 4 and "en annen bygging pågår" in err
     assert first.wait(timeout=300) == 0
     assert (out / "e2e" / "vedlegg-01-finnmark-og-troms.html").exists()
+
+
+def test_build_logs_a_detached_region(tmp_path, caplog):
+    """The geometry warnings (a region made of separate areas) are computed while the main
+    process waits for its workers, and logged with the build: Oslo with Finnmark is two areas."""
+    import logging
+
+    proposal = nav_cut("delt", "Delt region", "Oslo og Finnmark", ["03", "20"])
+    with caplog.at_level(logging.WARNING, logger="regionanalyse.build"):
+        assert build_proposal(proposal, 2016, ("html",), tmp_path, jobs=2)
+    warnings = [r.getMessage() for r in caplog.records if "advarsel" in r.getMessage()]
+    assert len(warnings) == 1 and "«Oslo og Finnmark» er ikke sammenhengende" in warnings[0]

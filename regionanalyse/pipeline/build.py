@@ -37,14 +37,14 @@ def build_proposal(proposal: Proposal, year: int, formats: tuple[str, ...], out:
     write_atomic(out_dir / "forslag.yaml", proposal.to_yaml())
     all_jobs = plan(proposal, year, formats, out, arsverk)
 
-    def while_workers_start() -> None:
+    def while_waiting() -> None:
         for warning in validate(proposal, geometry=True):
             log.warning("%s: advarsel: %s", proposal.id, warning)
         from ..render import combine, pdfcheck  # noqa: F401  (pikepdf: loaded before it is waited for)
 
     page_scans: dict = {}  # the workers' scans of their PDFs' pages, for checking vedlegg.pdf
     ok, built_any = _run_jobs(all_jobs, out_dir, proposal.id, jobs, executor,
-                              before=while_workers_start, page_scans=page_scans)
+                              while_waiting=while_waiting, page_scans=page_scans)
     if "pdf" in formats and (built_any or not (out_dir / "vedlegg.pdf").exists()):
         from ..render import combine_pdfs
 
@@ -124,10 +124,13 @@ def _out_of_date(all_jobs: list[Job], out_dir: Path, manifest: dict, label: str)
 
 
 def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
-              executor: str, before=None, page_scans: dict | None = None) -> tuple[bool, bool]:
-    """Run the out-of-date jobs in a process pool (calling `before()` once they are handed
-    out, when there are any); return (all good, anything built). The page scans the workers
-    made of their PDFs go into `page_scans` (not into the manifest)."""
+              executor: str, while_waiting=None, page_scans: dict | None = None) -> tuple[bool, bool]:
+    """Run the out-of-date jobs in a process pool; return (all good, anything built).
+
+    `while_waiting()` (when there are jobs) runs once in this process while it would otherwise
+    wait: as soon as a worker has no job left (a core is free then), or at once when there are
+    no more jobs than workers. The page scans the workers made of their PDFs go into
+    `page_scans` (not into the manifest)."""
     manifest_path = out_dir / "manifest.json"
     manifest = read_manifest(manifest_path)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
@@ -138,17 +141,21 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     bar = progress(len(todo))
     # spawned, not forked: a fork of a process holding threads or a kernel client (an analyst's
     # notebook, a test) can deadlock in the child
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+    workers = max(1, min(jobs, len(todo)))
+    pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"),
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
         # heaviest first, so that the last appendices are short and no worker waits at the end
         futures = {pool.submit(partial(run_job, executor_name=executor), job): job
                    for job in sorted(todo, key=lambda job: -job.weight)}
-        if before is not None:  # while the workers start
-            before()
+        outstanding = len(futures)
+        if while_waiting is not None and outstanding <= workers:
+            while_waiting()
+            while_waiting = None
         for future in as_completed(futures):
             job = futures[future]
+            outstanding -= 1
             try:
                 stem, seconds, error, checks = future.result()
             except Exception as exc:  # a crash in rendering: report it, keep the old files
@@ -168,6 +175,9 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                 log.info("%s: %s ferdig (%.1f s)", label, stem, seconds)
             if bar:
                 bar.update(1)
+            if while_waiting is not None and outstanding < workers:  # a worker is idle now
+                while_waiting()
+                while_waiting = None
     except BaseException as exc:  # Ctrl-C, SIGTERM: workers (and their kernels) die now
         guard.kill_pool(pool)
         pool.shutdown(wait=True, cancel_futures=True)
