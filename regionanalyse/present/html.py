@@ -57,7 +57,9 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None,
     caption stays separate. Without it, the caption is the alt text.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    # zlib level 1, not 6: ~20 ms less per figure for 4-16 % more bytes in the HTML; the
+    # PDF is the same size (WeasyPrint re-encodes every image)
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", pil_kwargs={"compress_level": 1})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode()
     head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
