@@ -147,3 +147,22 @@ def test_inline_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
     population = next(c for c in overview.columns if c.startswith("Folkemengde"))
     for value in overview[population].dropna():
         assert f"{int(value):,}".replace(",", " ") in texts["inline"]["vedlegg-00-oversikt.pdf"]
+
+
+def test_inline_parameters_are_literals_whatever_the_text(tmp_path):
+    """The inline executor injects parameters as papermill does (a cell tagged
+    injected-parameters after the «parameters» cell), each value a Python literal: a region
+    name that looks like code stays text, and anything but plain data is refused."""
+    from regionanalyse.pipeline.executors import EXECUTORS, _parameterized
+
+    source = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("region = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("region, paths")]), source)
+    hostile = 'Ø"); import os; os.system("x") #\n{{ x }} <script>\\'
+    nb = EXECUTORS["inline"]().execute(str(source), str(tmp_path / "out.ipynb"),
+                                       {"region": hostile, "paths": ["a.yaml", "b.yaml"]})
+    assert nb.cells[1].metadata.tags == ["injected-parameters"]
+    assert nb.cells[-1].outputs[0].data["text/plain"] == repr((hostile, ["a.yaml", "b.yaml"]))
+    with pytest.raises(TypeError):
+        _parameterized(str(source), {"region": object()})

@@ -39,19 +39,45 @@ def _with_reset(notebook: str):
     return nb
 
 
+def _literal(value) -> str:
+    """A parameter as Python source: repr of plain data only (str, numbers, None, lists and
+    dicts of them), so that no text from a proposal can be read as code."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return repr(value)
+    raise TypeError(f"parameter of type {type(value).__name__} cannot be injected")
+
+
+def _parameterized(notebook: str, parameters: dict):
+    """The notebook with the parameters set in a cell after its «parameters» cell (or first),
+    tagged injected-parameters, as papermill injects them (without importing papermill)."""
+    import nbformat
+
+    nb = _read(notebook)
+    if not parameters:
+        return nb
+    for name in parameters:
+        if not name.isidentifier():
+            raise ValueError(f"parameter name {name!r} is not an identifier")
+    source = "# Parameters\n" + "".join(f"{name} = {_literal(value)}\n" for name, value in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    nb.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    return nb
+
+
 class InlineExecutor:
     """The notebook runs in this process (the build's default: the fastest)."""
 
     def execute(self, notebook: str, output: str, parameters: dict):
         import nbformat
-        from papermill.iorw import load_notebook_node
-        from papermill.parameterize import parameterize_notebook
 
         from .inline import run
 
-        nb = load_notebook_node(notebook)
-        if parameters:  # as papermill: a cell after the «parameters» cell
-            nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+        nb = _parameterized(notebook, parameters)
         try:
             run(nb, cwd=str(NOTEBOOK_DIR))
         except Exception:
