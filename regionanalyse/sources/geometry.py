@@ -7,7 +7,7 @@ import geopandas as gpd
 
 from ..errors import DataError
 from ..config import RAW_DIR
-from . import codes, integrity
+from . import integrity
 from .cache import cached, raw_path
 
 CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, for areas and distances
@@ -48,7 +48,7 @@ def kommune_layer_year(vintage: int) -> int:
 
 def _load(name: str, check=None) -> gpd.GeoDataFrame:
     """A layer in EPSG:25833 with areas; `check(frame)`, if given, runs before it is cached
-    (the cache is then keyed on the code list and the checking code too)."""
+    (`integrity.cached_checked`)."""
     path = raw_path(name)
 
     def build() -> gpd.GeoDataFrame:
@@ -60,10 +60,8 @@ def _load(name: str, check=None) -> gpd.GeoDataFrame:
         frame["areal_km2"] = frame.geometry.area / 1e6
         return check(frame) if check else frame
 
-    if check is None:
-        return cached(name.removesuffix(".geojson"), [path], build)
-    return cached(name.removesuffix(".geojson"), [path, raw_path(codes.CODE_FILE)], build,
-                  depends=(integrity, codes))
+    cache = cached if check is None else integrity.cached_checked
+    return cache(name.removesuffix(".geojson"), [path], build)
 
 
 @lru_cache(maxsize=None)

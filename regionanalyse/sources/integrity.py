@@ -6,12 +6,15 @@ unknown code stops loading with a DataError naming file, line and code. Nothing 
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from ..errors import DataError
 from . import codes
+from .cache import cached, raw_path
 
 # file → {code in the file: (code valid in the file's year, why)}. Certain by name and by the
 # code list: the kommune exists in the file's year under the new code, and the old code belongs
@@ -27,6 +30,14 @@ RECODINGS: dict[str, dict[str, tuple[str, str]]] = {
     "ba_regioner_2024_kommuner.csv": {"1567": ("5061", _RINDAL), "3444": ("3236", _JEVNAKER),
                                       "3445": ("3234", _LUNNER)},
 }
+
+
+def cached_checked(name: str, sources: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """`cache.cached` for a table whose `build` runs the code checks: the key also holds the code
+    list and the code of these checks, so a table served from the cache is one that passed
+    them against the current code list."""
+    return cached(name, [*sources, raw_path(codes.CODE_FILE)], build,
+                  depends=(sys.modules[__name__], codes))
 
 
 def check_kommune_codes(frame: pd.DataFrame, path: Path, year: int | pd.Series,

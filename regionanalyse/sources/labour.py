@@ -5,8 +5,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import codes, integrity
-from .cache import cached, raw_path, read_csv_codes
+from . import integrity
+from .cache import raw_path, read_csv_codes
 
 BA_FILES = {2020: "ba_regioner_2020_kommuner.csv", 2024: "ba_regioner_2024_kommuner.csv"}
 BA_SOURCE = "SSB, bo- og arbeidsmarkedsregioner 2020 (via csdata, FHI)"
@@ -29,9 +29,7 @@ def _ba_regions(code_year: int) -> pd.DataFrame:
         return integrity.check_kommune_codes(frame, path, code_year, fylke_column="fylkesnummer",
                                              complete=True)
 
-    # checked (and recoded) once, then cached, keyed on the code list and the checking code too
-    return cached(f"ba_regioner_{code_year}", [path, raw_path(codes.CODE_FILE)], build,
-                  depends=(integrity, codes))
+    return integrity.cached_checked(f"ba_regioner_{code_year}", [path], build)  # checked, recoded
 
 
 def ba_regions(code_year: int) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import codes, integrity
-from .cache import cached, raw_path, read_csv_codes
+from .cache import raw_path, read_csv_codes
 
 SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
 KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"
@@ -26,9 +26,7 @@ def _kommune_table() -> pd.DataFrame:
         return integrity.check_kommune_codes(table, path, table["aar"], fylke_column="fylkesnummer",
                                              complete=True)
 
-    # the check is part of the cached table: keyed on the code list and the checking code too
-    return cached("befolkning_kommune", [path, raw_path(codes.CODE_FILE)], build,
-                  depends=(integrity, codes))
+    return integrity.cached_checked("befolkning_kommune", [path], build)
 
 
 def check_year(year: int) -> int:
