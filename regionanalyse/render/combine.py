@@ -142,18 +142,10 @@ def combine_pdfs(parts: list[tuple[str, Path]], out: Path, *, title: str | None 
 def _listed_ids(struct) -> list[tuple[str, object]] | None:
     """The (ID, element) pairs of a structure tree's IDTree; None when it has none (its IDs,
     if any, are then unknown without walking the tree)."""
-    import pikepdf
+    from .pdfcheck import name_tree
 
     tree = struct.get("/IDTree")
-    if tree is None:
-        return None
-    pairs, nodes = [], [tree]
-    while nodes:
-        node = nodes.pop()
-        names = node.get("/Names", pikepdf.Array())
-        pairs += [(str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2)]
-        nodes += list(node.get("/Kids", pikepdf.Array()))
-    return pairs
+    return None if tree is None else list(name_tree(tree))
 
 
 def _prefix_ids(element, prefix, id_names, _seen=None):

@@ -258,6 +258,16 @@ def number_tree(node):
         yield from number_tree(kid)
 
 
+def name_tree(node):
+    """(key, value) pairs of a PDF name tree (e.g. the structure tree's IDTree)."""
+    if "/Names" in node:
+        names = node.Names
+        for i in range(0, len(names), 2):
+            yield str(names[i]), names[i + 1]
+    for kid in node.get("/Kids", pikepdf.Array()):
+        yield from name_tree(kid)
+
+
 def _page_of(pdf, element):
     page = element.get("/Pg")
     if page is None:
