@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from regionanalyse.sources import codes, geometry, labour, nav, population
+from regionanalyse.sources import codes, geometry, labour, nav, population, succession
 from regionanalyse.config import RAW_DIR
 from regionanalyse.errors import DataError
 
@@ -34,22 +34,54 @@ def test_population_year_out_of_range_is_a_clear_error():
         population.kommune_population(2030)
 
 
-def test_crosswalk_2016_to_2024_matches_the_sources_table():
+def test_crosswalk_2016_to_2024_matches_the_sources_table_but_for_haram():
+    """The sources' 2016 → 2024 table follows csdata's chains, which send all five kommuner of
+    Ålesund 2020 to both Ålesund and Haram 2024. Haram was re-established with its old borders
+    (kommuner_gjenopprettet.csv): old Haram goes to Haram only, the other four to Ålesund."""
     import pandas as pd
 
     table = pd.read_csv(RAW_DIR / "kommune2016_til_fylke_2018_2019_2020_2024.csv", dtype=str)
-    cw = codes.crosswalk(2016, 2024)
+    cw = succession.crosswalk(2016, 2024)
     ours = cw.groupby("code_from")["code_to"].agg(lambda s: ";".join(sorted(s)))
     theirs = table.set_index("kommunenummer_2016")["kommunenummer_2024"].map(
         lambda s: ";".join(sorted(s.split(";"))))
+    theirs[theirs == "1508;1580"] = "1508"
+    theirs["1534"] = "1580"
     assert (ours.reindex(theirs.index) == theirs).all()
     assert set(cw.loc[cw["code_to"] == "5055", "code_from"]) == {"1571", "1612", "1613"}  # Heim
+    assert set(cw.loc[cw["code_to"] == "1580", "code_from"]) == {"1534"}
+
+
+def test_split_shares_are_the_residents_each_successor_received():
+    """Hand-computed from the population file (1 January 2019 and 2020): Hamarøy 2 766 − 1 747 =
+    1 019, Narvik 21 845 − 18 630 − 2 470 = 745 of Tysfjord's; Snillfjord: Heim 5 963 − 4 228 −
+    1 574 = 161, Hitra 5 050 − 4 694 = 356, Orkland 18 217 − 12 086 − 1 693 − 3 905 = 533."""
+    shares = {code: dict(parts) for code, parts in succession.split_shares().items()}
+    assert shares["1850"] == pytest.approx({"1806": 745 / 1764, "1875": 1019 / 1764})
+    assert shares["5012"] == pytest.approx({"5055": 161 / 1050, "5056": 356 / 1050, "5059": 533 / 1050})
+    assert shares["1507"] == pytest.approx({"1508": 58509 / 67866, "1580": 9357 / 67866})
+    back = succession.crosswalk(2019, 2024)
+    assert back.loc[back["code_from"] == "1534", ["code_to", "weight"]].values.tolist() == [["1580", 1.0]]
+
+
+def test_haram_2019_and_2024_cover_the_same_land():
+    """The re-establishment file is checked against the maps: of Haram's polygon in the 2019
+    layer, ~90 % lies in Haram 2024 and 3 % in Ålesund 2024 (border drawn differently) (the rest is sea the two
+    generalised layers draw differently); of the other four kommuner of Ålesund 2020, almost
+    nothing lies in Haram 2024."""
+    k19 = geometry.kommuner(2019).set_index("kommunenummer").geometry
+    k24 = geometry.kommuner(2024).set_index("kommunenummer").geometry
+    old = k19["1534"]
+    assert old.intersection(k24["1580"]).area / old.area > 0.85
+    assert old.intersection(k24["1508"]).area / old.area < 0.05
+    for other in ("1504", "1523", "1529", "1546"):
+        assert k19[other].intersection(k24["1580"]).area / k19[other].area < 0.05, other
 
 
 @pytest.mark.parametrize("years", [(2019, 2020), (2023, 2024), (2005, 2026), (2026, 2005)])
 def test_territory_groups_are_the_connected_parts_of_the_crosswalk(years):
     """The groups are what a plain union-find over the crosswalk gives, and cover every kommune."""
-    cross = codes.crosswalk(*years)
+    cross = succession.crosswalk(*years)
     parent: dict = {}
 
     def root(node):
@@ -63,7 +95,7 @@ def test_territory_groups_are_the_connected_parts_of_the_crosswalk(years):
     nodes = {("from", c) for c in cross["code_from"]} | {("to", c) for c in cross["code_to"]}
     for side, code in nodes:
         parts.setdefault(root((side, code)), (set(), set()))[side == "to"].add(code)
-    groups = codes.territory_groups(*years)
+    groups = succession.territory_groups(*years)
     assert len(groups) == len(parts)
     assert set(groups) == {(frozenset(old), frozenset(new)) for old, new in parts.values()}
     kommuner = set(codes.kommuner(years[0])["kommunenummer"])

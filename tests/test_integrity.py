@@ -9,7 +9,7 @@ import pytest
 
 from regionanalyse.config import RAW_DIR
 from regionanalyse.errors import DataError
-from regionanalyse.sources import codes, geometry, integrity, labour, nav, population
+from regionanalyse.sources import codes, geometry, integrity, labour, nav, population, succession
 
 
 def _raw_rows(name: str) -> int:
@@ -24,6 +24,7 @@ def test_every_raw_file_loads_with_every_row():
         population.KOMMUNE_FILE: len(population._kommune_table()),
         population.FYLKE_FILE: sum(len(population.fylke_population(y)) for y in population.YEARS),
         codes.CODE_FILE: len(codes.code_list()),
+        succession.REESTABLISHED_FILE: len(succession.reestablished()),
         labour.AKU_FILE: len(labour.employment()),
         nav.OFFICES_FILE: len(nav.office_counts()),
         nav.UNITS_2019_FILE: len(nav.units_2019()),
@@ -104,12 +105,12 @@ def test_cached_checked_table_is_keyed_on_the_code_list(raw_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n1103,Stavanger,11,Rogaland,2005,2026,", "\n1103,Stavanger,11,Rogaland,2005,2019,", 1),
                     encoding="utf-8")
-    for function in (codes.code_list, codes._kommuner, codes._succession):
+    for function in (codes.code_list, codes._kommuner, codes.succession):
         function.cache_clear()
     labour._ba_regions.cache_clear()
     try:
         with pytest.raises(DataError, match="kommunenummer 1103 \\(Stavanger\\) gjelder 2005–2019, ikke 2020"):
             labour.ba_regions(2020)
     finally:
-        for function in (codes.code_list, codes._kommuner, codes._succession):
+        for function in (codes.code_list, codes._kommuner, codes.succession):
             function.cache_clear()

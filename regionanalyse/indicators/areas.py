@@ -16,7 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, geometry
+from ..sources import codes, geometry, succession
 from ..sources.cache import cached, raw_path
 from ..territory import membership
 
@@ -36,7 +36,7 @@ SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og
 
 def _groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
     """Groups of kommuner of `year` and of the basis layer covering the same land."""
-    return codes.territory_groups(year, BASIS_LAYER)
+    return succession.territory_groups(year, BASIS_LAYER)
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +53,7 @@ def _share_weights(year: int, codes_of_year) -> dict[str, float]:
     """Relative area of kommuner of `year` (≤ 2019) inside their groups, from older layers."""
     areas19 = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer")["areal_km2"]
     fylke_of = codes.code_list()["fylkesnummer"].to_dict()
-    cross = codes.crosswalk(year, SHARE_LAYER)
+    cross = succession.crosswalk(year, SHARE_LAYER)
     siblings = cross.groupby("code_to")["code_from"].agg(list).to_dict()
     weights = {}
     for code, target, w in cross[cross["code_from"].isin(codes_of_year)].itertuples(index=False):

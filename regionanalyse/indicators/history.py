@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, population
+from ..sources import population, succession
 from ..territory import membership
 
 YEARS = population.YEARS
@@ -22,14 +22,14 @@ def _kommune_years() -> pd.Series:
 
 @lru_cache(maxsize=None)
 def _steps() -> pd.DataFrame:
-    """The territory groups of every year step (`codes.territory_groups` of the year before
+    """The territory groups of every year step (`succession.territory_groups` of the year before
     and the year), one row per kommune and step: aar (the step's year), group (numbered over
     all steps), row (the kommune's position in `_kommune_years`) and new (a kommune of aar,
     not of aar - 1)."""
-    frames = [codes.crosswalk(year - 1, year) for year in YEARS[1:]]
+    frames = [succession.crosswalk(year - 1, year) for year in YEARS[1:]]
     cross = pd.concat(frames, ignore_index=True).assign(
         aar=np.repeat(YEARS[1:], [len(f) for f in frames]),
-        group=np.concatenate([codes.territory_group_numbers(year - 1, year)
+        group=np.concatenate([succession.territory_group_numbers(year - 1, year)
                               for year in YEARS[1:]]))
     cross["group"] = cross.groupby(["aar", "group"]).ngroup()
     kommuner = _kommune_years().index
@@ -107,7 +107,7 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     """Population 2005–2026 of each region (or one) and Norway, chain-linked index 2005 = 100.
 
     Each year's growth is computed on a common basis: the kommuner of the two years are
-    joined into groups covering the same territory (`codes.territory_groups`), each group is
+    joined into groups covering the same territory (`succession.territory_groups`), each group is
     counted in the region holding most of its population, and growth is the group sum of the
     year over the same groups the year before. A kommune moving between regions through a
     merger is therefore never shown as growth or loss. `folkemengde` is the level as counted

@@ -123,8 +123,9 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     pop = population.kommune_population(year)
     counted = assigned.merge(pop, on="kommunenummer", how="left")
     age_cols = ["folkemengde", *population.AGE_COLUMNS]
-    sums = counted.groupby("region")[age_cols].sum()
-    counts = counted.groupby("region").size()
+    names = proposal.region_names()
+    sums = counted.groupby("region")[age_cols].sum().reindex(names)
+    counts = counted.groupby("region").size().reindex(names, fill_value=0)
     national = population.national_population(year)
     notes: list[tuple[str, str, str]] = []
     for region, note in zip(counted["region"], counted["note"]):
@@ -172,11 +173,20 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
                                f"{labour.AKU_YEARS[1]}" for r in proposal.regions}
     notes += [(r, "sysselsatte_1000", t) for r, t in aku_reasons.items()]
 
+    for region in empty_regions(assigned, proposal):
+        reason = empty_reason(proposal, region, year)
+        notes += [(region, figure, reason, ".") for figure in EMPTY_FIGURES]
+    notes += [(region, "folkemengde", text) for region, text in lost_notes(proposal, year).items()
+              if region not in empty_regions(assigned, proposal)]
+
     member_names = _member_names(proposal)
     ba = ba_summary(proposal, year)
     rows = []
     for region in proposal.regions:
         seat = find_seat(proposal, region.seat) if region.seat else None
+        if not counts[region.name]:
+            rows.append(_empty_row(region, member_names, seat, office_values, target_values, ba))
+            continue
         folk = int(sums.loc[region.name, "folkemengde"])
         kontor = office_values.get(region.name, pd.NA)
         arsv = arsverk_values.get(region.name, pd.NA)
@@ -233,6 +243,63 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     notes += [(r, "arsverk_per_10000", t, s) for r, f, t, s in notes if f == "arsverk"]
     notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad", "tegn"]).drop_duplicates()
     return KeyFigures(proposal, year, table, notes_frame, sources)
+
+
+# Figures of a region without any kommune of the year: SSB's «.» (cannot be given), with why.
+EMPTY_FIGURES = ("folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst",
+                 "areal_km2", "tetthet_per_km2", "innbyggere_per_navkontor", "arsverk_per_10000")
+
+
+def empty_regions(assigned: pd.DataFrame, proposal: Proposal) -> list[str]:
+    """Regions of `proposal` in which no kommune of the year of `assigned` is counted."""
+    return [name for name in proposal.region_names() if name not in set(assigned["region"])]
+
+
+def _lost_parts(lost: pd.DataFrame, vintage: int) -> str:
+    """«Asker (3203), med 31 850 av regionens innbyggere 1. januar 2019 (tidligere Røyken,
+    Hurum), er talt med i Akershus»; several joined by semicolons."""
+    def where(row):
+        if row.bosatte_aar < vintage:
+            return f"i det som i {vintage}-inndelingen er {row.kommuner}"
+        return f"tidligere {row.kommuner}"
+    return "; ".join(
+        f"{row.kommunenavn_aar} ({row.kommunenummer_aar}), med {fmt_people(row.bosatte)} av "
+        f"regionens innbyggere 1. januar {row.bosatte_aar} ({where(row)}), er talt med i "
+        f"{row.talt_i}" for row in lost.itertuples())
+
+
+def fmt_people(n: int) -> str:
+    return f"{int(n):,}".replace(",", "\u00a0")
+
+
+def lost_notes(proposal: Proposal, year: int) -> dict[str, str]:
+    """Per region that loses land to a kommune counted elsewhere in `year`: what it loses."""
+    where = membership.counted_elsewhere(proposal, year)
+    return {region: (f"Ikke med i tallene for {year}: {_lost_parts(group, proposal.vintage)}. En kommune telles "
+                     "helt i den regionen der flest av innbyggerne hørte til.")
+            for region, group in where.groupby("region", sort=False)}
+
+
+def empty_reason(proposal: Proposal, region: str, year: int) -> str:
+    """Why a region has no kommune in `year`: where its kommuners' land is counted instead."""
+    where = membership.counted_elsewhere(proposal, year)
+    lost = where[where["region"] == region]
+    return (f"ingen kommune i {year}-inndelingen telles i regionen"
+            + (f": {_lost_parts(lost, proposal.vintage)}" if len(lost) else ""))
+
+
+def _empty_row(region, member_names, seat, office_values, target_values, ba) -> dict:
+    """A row of missing figures for a region with no kommune in the year (see EMPTY_FIGURES)."""
+    row = {c: pd.NA for c in COLUMNS}
+    row.update({"region": region.name, "members": ";".join(region.members),
+                "members_navn": member_names.get(region.name, ""),
+                "sete": seat["kommunenavn"] if seat is not None else pd.NA,
+                "antall_kommuner": 0, "navkontor": office_values.get(region.name, pd.NA),
+                "navkontor_malbilde": target_values.get(region.name, pd.NA),
+                "navkontor_aar": nav.OFFICES_YEAR})
+    for col in ("ba_regioner", "ba_delt", "bosatt_delt_ba", "bosatt_delt_ba_andre", "ba_klassifisering"):
+        row[col] = int(ba.at[region.name, col]) if region.name in ba.index else pd.NA
+    return row
 
 
 def per_office(folkemengde, navkontor, year: int):

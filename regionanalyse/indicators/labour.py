@@ -11,7 +11,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, geometry, labour, population
+from ..sources import geometry, labour, population, succession
 from ..territory import membership
 
 
@@ -24,7 +24,7 @@ def ba_of_kommuner(year: int) -> pd.DataFrame:
     """
     code_year = labour.ba_year(year)
     ba = labour.ba_regions(code_year)[["kommunenummer", "ba_nr", "ba_navn"]]
-    cross = codes.crosswalk(year, code_year).merge(ba, left_on="code_to", right_on="kommunenummer")
+    cross = succession.crosswalk(year, code_year).merge(ba, left_on="code_to", right_on="kommunenummer")
     cross = cross.groupby(["code_from", "ba_nr", "ba_navn"], as_index=False)["weight"].sum()
     cross = cross.sort_values(["code_from", "weight"], ascending=[True, False])
     out = cross.drop_duplicates("code_from").rename(columns={"code_from": "kommunenummer"})
@@ -93,5 +93,5 @@ def split_ba_kommuner(proposal: Proposal, region: str, year: int) -> set[str]:
     ba = ba_cohesion(proposal, year)
     cut = ba[ba["split"] & ba["regions"].map(lambda r: region in r)]
     ba_codes = {k for kommuner in cut["kommuner"] for k in kommuner}
-    cross = codes.crosswalk(year, geometry.kommune_layer_year(proposal.vintage))
+    cross = succession.crosswalk(year, geometry.kommune_layer_year(proposal.vintage))
     return set(cross.loc[cross["code_from"].isin(ba_codes), "code_to"])

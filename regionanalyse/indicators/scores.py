@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, labour
+from ..sources import labour, succession
 from ..territory import membership
 from ..territory.adjacency import units
 from ..territory.seats import find_seat
@@ -73,7 +73,7 @@ def context(year: int) -> ScoreContext:
     ba_code_year = labour.ba_year(year)
     ba = labour.ba_regions(ba_code_year)
     ba_of = dict(zip(ba["kommunenummer"], ba["ba_nr"]))
-    cross = codes.crosswalk(year, ba_code_year)
+    cross = succession.crosswalk(year, ba_code_year)
     cross = cross.assign(ba_nr=cross["code_to"].map(ba_of)).dropna(subset=["ba_nr"])
     best = (cross.groupby(["code_from", "ba_nr"], as_index=False)["weight"].sum()
             .sort_values(["code_from", "weight"], ascending=[True, False]).drop_duplicates("code_from"))
@@ -182,7 +182,7 @@ def proposal_labels(proposal: Proposal, year: int) -> tuple[np.ndarray, list[str
         hit = find_seat(proposal, region.seat)
         if hit is None:
             continue
-        cross = codes.crosswalk(proposal.vintage, year)
+        cross = succession.crosswalk(proposal.vintage, year)
         to = cross[cross["code_from"] == hit["kommunenummer"]].sort_values("weight", ascending=False)
         if len(to) and to["code_to"].iloc[0] in index:
             seats[ridx[region.name]] = index[to["code_to"].iloc[0]]

@@ -38,7 +38,7 @@ import pandas as pd
 import shapely
 
 from ..errors import DataError
-from ..sources import codes, geometry, population
+from ..sources import codes, geometry, population, succession
 from ..sources.cache import cached, raw_path
 
 TOLERANCE_M = 200.0
@@ -177,7 +177,7 @@ def _kommune_units(year: int) -> Units:
     layer = geometry.kommune_layer_year(year)
     polygons, ledges = layer_edges(layer)
     kommuner = codes.kommuner(year)
-    cross = codes.crosswalk(year, layer)
+    cross = succession.crosswalk(year, layer)
     cross = cross.sort_values("weight", ascending=False).drop_duplicates("code_from")
     to_layer = dict(zip(cross["code_from"], cross["code_to"]))
     pop = population.kommune_population(year).set_index("kommunenummer")["folkemengde"]

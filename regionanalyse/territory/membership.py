@@ -4,11 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, population
+from ..sources import codes, population, succession
 
 
 def expand(proposal: Proposal) -> pd.DataFrame:
@@ -65,27 +64,47 @@ def assign_years(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
 
 def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
     """For each of `years`: every kommune of that year and each region its territory lies in
-    (under the proposal, in the vintage's codes), with the vintage population it holds there.
+    (under the proposal, in the vintage's codes), with the people it holds there.
 
     Columns: aar, kommunenummer, region, w; sorted by year, kommune and falling w, so a
-    kommune's first row is the region `assign` counts it in.
+    kommune's first row is the region `assign` counts it in. `w` counts the residents of the
+    earlier of the two years (the year's own for a year before the vintage, the vintage's for
+    a later year) in each part: a kommune is placed where its people went, never by the size
+    of the kommune its part joined (`sources.succession`).
     """
     return _coverage(proposal.vintage, _key(proposal), tuple(years)).copy()
 
 
 @lru_cache(maxsize=64)
 def _coverage(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
-    pop = population.kommune_population(vintage)[["kommunenummer", "folkemengde"]]
-    base = (_expand(vintage, regions).drop_duplicates("kommunenummer")[["kommunenummer", "region"]]
-            .merge(pop, on="kommunenummer", how="left"))
-    frames = [codes.crosswalk(year, vintage) for year in years]
-    cross = pd.concat(frames, ignore_index=True).assign(
-        aar=np.repeat(years, [len(f) for f in frames]))
-    merged = cross.merge(base, left_on="code_to", right_on="kommunenummer")
-    merged["w"] = merged["weight"] * merged["folkemengde"].fillna(1)
+    base = _expand(vintage, regions).drop_duplicates("kommunenummer")[["kommunenummer", "region"]]
+    frames = []
+    for year in years:
+        cross = succession.crosswalk(year, vintage).merge(
+            base, left_on="code_to", right_on="kommunenummer")
+        people_year, people_code = (year, "code_from") if year < vintage else (vintage, "code_to")
+        pop = population.kommune_population(people_year).set_index("kommunenummer")["folkemengde"]
+        cross["w"] = cross["weight"] * cross[people_code].map(pop).fillna(0).to_numpy(float)
+        frames.append(cross.assign(aar=year))
+    merged = pd.concat(frames, ignore_index=True)
     shares = merged.groupby(["aar", "code_from", "region"], as_index=False)["w"].sum()
-    shares = shares.sort_values(["aar", "code_from", "w"], ascending=[True, True, False])
-    return shares.rename(columns={"code_from": "kommunenummer"}).reset_index(drop=True)
+    # a tie (none in the data) goes to the region named first in the proposal
+    order = {name: i for i, (name, _) in enumerate(regions)}
+    shares["rank"] = shares["region"].map(order)
+    shares = shares.sort_values(["aar", "code_from", "w", "rank"], ascending=[True, True, False, True])
+    return (shares.drop(columns="rank").rename(columns={"code_from": "kommunenummer"})
+            .reset_index(drop=True))
+
+
+def _people(n: float) -> str:
+    """A head count for a note: «1 234» (Norwegian thousands separator)."""
+    return f"{int(round(n)):,}".replace(",", "\u00a0")
+
+
+def _share_text(parts: pd.DataFrame) -> str:
+    """«1 140 i Hamarøy og 834 i Narvik»: the people of each region's part, largest first."""
+    items = [f"{_people(w)} i {region}" for region, w in zip(parts["region"], parts["w"])]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 @lru_cache(maxsize=256)
@@ -96,15 +115,55 @@ def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     first = ~shares.duplicated(kommune)
     out = shares.loc[first, [*kommune, "region"]]
     out["exact"] = ~several[first]
-    n_regions = shares[several].groupby(kommune)["region"].agg(list)
     names = codes.code_list()["kommunenavn"]
-    out["note"] = [
-        "" if exact else
-        f"{names[k]} ({k}) omfatter deler av {' og '.join(n_regions[(year, k)])} i {vintage}-"
-        f"inndelingen; talt med i {region}"
-        for year, k, region, exact in zip(*(out[c].tolist()
-                                            for c in [*kommune, "region", "exact"]))]
+    divided = {key: group for key, group in shares[several].groupby(kommune)}
+    notes = []
+    for year, k, region, exact in zip(*(out[c].tolist() for c in [*kommune, "region", "exact"])):
+        if exact:
+            notes.append("")
+            continue
+        people = f"innbyggere 1. januar {min(year, vintage)}"
+        what = (f"ble senere delt mellom regionene ({people}: {_share_text(divided[(year, k)])})"
+                if year < vintage else
+                f"ble dannet av kommuner i flere regioner ({people}: {_share_text(divided[(year, k)])})")
+        notes.append(f"{names[k]} ({k}) {what}; hele kommunen er talt med i {region}, "
+                     "der flest av innbyggerne hørte til")
+    out["note"] = notes
     return out.reset_index(drop=True)
+
+
+def counted_elsewhere(proposal: Proposal, year: int) -> pd.DataFrame:
+    """Land of each region that lies, in `year`, in a kommune counted in another region.
+
+    One row per region and kommune of `year`: region, kommunenummer_aar, kommunenavn_aar,
+    talt_i (the region the kommune is counted in), bosatte (the region's people in it: of
+    `year` when it is before the vintage, else of the vintage, as `coverage` counts them),
+    bosatte_aar (the year those people were counted), kommuner (the vintage kommuner of the
+    region whose land it holds, names).
+    """
+    return _counted_elsewhere(proposal.vintage, _key(proposal), int(year)).copy()
+
+
+@lru_cache(maxsize=64)
+def _counted_elsewhere(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
+    shares = _coverage(vintage, regions, (year,))
+    counted = _assign(vintage, regions, (year,)).set_index("kommunenummer")["region"]
+    lost = shares[shares["region"].to_numpy() != shares["kommunenummer"].map(counted).to_numpy()]
+    names = codes.code_list()["kommunenavn"]
+    vintage_names = _expand(vintage, regions).drop_duplicates("kommunenummer")
+    cross = succession.crosswalk(year, vintage).merge(
+        vintage_names[["kommunenummer", "kommunenavn", "region"]],
+        left_on="code_to", right_on="kommunenummer")
+    members = cross.groupby(["code_from", "region"])["kommunenavn"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+    return pd.DataFrame({
+        "region": lost["region"].to_numpy(),
+        "kommunenummer_aar": lost["kommunenummer"].to_numpy(),
+        "kommunenavn_aar": [names[k] for k in lost["kommunenummer"]],
+        "talt_i": lost["kommunenummer"].map(counted).to_numpy(),
+        "bosatte": lost["w"].round().astype(int).to_numpy(),
+        "bosatte_aar": min(year, vintage),
+        "kommuner": [members.get((k, r), "") for k, r in zip(lost["kommunenummer"], lost["region"])],
+    })
 
 
 def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model import Proposal
-from ..sources import codes, geometry, population
+from ..sources import codes, geometry, population, succession
 from . import membership
 
 
@@ -36,7 +36,7 @@ def seat_kommune(proposal: Proposal, region: str) -> tuple[str, str, bool]:
     layer = geometry.kommune_layer_year(proposal.vintage)
     if spec.seat:
         seat = find_seat(proposal, spec.seat)
-        code = codes.crosswalk(proposal.vintage, layer)
+        code = succession.crosswalk(proposal.vintage, layer)
         target = code.loc[code["code_from"] == seat["kommunenummer"], "code_to"].iloc[0]
         return target, seat["kommunenavn"], True
     biggest = most_populous(proposal, region, layer)
