@@ -41,7 +41,9 @@ class RegionReport(ProposalReport):
         national = national_figures(self.year)
         foot = tables.Footnotes()
         seat = row["sete"] if not fmt.is_missing(row["sete"]) else "."
-        names = {"Fylker/kommuner": (row["members_navn"], "Alle"),
+        members = ("Fylker/kommuner" if self.proposal.vintage == self.year else
+                   f"Fylker/kommuner ({self.proposal.vintage}-inndelingen)")
+        names = {members: (row["members_navn"], "Alle"),
                  "Sete": (foot.cell(seat, reasons.get("sete"), symbols.get("sete", "")), "")}
         for c in KEY_ROWS:
             label = tables.DISPLAY[c][0]
@@ -57,8 +59,9 @@ class RegionReport(ProposalReport):
                 nat = tables.format_cell(c, national[c])
             names[label] = (mine, nat)
         for age, label in zip(population.AGE_COLUMNS, ("0–15 år", "16–66 år", "67 år og eldre")):
-            names[f"Andel {label}"] = (fmt.percent(100 * row[age] / row["folkemengde"]),
-                                       fmt.percent(100 * national[age] / national["folkemengde"]))
+            mine = (foot.cell(".", reasons.get("folkemengde"), ".") if fmt.is_missing(row["folkemengde"])
+                    else fmt.percent(100 * row[age] / row["folkemengde"]))
+            names[f"Andel {label}"] = (mine, fmt.percent(100 * national[age] / national["folkemengde"]))
         frame = pd.DataFrame({"Nøkkeltall": list(names),
                               self.region: [v[0] for v in names.values()],
                               "Hele landet": [v[1] for v in names.values()]})
@@ -68,6 +71,11 @@ class RegionReport(ProposalReport):
         return table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
                                  f"folkemengde 1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
                           source, foot.lines())
+
+    def _empty_text(self) -> str:
+        """For a region with no kommune in the year: why, as a sentence (Markdown-escaped)."""
+        reason = self._reasons().get("folkemengde", "")
+        return fmt.md_text(reason[:1].upper() + reason[1:] + ".")
 
     def _national_reason(self, column: str) -> str:
         if column == "innbyggere_per_navkontor":
@@ -89,7 +97,9 @@ class RegionReport(ProposalReport):
         split = ba[ba["split"] & ba["regions"].map(lambda r: self.region in r)]
         alt = maps.region_map_alt(self.proposal, self.region, self.year,
                                   int(self.row["antall_kommuner"]), list(split["ba_navn"]))
-        return figure_out(fig, f"Figur 1. {self.region} med kommuner; resten av landet i grått",
+        layer = geometry.kommune_layer_year(self.proposal.vintage)
+        dated = "" if layer == self.year else f" (kommunegrenser {layer})"
+        return figure_out(fig, f"Figur 1. {self.region} med kommuner{dated}; resten av landet i grått",
                           geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), "kommune")
                           + "; SSB (BA-regioner)", heading="2. Kart", alt=alt)
 
@@ -99,8 +109,10 @@ class RegionReport(ProposalReport):
             title=f"Interaktivt kart over {self.region} med kommuner",
             text_alternative="Tabell 2 gir de samme opplysningene om hver kommune som tekst.")
 
-    def kommune_table(self) -> HTML:
+    def kommune_table(self) -> HTML | Markdown:
         table = kommune_table(self.proposal, self.region, self.year)
+        if table.empty:
+            return Markdown(self._empty_text())
         self.main_table_next()
         frame = pd.DataFrame({
             "Kommune": table["kommunenavn"] + " (" + table["kommunenummer"] + ")",
@@ -171,6 +183,9 @@ class RegionReport(ProposalReport):
     def cohesion(self) -> tuple:
         ba = ba_cohesion(self.proposal, self.year)
         mine = ba[ba["regions"].map(lambda r: self.region in r)].copy()
+        if mine.empty:  # no kommune of the year is counted in the region
+            return (Markdown(self._empty_text() + " Regionen har derfor ingen bo- og "
+                             "arbeidsmarkedsregioner eller avstander dette året."),)
         mine["egne"] = mine["per_region"].map(lambda p: p.get(self.region, 0))
         mine = mine.sort_values(["split", "egne"], ascending=[False, False])
         frame = pd.DataFrame({
@@ -221,8 +236,11 @@ class RegionReport(ProposalReport):
         where = (f"setet {seat_name}" if official else
                  f"{seat_name}, regionens mest folkerike kommune (forslaget oppgir ikke sete)")
         shown = "de 15 lengste" if len(dist) > 15 else "alle kommunene"
+        lost = [n for n in [self._reasons().get("folkemengde", "")] if n.startswith("Ikke med")]
+        dated = ([] if self.proposal.vintage == self.year else
+                 [f"Kommunene i forslagets {self.proposal.vintage}-inndeling."] + lost)
         dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",
-                                "Beregnet fra kommunepolygoner, © Kartverket (CC BY 4.0)")
+                                "Beregnet fra kommunepolygoner, © Kartverket (CC BY 4.0)", dated)
         text += (f" Lengst fra {fmt.md_text(where)} ligger **{fmt.md_text(far['kommunenavn'])}**, "
                  f"{fmt.number(far['avstand_km'])} km i luftlinje.")
         return Markdown(text), table, dist_table
