@@ -32,7 +32,7 @@ def _cmd_validate(args) -> int:
 
 def _cmd_table(args) -> int:
     from .indicators.keyfigures import key_figures
-    from .present.tables import csv_table, neutralise_formulas
+    from .present.tables import csv_table, neutralise_formulas, symbol_table
     from .model import load
 
     figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
@@ -40,7 +40,7 @@ def _cmd_table(args) -> int:
     if args.format == "csv":
         neutralise_formulas(table).to_csv(sys.stdout, index=False)
     else:
-        print(_markdown(table))
+        print(_markdown(symbol_table(figures, table)))
     return EXIT_OK
 
 

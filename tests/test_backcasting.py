@@ -106,3 +106,24 @@ def test_no_valid_proposal_crashes_in_any_year(vintage):
                 assert marks["tegn"].tolist() == ["."], (p.id, year, region)
         hist = population_history(p)
         assert len(hist) == len(YEARS) * (len(p.regions) + 1)
+
+
+def test_every_command_shows_an_empty_region_without_a_traceback():
+    """`table` (CSV: empty cell; Markdown: «.»), `history` and `score` of the held-out proposal
+    in 2021, when Haram has no kommune of its own."""
+    from conftest import run_cli
+
+    def run(*args):
+        done = run_cli(*args)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+
+    csv = run("table", str(HELD_OUT), "--year", "2021", "--format", "csv").splitlines()
+    haram = next(line for line in csv if line.startswith("Haram,"))
+    assert haram.startswith("Haram,1580,0,,")
+    markdown = run("table", str(HELD_OUT), "--year", "2021", "--format", "markdown")
+    row = next(line for line in markdown.splitlines() if line.startswith("| Haram"))
+    assert [c.strip() for c in row.split("|")][3:5] == ["0", "."]
+    history = run("history", str(HELD_OUT), "--region", "Haram", "--format", "csv")
+    assert "Haram,2021,,," in history and "Haram,2024,9357," in history
+    run("score", str(HELD_OUT), "--year", "2021")

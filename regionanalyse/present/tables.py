@@ -37,6 +37,18 @@ def csv_table(figures: KeyFigures) -> pd.DataFrame:
     return table
 
 
+def symbol_table(figures: KeyFigures, table: pd.DataFrame) -> pd.DataFrame:
+    """`table` (rows of `figures`) with each missing value replaced by its SSB symbol (the
+    note's, else «..»), for tables a person reads (Markdown)."""
+    notes = _note_lookup(figures)
+    out = table.astype(object)
+    for col in out.columns:
+        for i, (region, value) in enumerate(zip(table["region"], table[col])):
+            if fmt.is_missing(value):
+                out.iat[i, out.columns.get_loc(col)] = notes.get((region, col), ("", ""))[1] or ".."
+    return out
+
+
 def format_cell(column: str, value) -> str:
     """A value formatted for a Norwegian report (units in the heading, % in the cell)."""
     if column == "andel_landet_pst":
