@@ -82,9 +82,9 @@ def test_csv_and_xlsx_beside_appendix(built):
     csv = pd.read_csv(built / "vedlegg-00-oversikt.csv", sep=";", decimal=",", encoding="utf-8-sig")
     xlsx = pd.read_excel(built / "vedlegg-00-oversikt.xlsx")  # first sheet: Tabell 1
     column = "Folkemengde 1.1. (personer)"
-    regions = csv[csv["Region"] != "Sum"]
-    assert regions[column].sum() == xlsx[xlsx["Region"] != "Sum"][column].sum() == 5_213_985
-    assert csv.loc[csv["Region"] == "Sum", column].item() == 5_213_985
+    regions = csv[csv["Region"] != "Hele landet"]
+    assert regions[column].sum() == xlsx[xlsx["Region"] != "Hele landet"][column].sum() == 5_213_985
+    assert csv.loc[csv["Region"] == "Hele landet", column].item() == 5_213_985
 
 
 def test_rebuild_with_nothing_changed_does_no_work(built, caplog):

@@ -10,7 +10,7 @@ from regionanalyse.present import datafiles  # noqa: E402
 
 
 def test_printed_cells_become_numbers_with_reasons():
-    shown = pd.DataFrame({"Region": ["Oslo", "Nordland", "Sum"],
+    shown = pd.DataFrame({"Region": ["Oslo", "Nordland", "Hele landet"],
                           "Folkemengde (personer)": ["658\u00a0390", "241\u00a0906", "900\u00a0296"],
                           "Andel av landet": ["12,6\u00a0%", "4,6\u00a0%", "17,2\u00a0%"],
                           "NAV-kontor målbilde 2020 (antall)": ["14 ¹", "18", "32"],
@@ -33,10 +33,10 @@ def test_overview_tables_as_printed_on_real_data():
     report.criteria()
     out = datafiles.collect(main_index=report.__dict__.get("_main_index"))
     main = out["tables"][out["main"]]
-    regions = main[main["Region"] != "Sum"]
+    regions = main[main["Region"] != "Hele landet"]
     assert len(regions) == 11
     assert regions["Folkemengde 1.1. (personer)"].sum() == 5_213_985  # SSB 1.1.2016
-    assert main.loc[main["Region"] == "Sum", "Folkemengde 1.1. (personer)"].item() == 5_213_985
+    assert main.loc[main["Region"] == "Hele landet", "Folkemengde 1.1. (personer)"].item() == 5_213_985
     assert list(out["sources"]["Ark"]) == list(out["tables"])
 
 

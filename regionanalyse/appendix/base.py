@@ -81,7 +81,7 @@ class ProposalReport(StagedTables):
         # text from the proposal is data: md_text makes it inert (no markup, links or math)
         text = (f"**Forslag:** {md_text(p.name)}  \n**Kilde for inndelingen:** "
                 f"{md_text(p.source) if p.source else 'ikke oppgitt'}  \n"
-                f"**Kodeår (inndeling):** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
+                f"**Kommuneinndeling i forslaget:** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
         if p.note:
             text += f"  \n**Merknad:** {md_text(p.note)}"
         return Markdown(text)
@@ -105,13 +105,16 @@ class ProposalReport(StagedTables):
             "Tre kommuner står med ugyldige koder i kildefilen (Rindal, Jevnaker, Lunner) og er "
             "ført til riktig kode.",
             "- Befolkningsutvikling: kjedet indeks (2005 = 100). Veksten fra ett år til det neste "
-            "er regnet på de samme kommunene begge år, så kommuner som skifter region ved "
-            "sammenslåinger ikke gir brudd i serien. Markerte år har tilnærmet avgrensning.",
-            "- Avstander er luftlinje mellom kommunenes representative punkter (EPSG:25833).",
-            "- Tegn i tabellene (som hos SSB): «..» tallet finnes ikke i kildene, «:» tallet kan "
-            "ikke vises for regionen (det er bare kjent for en større gruppe fylker), «.» ikke "
-            "aktuelt. Årsaken står i en fotnote under tabellen. Manglende tall er aldri satt til 0 "
-            "eller anslått.",
+            "er regnet på de samme kommunene begge år. En kommune som skifter region ved en "
+            "sammenslåing, vises derfor ikke som vekst i den ene regionen og nedgang i den andre. "
+            "I markerte år ligger en kommune delvis i en annen region; den er da talt med der "
+            "flest av innbyggerne hørte til, og grensen er tilnærmet.",
+            "- Avstander er luftlinje mellom et punkt inne i hver kommune (beregnet i kartprojeksjonen "
+            "UTM sone 33).",
+            "- Tegn i tabellene (som hos SSB): «..» tallet finnes ikke i kildene for regionen (også "
+            "når det bare er kjent for en større gruppe fylker), «.» ikke mulig å oppgi tall (for "
+            "eksempel en region uten kommuner det året). Årsaken står i en fotnote under tabellen. "
+            "Manglende tall er aldri satt til 0 eller anslått.",
             f"- Kart: {geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), 'kommune')}.",
         ]
         return Markdown("\n".join(lines))

@@ -90,9 +90,9 @@ class ComparisonReport(StagedTables):
             "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
             "Andel av folkemengden i landet": table["andel_landet_pst"].map(fmt.percent),
             "Areal (km²)": table["areal_km2"].map(fmt.number),
-            "NAV-kontor 2016 (antall)": table["navkontor"].map(lambda v: fmt.number(v, missing=":")),
+            "NAV-kontor 2016 (antall)": table["navkontor"].map(lambda v: fmt.number(v, missing="..")),
             "Innbyggere per NAV-kontor (2016)": table["innbyggere_per_navkontor"].map(
-                lambda v: fmt.number(v, missing=":" if self.year == nav.OFFICES_YEAR else ".")),
+                lambda v: fmt.number(v, missing=".." if self.year == nav.OFFICES_YEAR else ".")),
         })
         notes = ["«:» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en region som ikke "
                  "er en sammenslåing av slike regioner, kan ikke få tall."]

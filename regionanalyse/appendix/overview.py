@@ -44,9 +44,12 @@ class OverviewReport(ProposalReport):
         big, small = t.loc[t["folkemengde"].idxmax()], t.loc[t["folkemengde"].idxmin()]
         lines = [f"- Største region etter folkemengde: **{fmt.md_text(big['region'])}** "
                  f"({fmt.number(big['folkemengde'])} innbyggere); minste: **{fmt.md_text(small['region'])}** "
-                 f"({fmt.number(small['folkemengde'])}). Forholdstall: "
-                 f"**{fmt.number(big['folkemengde'] / small['folkemengde'], 1)}**.",
-                 f"- Antall regioner (kontroll- og styringsspenn): **{len(t)}**."]
+                 f"({fmt.number(small['folkemengde'])}). Den største har "
+                 f"**{fmt.number(big['folkemengde'] / small['folkemengde'], 1)}** ganger så mange "
+                 "innbyggere som den minste.",
+                 f"- Antall regioner: **{len(t)}**. Det er så mange enheter regionledelsen i NAV "
+                 "skal styre og følge opp direkte (NAVs delrapport kaller det kontroll- og "
+                 "styringsspenn)."]
         per_office = t["innbyggere_per_navkontor"].dropna()
         if len(per_office) == len(t) and len(t) > 1:
             lines.append(f"- Innbyggere per NAV-kontor (kontor og folkemengde 2016): fra "

@@ -137,7 +137,8 @@ class RegionReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(7.2, 3.6))
         for name, style in ((self.region, "-"), ("Norge", "--")):
             part = hist[hist["region"] == name]
-            ax.plot(part["aar"], part["indeks"], style, label=name, linewidth=2)
+            ax.plot(part["aar"], part["indeks"], style, linewidth=2,
+                    label="Hele landet" if name == "Norge" else name)
         approx = hist[(hist["region"] == self.region) & hist["brudd"]]
         if not approx.empty:
             ax.scatter(approx["aar"], approx["indeks"], color="#d7301f", zorder=3, s=18,
@@ -214,7 +215,7 @@ class RegionReport(ProposalReport):
         else:
             text = f"{fmt.number(n)} BA-regioner har kommuner i {fmt.md_text(self.region)}; "
             text += ("ingen av dem deles av regiongrensen." if k == 0 else
-                     f"**{fmt.number(k)}** av dem deles av regiongrensen.")
+                     f"**{'én' if k == 1 else fmt.number(k)}** av dem deles av regiongrensen.")
         if k:
             where_ba = ("I BA-regionen" if n == 1 else "I den delte BA-regionen" if k == 1
                         else "I de delte BA-regionene")

@@ -23,10 +23,9 @@ from ..territory import membership
 BASIS_LAYER = 2024
 SHARE_LAYER = 2019
 FYLKE_SHARE_LAYER = 2017
-SOURCE = (f"{geometry.SOURCE}; areal fra {geometry.KOMMUNE_FILES[BASIS_LAYER]} ført tilbake "
-          f"gjennom kodeendringene (fordeling innen sammenslåtte kommuner etter "
-          f"{geometry.KOMMUNE_FILES[SHARE_LAYER]} og {geometry.FYLKE_FILES[FYLKE_SHARE_LAYER]}); "
-          f"beregnet i EPSG:25833")
+SOURCE = (f"{geometry.SOURCE}; areal beregnet fra kommunegrensene {BASIS_LAYER} og ført tilbake "
+          f"gjennom kommuneendringene (sammenslåtte kommuner fordelt etter kommunegrensene "
+          f"{SHARE_LAYER} og fylkesgrensene {FYLKE_SHARE_LAYER})")
 # Measured: one-basis areas of the 2016 fylker against SSB's official total areas 2013
 # (areal_fylke_19.csv, 15 fylker); checked in tests/test_consistency.py.
 SSB_DEVIATION_NOTE = ("Arealene er beregnet fra kommunepolygoner (Kartverket) og avviker fra SSBs "

@@ -30,8 +30,9 @@ _NOTE_ONLY = {"folkemengde", "areal_km2", "navkontor_malbilde"}
 class KeyFigures:
     """Key figures: `table` (one row per region), `notes` (region, figur, merknad, tegn) and
     `sources` (figur → source text). `tegn` is SSB's table symbol for a missing value:
-    ".." not available in the sources, ":" cannot be shown for this region (known only for a
-    larger set of fylker), "." not applicable; empty where the note explains a shown value."""
+    ".." not available (in the sources, or known only for a larger set of fylker: the footnote
+    says which), "." not applicable (e.g. a region with no kommune in the year); empty where the
+    note explains a shown value. SSB's ":" (suppressed for confidentiality) is never used."""
 
     proposal: Proposal
     year: int
@@ -87,18 +88,26 @@ def _areas(proposal: Proposal, year: int) -> tuple[pd.Series, str, dict]:
 
 
 def _member_names(proposal: Proposal) -> dict[str, str]:
+    """Per region: its fylker, and for a fylke only partly inside, which kommuner (or, when
+    most are inside, which are not), in the proposal's inndeling."""
     expanded = membership.expand(proposal)
-    fylke_size = codes.kommuner(proposal.vintage).groupby("fylkesnummer").size()
+    kommuner = codes.kommuner(proposal.vintage)
+    fylke_size = kommuner.groupby("fylkesnummer").size()
     out = {}
     for region, group in expanded.groupby("region", sort=False):
         parts = []
         for fylke, sub in group.groupby("fylkesnummer", sort=False):
-            name = sub["fylkesnavn"].iloc[0]
-            if len(sub) == fylke_size[fylke]:
+            name, size = sub["fylkesnavn"].iloc[0], fylke_size[fylke]
+            if len(sub) == size:
                 parts.append(name)
+                continue
+            if len(sub) > size / 2:
+                outside = kommuner[(kommuner["fylkesnummer"] == fylke)
+                                   & ~kommuner["kommunenummer"].isin(sub["kommunenummer"])]
+                listed = f"alle unntatt {', '.join(outside['kommunenavn'])}"
             else:
-                parts.append(f"{name} ({len(sub)} av {fylke_size[fylke]} kommuner: "
-                             f"{', '.join(sub['kommunenavn'])})")
+                listed = ", ".join(sub["kommunenavn"])
+            parts.append(f"{name} ({len(sub)} av {size} kommuner: {listed})")
         out[region] = "; ".join(parts)
     return out
 
@@ -144,9 +153,9 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
         for _, comp in comp16.iterrows():
             if comp["whole"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
-    notes += [(r, "navkontor", t, ":") for r, t in office_reasons.items()]
-    notes += [(r, "navkontor_malbilde", t, ":") for r, t in target_reasons.items()]
-    notes += [(r, "innbyggere_per_navkontor", t, ":") for r, t in office_reasons.items()]
+    notes += [(r, "navkontor", t, "..") for r, t in office_reasons.items()]
+    notes += [(r, "navkontor_malbilde", t, "..") for r, t in target_reasons.items()]
+    notes += [(r, "innbyggere_per_navkontor", t, "..") for r, t in office_reasons.items()]
 
     arsverk_table = nav.arsverk(nav.arsverk_path(arsverk_file))
     arsverk_values, arsverk_reasons, arsverk_source = {}, {}, ""

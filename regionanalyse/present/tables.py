@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..indicators.keyfigures import KeyFigures, totals
+from ..indicators.keyfigures import KeyFigures, national_figures, totals
 from . import fmt
 
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
@@ -57,9 +57,8 @@ def format_cell(column: str, value) -> str:
 
 
 # SSB's table symbols for missing values, explained under every table that uses them
-SYMBOLS = {"..": "tallet finnes ikke i kildene",
-           ":": "tallet kan ikke vises for regionen",
-           ".": "ikke aktuelt"}
+SYMBOLS = {"..": "tallet finnes ikke i kildene for regionen (se fotnoten)",
+           ".": "ikke mulig å oppgi tall (se fotnoten)"}
 MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
@@ -117,7 +116,10 @@ def _total_symbol(notes: dict, table: pd.DataFrame, col: str) -> str:
     """Symbol for a total that cannot be given: the regions' own symbol if they share one."""
     symbols = {notes.get((r, col), ("", ""))[1] for r, v in zip(table["region"], table[col])
                if fmt.is_missing(v)}
-    return symbols.pop() if len(symbols) == 1 and "" not in symbols else ":"
+    return symbols.pop() if len(symbols) == 1 and "" not in symbols else ".."
+
+
+TOTAL_LABEL = "Hele landet"  # one name for the country in every table a reader sees
 
 
 def display_table_notes(figures: KeyFigures, columns: list[str],
@@ -140,11 +142,13 @@ def display_table_notes(figures: KeyFigures, columns: list[str],
             else:
                 cells.append(foot.cell(format_cell(col, value), reason))
         out[DISPLAY[col][0]] = cells
-    if total:
-        row = {"Region": "Sum"}
-        sums = totals(figures)
+    if total:  # every proposal covers the whole country: its total is the national figure
+        row = {"Region": TOTAL_LABEL}
+        sums, national = totals(figures), national_figures(figures.year)
         for col in columns:
             value = sums.get(col, pd.NA)
+            if fmt.is_missing(value):
+                value = national.get(col, pd.NA)
             row[DISPLAY[col][0]] = (_total_symbol(notes, table, col) if fmt.is_missing(value)
                                     else format_cell(col, value))
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)

@@ -147,9 +147,15 @@ def file_checks(path: Path, variant: str | None = None,
     variant = pdf_variant(variant)
     report = check_pdf(path, variant=variant, page_scans=page_scans)
     s = report.stats
-    detail = (f"{s['pages']} sider, {s['tables']} tabeller, {s['figures']} figurer med alternativ "
-              f"tekst, overskrifter {_heading_summary(s['headings'])}")
+    detail = (f"{_count(s['pages'], 'side', 'sider')}, {_count(s['tables'], 'tabell', 'tabeller')}, "
+              f"{_count(s['figures'], 'figur', 'figurer')} med alternativ tekst, overskrifter "
+              f"{_heading_summary(s['headings'])}")
     return [("PDF-struktur (" + variant.upper() + ")", report.problems, detail)]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """«1 figur», «3 figurer»."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def checked_files(paths: list[Path], variant: str | None = None) -> dict[str, dict]:

@@ -88,6 +88,7 @@ def kommuner(layer_year: int) -> gpd.GeoDataFrame:
 
 
 def source_line(layer_year: int, level: str) -> str:
-    """Source text for a layer, naming the file."""
-    files = FYLKE_FILES if level == "fylke" else KOMMUNE_FILES
-    return f"{SOURCE}; fil {files[layer_year]}; areal beregnet i EPSG:25833"
+    """Source text under a map: the source and the year of the borders drawn (the file behind
+    each layer is named in data/raw/SOURCES.md, not in the report)."""
+    words = "fylkesgrenser" if level == "fylke" else "kommunegrenser"
+    return f"{SOURCE}; {words} {layer_year}"
