@@ -90,9 +90,11 @@ def _cmd_alternatives(args) -> int:
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
-    out = write(run(proposal, req), args.out)
-    print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
-          f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
+    ens = run(proposal, req)
+    out = write(ens, args.out)
+    how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
+    print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
+          f"{req.tolerance:g}, {how}) skrevet til {out}", file=sys.stderr)
     if formats:
         from .pipeline.ensemble import build_ensemble_appendix
 

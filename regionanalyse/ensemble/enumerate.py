@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 
 from ..territory.adjacency import adjacency, units
-from .generate import EnsembleError
+from .generate import EnsembleError, _pct
 
 MAX_UNITS = 30   # units as bits; the fylke graphs have 11–19
 
@@ -171,3 +171,18 @@ def enumerate_plans(year: int, k: int, tolerance: float, graph: nx.Graph | None 
     """Every partition of the year's fylker into `k` connected regions, each within `tolerance`
     of the ideal P/K (plans × fylker, canonical labels 0..K−1); see the module docstring."""
     return splitter(year, k, tolerance, graph).labels()
+
+
+def exact_plans(year: int, k: int, tolerance: float, limit: int) -> np.ndarray | None:
+    """`enumerate_plans` when there are at most `limit` plans, else None (sample instead).
+
+    Raises EnsembleError when no plan meets the tolerance (the count is exact, so this is a
+    fact about the graph, not a sampler that gave up)."""
+    split = splitter(year, k, tolerance)
+    total = split.total()
+    if total == 0:
+        raise EnsembleError(
+            f"ingen inndeling av de {split.n} fylkene ({year}) i {k} sammenhengende regioner "
+            f"holder seg innenfor toleransen {_pct(tolerance)} (eksakt opptelling); "
+            "prøv en større --tolerance eller --units kommune")
+    return split.labels() if total <= limit else None
