@@ -134,3 +134,16 @@ def test_like_with_like_levels():
     assert member_level(load("nav-2019-12"), 2019) == "kommune"  # Akershus split: mixed
     assert request_for(kommune_listed, 2020, regions=5, tolerance=0.5).level == "fylke"
     assert request_for(fylke, 2020, level="kommune", tolerance=0.5).level == "kommune"  # --units
+
+
+def test_appendix_says_which_units_were_used():
+    from regionanalyse.appendix.ensemble_units import found_text, units_text
+
+    assert "like sammenlignes med like" in units_text(load("nav-2016-11"), 2016, "fylke")
+    assert "kan dele fylker" in units_text(load("nav-2016-11"), 2016, "kommune")  # --units kommune
+    mixed = units_text(load("nav-2019-12"), 2019, "kommune")
+    assert "unntatt i Akershus" in mixed and "alle 18 fylker" in mixed
+    assert "forslaget deler Akershus" in units_text(load("nav-2019-12"), 2019, "fylke")
+    settings = {"level": "fylke", "regions": 11, "metode": "eksakt"}
+    assert "alle 99\u00a0353 mulige inndelinger" in found_text(settings, 99_353, 99_353)
+    assert "trukket 1\u00a0000" in found_text({**settings, "metode": "utvalg"}, 1000, 392)
