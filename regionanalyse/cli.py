@@ -180,7 +180,8 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--year", type=int, default=2016)
     alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
     alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
-                     help="byggesteiner (standard: fylke når hver region er hele fylker i året, ellers kommune)")
+                     help="byggesteiner (standard: fylke når hver region er hele fylker i året, "
+                          "ellers kommune)")
     alt.add_argument("--n", type=int, default=1000,
                      help="antall planer i et utvalg (standard 1000; hele fylker telles opp eksakt)")
     alt.add_argument("--seed", type=int, default=1)
