@@ -76,8 +76,9 @@ cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "kommuner
 pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hva om"])[["forslag", *cols]]
 
 # %% [markdown]
-# 200 trukne alternativer med like mange regioner av hele fylker (GerryChain ReCom, samme seed gir
-# samme planer). `persentil`: andelen alternativer med lavere verdi enn forslaget. På kommandolinjen
+# Alternativer med like mange regioner av hele fylker, som forslaget: få nok til at alle telles opp
+# (`ensemble.method` «eksakt»; ellers trekkes `n` planer med GerryChain ReCom, samme seed gir samme planer).
+# `persentil`: andelen alternativer med lavere verdi enn forslaget. På kommandolinjen
 # gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer` det samme og skriver
 # et vedlegg. Et alternativ er ikke et bedre forslag; det viser hva som var mulig etter de samme reglene.
 
@@ -85,6 +86,7 @@ pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hv
 from regionanalyse.ensemble.alternatives import request_for, run
 
 ensemble = run(p, request_for(p, year, n=200, seed=1))
+print(ensemble.method, len(ensemble.labels), "planer")
 ensemble.percentiles[["maal", "verdi", "persentil", "median"]].round(3)
 
 # %% [markdown]

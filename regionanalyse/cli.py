@@ -90,9 +90,11 @@ def _cmd_alternatives(args) -> int:
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
-    out = write(run(proposal, req), args.out)
-    print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
-          f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
+    ens = run(proposal, req)
+    out = write(ens, args.out)
+    how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
+    print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
+          f"{req.tolerance:g}, {how}) skrevet til {out}", file=sys.stderr)
     if formats:
         from .pipeline.ensemble import build_ensemble_appendix
 
@@ -178,8 +180,10 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--year", type=int, default=2016)
     alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
     alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
-                     help="byggesteiner (standard: forslagets medlemmer)")
-    alt.add_argument("--n", type=int, default=1000, help="antall planer (standard 1000)")
+                     help="byggesteiner (standard: fylke når hver region er hele fylker i året, "
+                          "ellers kommune)")
+    alt.add_argument("--n", type=int, default=1000,
+                     help="antall planer i et utvalg (standard 1000; hele fylker telles opp eksakt)")
     alt.add_argument("--seed", type=int, default=1)
     alt.add_argument("--tolerance", type=float, default=None,
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")

@@ -63,6 +63,7 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
         outs.append(out)
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
     assert {"ensemble.csv", "plans.csv", "forslag.csv"} <= {str(f) for f in files}
+    assert (pd.read_csv(outs[0] / "forslag.csv")["metode"] == "utvalg").all()  # kommuner: sampled
     for f in files:
         assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
     ensemble = pd.read_csv(outs[0] / "ensemble.csv")
@@ -100,15 +101,30 @@ def test_impossible_tolerance_names_the_smallest_possible():
     assert fylke_ba.returncode == 1 and "--units kommune" in fylke_ba.stderr
 
 
-def test_fylke_units_by_default_for_a_fylke_proposal():
+def test_fylke_units_by_default_for_a_fylke_proposal(tmp_path):
     p = load("nav-2016-11")
-    req = request_for(p, 2016, n=12, seed=2)
+    req = request_for(p, 2016, n=12, seed=2, tolerance=0.87)
     assert req.level == "fylke" and req.regions == 11
-    assert req.tolerance == pytest.approx(0.87)  # the proposal's own 86,6 %, rounded up
-    ens = run(p, req)
-    assert ens.labels.shape == (12, 19)
+    ens = run(p, req)  # a small plan space: every plan, not 12 sampled ones
+    assert ens.method == "eksakt" and ens.request.n == 99_353
+    assert ens.labels.shape == (99_353, 19)
     for alt in ens.best:
         assert all(len(m) == 2 for r in alt.regions for m in r.members)
+        assert "eksakt opptelling, 99353 planer" in alt.source
+    write(ens, tmp_path)
+    table = pd.read_csv(tmp_path / "forslag.csv")
+    assert (table["metode"] == "eksakt").all()
+    ensemble = pd.read_csv(tmp_path / "ensemble.csv")
+    assert len(ensemble) == 99_353
+    plans = pd.read_csv(tmp_path / "plans.csv", dtype={"kode": str})
+    wide = plans.pivot(index="plan", columns="kode", values="region")
+    assert len(wide) == 99_353 and not wide.duplicated().any()  # one row per distinct plan
+    # exact percentile: the proposal's BA count against all plans (ties on either side)
+    own = int(table.loc[table["maal"] == "ba_delt", "verdi"].iloc[0])
+    values = ensemble["ba_delt"].to_numpy()
+    assert own == 9 and 100 * (values < 9).mean() == pytest.approx(11.68, abs=0.01)
+    assert 100 * (values < 9).mean() <= table.loc[table["maal"] == "ba_delt", "persentil"].iloc[0] \
+        <= 100 * (values <= 9).mean()
 
 
 def test_keep_ba_splits_fewer_ba_regions():
@@ -137,8 +153,8 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
                "--to", "html")
     assert made.returncode == 0, made.stderr
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
-    assert "Forslaget sammenlignet med 40 alternativer" in page
-    assert "mot 40 alternativer" in page and "De beste alternativene" in page
+    assert "Forslaget sammenlignet med 99\u00a0353 alternativer" in page  # fylker: every plan
+    assert "mot 99\u00a0353 alternativer" in page and "like sammenlignes med like" in page
     own = score(load("nav-2016-11"), 2016).iloc[0]
     assert own["kommuner_maks"] == 59
     csv = (out / "vedlegg-alternativer.csv").read_text(encoding="utf-8-sig")

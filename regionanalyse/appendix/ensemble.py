@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Markdown
 
+from ..ensemble.alternatives import EXACT_LIMIT
 from ..indicators.scores import SCORE_COLUMNS, score
 from ..model import load, read_yaml
 from ..present import fmt, maps
@@ -19,6 +20,7 @@ from ..sources import geometry, labour, population
 from ..territory.adjacency import CROSSING_M, TOLERANCE_M
 from ..territory.validate import validate
 from .base import StagedTables
+from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
 LABELS = {
@@ -63,25 +65,24 @@ class EnsembleReport(StagedTables):
 
     def intro(self) -> Markdown:
         s = self.settings
-        units = "hele fylker" if s["level"] == "fylke" else "kommuner"
+        exact = s.get("metode") == "eksakt"
         ba = (" Trekkingen er i tillegg styrt bort fra å dele BA-regioner (et tillegg på kantene "
               "mellom BA-regioner når trærne trekkes).") if s["keep_ba"] else ""
         return Markdown(
             f"**Forslag:** {self.proposal.name} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
-            f"Til sammenligning er det trukket {fmt.number(self.n)} alternative inndelinger av "
-            f"landet i {s['regions']} sammenhengende regioner bygd av {units} "
-            f"({fmt.number(s['unike_planer'])} av dem er ulike). Ingen region får avvike mer enn "
+            f"{found_text(s, self.n, s['unike_planer'])} Ingen region får avvike mer enn "
             f"{fmt.percent(100 * s['tolerance'], 0)} fra idealstørrelsen (folkemengden delt på "
-            f"antall regioner).{ba}\n\n"
+            f"antall regioner).{ba} {units_text(self.proposal, self.year, s['level'])}\n\n"
             "**Hva sammenligningen viser, og hva den ikke viser.** Alternativene viser hvor forslaget "
             "ligger blant inndelinger som var mulige med samme antall regioner, samme krav til "
             "befolkningsbalanse og samme naboskap mellom kommunene. At forslaget ligger i ytterkanten "
             "på et mål, betyr at få mulige inndelinger ligner det på dette målet – ikke at forslaget "
-            "er bedre eller dårligere. Alternativene er et utvalg trukket etter reglene over (metoden "
-            "foretrekker kompakte regioner), ikke en liste over forslag noen har fremmet, og de tar "
-            "ikke hensyn til forhold som tallene ikke fanger opp, som samarbeid, tradisjon og "
-            "samferdsel.")
+            "er bedre eller dårligere. Alternativene er "
+            + ("alle inndelinger som oppfyller reglene over" if exact else
+               "et utvalg trukket etter reglene over (metoden foretrekker kompakte regioner)")
+            + ", ikke en liste over forslag noen har fremmet, og de tar ikke hensyn til forhold "
+            "som tallene ikke fanger opp, som samarbeid, tradisjon og samferdsel.")
 
     def position(self) -> HTML:
         """Per score: the proposal's value, the alternatives' median and 90 % range, percentile."""
@@ -187,11 +188,16 @@ class EnsembleReport(StagedTables):
             "fjordmunninger (der det gjerne går bru, tunnel eller kort ferje). Øykommuner uten slik "
             "forbindelse knyttes til nærmeste kommune. Kildene har ikke ferjesamband, så rett "
             "avstand brukes i stedet.",
-            "- **Trekking.** GerryChains ReCom: to nabo-regioner slås sammen, et tilfeldig "
-            "utspent tre trekkes over dem, og treet kuttes der begge deler holder seg innenfor "
-            f"befolkningskravet. Fire kjeder med fast startverdi (seed {s['seed']}), så samme "
-            "kommando gir de samme alternativene. Etterfølgende planer i en kjede ligner på "
-            "hverandre.",
+            ("- **Opptelling.** Hver inndeling av fylkene i sammenhengende regioner innenfor "
+             "befolkningskravet er talt opp og tatt med én gang, uten tilfeldighet, så andelene "
+             "er eksakte for dette naboskapet og denne toleransen. Det gjøres når fylker er "
+             f"byggesteinene og det finnes høyst {fmt.number(EXACT_LIMIT)} slike inndelinger."
+             if s.get("metode") == "eksakt" else
+             "- **Trekking.** GerryChains ReCom: to nabo-regioner slås sammen, et tilfeldig "
+             "utspent tre trekkes over dem, og treet kuttes der begge deler holder seg innenfor "
+             f"befolkningskravet. Fire kjeder med fast startverdi (seed {s['seed']}), så samme "
+             "kommando gir de samme alternativene. Etterfølgende planer i en kjede ligner på "
+             "hverandre."),
             "- **Mål.** Avvik: største |folkemengde − P/K| / (P/K). Kompakthet: 4πA/U² per region "
             "(A areal, U omkrets), snitt over regionene. BA-regioner: SSBs inndeling "
             f"{labour.ba_year(self.year)} i årets kommunekoder; bosatte i delte BA-regioner er "

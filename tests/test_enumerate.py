@@ -1,0 +1,149 @@
+"""Exact enumeration of whole-fylke plans (issue 19, item 3): equal to independent brute force."""
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from regionanalyse.ensemble.alternatives import member_level, request_for
+from regionanalyse.ensemble.enumerate import Splitter, count_plans, enumerate_plans, exact_plans
+from regionanalyse.ensemble.generate import EnsembleError, canonical
+from regionanalyse.model import Proposal, Region, load
+from regionanalyse.territory.adjacency import adjacency, units
+from regionanalyse.territory.membership import expand
+
+sys.path.insert(0, str(Path(__file__).parent / "independent"))
+import partitions  # noqa: E402  (the brute force; it does not import regionanalyse)
+
+# A 3 × 3 grid with one diagonal, populations uneven: written here, not taken from the package
+SMALL_NODES = list("abcdefghi")
+SMALL_POP = [5, 1, 3, 2, 8, 1, 4, 2, 6]
+SMALL_EDGES = [("a", "b"), ("b", "c"), ("d", "e"), ("e", "f"), ("g", "h"), ("h", "i"),
+               ("a", "d"), ("d", "g"), ("b", "e"), ("e", "h"), ("c", "f"), ("f", "i"), ("a", "e")]
+
+
+def _splitter(nodes, pop, edges, k, tolerance):
+    index = {n: i for i, n in enumerate(nodes)}
+    nb = [0] * len(nodes)
+    for a, b in edges:
+        nb[index[a]] |= 1 << index[b]
+        nb[index[b]] |= 1 << index[a]
+    return Splitter(pop, nb, k, tolerance)
+
+
+def _fylke_graph(year):
+    u = units(year, "fylke")
+    return (list(u.nodes["kode"]), [int(p) for p in u.nodes["folkemengde"]],
+            list(zip(u.edges["a"], u.edges["b"])))
+
+
+@pytest.mark.parametrize("k,tolerance", [(2, 0.3), (3, 0.3), (3, 1.0), (4, 0.5), (4, 1.0), (5, 2.0)])
+def test_small_graph_equals_every_set_partition(k, tolerance):
+    mine = _splitter(SMALL_NODES, SMALL_POP, SMALL_EDGES, k, tolerance).labels()
+    brute = partitions.set_partitions(SMALL_NODES, SMALL_POP, SMALL_EDGES, k, tolerance)
+    assert len(brute) > 0
+    assert sorted(map(tuple, mine.tolist())) == brute
+
+
+@pytest.mark.parametrize("year,k,tolerance,expected", [
+    (2016, 11, 0.87, 99_353),   # the count quoted in issue 19
+    (2016, 11, 0.5, None), (2016, 10, 0.6, None), (2024, 7, 0.87, None), (2024, 15, 2.5, None)])
+def test_fylke_graphs_equal_brute_force_exact_cover(year, k, tolerance, expected):
+    nodes, pop, edges = _fylke_graph(year)
+    brute = partitions.exact_cover(nodes, pop, edges, k, tolerance)
+    mine = enumerate_plans(year, k, tolerance)
+    assert sorted(map(tuple, mine.tolist())) == brute
+    assert count_plans(year, k, tolerance) == len(brute)
+    if expected is not None:
+        assert len(brute) == expected
+
+
+def test_2020_every_k_equals_brute_force():
+    nodes, pop, edges = _fylke_graph(2020)
+    counts = {}
+    for k in range(2, 12):
+        for tolerance in (0.5, 1.6):
+            brute = partitions.exact_cover(nodes, pop, edges, k, tolerance)
+            assert sorted(map(tuple, enumerate_plans(2020, k, tolerance).tolist())) == brute, (k, tolerance)
+            counts[k, tolerance] = len(brute)
+    assert counts[11, 1.6] == 1 and counts[2, 0.5] > 0  # Viken alone is 155 % above 1/11
+    # and a third method on one case: every set partition of the 11 fylker into 3 parts
+    assert partitions.set_partitions(nodes, pop, edges, 3, 0.5) == partitions.exact_cover(
+        nodes, pop, edges, 3, 0.5)
+
+
+def test_every_enumerated_plan_is_connected_within_tolerance_and_once():
+    labels = enumerate_plans(2016, 11, 0.87)
+    codes = list(units(2016, "fylke").nodes["kode"])
+    pop = units(2016, "fylke").nodes["folkemengde"].to_numpy()
+    ideal = pop.sum() / 11
+    assert labels.shape == (99_353, 19)
+    assert len(np.unique(labels, axis=0)) == len(labels)
+    assert (canonical(labels) == labels).all()
+    assert (labels.max(1) == 10).all()
+    region_pop = np.stack([(np.where(labels == r, pop, 0)).sum(1) for r in range(11)], axis=1)
+    assert (np.abs(region_pop - ideal) <= 0.87 * ideal).all()
+    graph = adjacency(2016, "fylke")
+    for row in labels[::331]:
+        for r in range(11):
+            assert nx.is_connected(graph.subgraph([codes[i] for i in np.flatnonzero(row == r)]))
+
+
+def test_the_fylke_proposal_is_one_of_the_enumerated_plans():
+    p = load("nav-2016-11")
+    codes = list(units(2016, "fylke").nodes["kode"])
+    region = {m: i for i, r in enumerate(p.regions) for m in r.members}
+    own = canonical(np.array([[region[c] for c in codes]]))[0]
+    labels = enumerate_plans(2016, 11, 0.87)
+    assert ((labels == own).all(1)).sum() == 1
+    assert not ((enumerate_plans(2016, 11, 0.5) == own).all(1)).any()  # 86,6 % off: outside 50 %
+
+
+def test_a_graph_can_be_given():
+    graph = adjacency(2016, "fylke").copy()
+    graph.remove_edges_from([e for e in graph.edges if graph.edges[e]["type"] == "sjø"])
+    fewer = count_plans(2016, 11, 0.87, graph)
+    assert 0 < fewer < count_plans(2016, 11, 0.87)
+    nodes, pop, _ = _fylke_graph(2016)
+    assert fewer == len(partitions.exact_cover(nodes, pop, list(graph.edges), 11, 0.87))
+
+
+def test_no_plan_is_a_clear_refusal():
+    with pytest.raises(EnsembleError, match="eksakt opptelling"):
+        exact_plans(2016, 6, 0.05, 10)  # no fylke is above 1/6 of the people, yet no plan exists
+    assert exact_plans(2016, 11, 0.87, 99_352) is None  # too many: sample instead
+    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "alternatives", "fylker-2016",
+                             "--year", "2016", "--regions", "6", "--tolerance", "0.05",
+                             "--out", "/nonexistent/never", "--to", "none"], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "ingen inndeling av de 19 fylkene (2016) i 6" in result.stderr
+
+
+def test_like_with_like_levels():
+    fylke = load("fylker-2020")
+    kommune_listed = Proposal(  # the same regions, every kommune listed
+        id="fylker-2020-kommuner", name="Fylkene 2020 som kommuner", vintage=2020,
+        regions=tuple(Region(name=name, members=tuple(sorted(g["kommunenummer"])))
+                      for name, g in expand(fylke).groupby("region")))
+    assert all(len(m) == 4 for r in kommune_listed.regions for m in r.members)
+    assert member_level(kommune_listed, 2020) == member_level(fylke, 2020) == "fylke"
+    assert member_level(fylke, 2024) == "fylke"      # Viken = Østfold + Akershus + Buskerud
+    assert member_level(fylke, 2016) == "kommune"    # Jevnaker and Lunner moved in 2020
+    assert member_level(load("nav-2019-12"), 2019) == "kommune"  # Akershus split: mixed
+    assert request_for(kommune_listed, 2020, regions=5, tolerance=0.5).level == "fylke"
+    assert request_for(fylke, 2020, level="kommune", tolerance=0.5).level == "kommune"  # --units
+
+
+def test_appendix_says_which_units_were_used():
+    from regionanalyse.appendix.ensemble_units import found_text, units_text
+
+    assert "like sammenlignes med like" in units_text(load("nav-2016-11"), 2016, "fylke")
+    assert "kan dele fylker" in units_text(load("nav-2016-11"), 2016, "kommune")  # --units kommune
+    mixed = units_text(load("nav-2019-12"), 2019, "kommune")
+    assert "unntatt i Akershus" in mixed and "alle 18 fylker" in mixed
+    assert "forslaget deler Akershus" in units_text(load("nav-2019-12"), 2019, "fylke")
+    settings = {"level": "fylke", "regions": 11, "metode": "eksakt"}
+    assert "alle 99\u00a0353 mulige inndelinger" in found_text(settings, 99_353, 99_353)
+    assert "trukket 1\u00a0000" in found_text({**settings, "metode": "utvalg"}, 1000, 392)
