@@ -2,6 +2,7 @@
 region without kommuner crashes anything, and each region says what it does not count."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -127,3 +128,43 @@ def test_every_command_shows_an_empty_region_without_a_traceback():
     history = run("history", str(HELD_OUT), "--region", "Haram", "--format", "csv")
     assert "Haram,2021,,," in history and "Haram,2024,9357," in history
     run("score", str(HELD_OUT), "--year", "2021")
+
+
+def _page_texts(pdf: Path) -> list[list[str]]:
+    """Each page's lines of text, without the running header and the page number."""
+    import re
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [re.sub(r"\s+", " ", line.strip()) for line in page.splitlines() if line.strip()]
+        pages.append([line for line in lines
+                      if not re.match(r"^(Vedlegg \d+: .* \d\d\.\d\d\.\d{4}|Side \d+ av \d+)$", line)])
+    return pages
+
+
+@pytest.mark.slow
+def test_appendices_of_a_region_without_kommuner_read_as_a_reader_expects(tmp_path):
+    """The held-out proposal built for 2020 (Haram has no kommune of its own that year): every
+    appendix builds; Haram's says why in words, with «.» and no empty table; the losing and the
+    gaining region name each other; no page holds only a heading (or only the title block)."""
+    from regionanalyse.pipeline.build import build_proposal
+
+    proposal = load(str(HELD_OUT))
+    assert build_proposal(proposal, 2020, ("pdf",), tmp_path, jobs=2)
+    folder = tmp_path / proposal.id
+    haram = "\n".join(sum(_page_texts(folder / "vedlegg-01-haram.pdf"), []))
+    assert "Ingen kommune i 2020-inndelingen telles i regionen: Ålesund (1507), med 9 135 av" in haram
+    assert "Fylker og kommuner i regionen (2024-inndelingen): Møre og Romsdal" in haram and "Tabell 2." not in haram
+    rest = "\n".join(sum(_page_texts(folder / "vedlegg-02-sunnmore-og-romsdal.pdf"), []))
+    assert "Ålesund (1507) ble senere delt mellom regionene" in rest.replace("\n", " ")
+    for pdf in sorted(folder.glob("vedlegg-*.pdf")):
+        if pdf.name == "vedlegg.pdf":
+            continue
+        for number, lines in enumerate(_page_texts(pdf)[:-1], 1):
+            headings = [line for line in lines if re.match(r"^\d+\. [A-ZÆØÅ]", line)]
+            assert len(lines) > len(headings) + 0, (pdf.name, number, lines)
+            assert not (number == 1 and len(lines) <= 6 and "1. Nøkkeltall" not in lines), \
+                (pdf.name, "title page alone", lines)

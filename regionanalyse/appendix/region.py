@@ -1,6 +1,8 @@
 """Sections of the appendix for one region (Vedlegg 1…n)."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -41,9 +43,7 @@ class RegionReport(ProposalReport):
         national = national_figures(self.year)
         foot = tables.Footnotes()
         seat = row["sete"] if not fmt.is_missing(row["sete"]) else "."
-        members = ("Fylker/kommuner" if self.proposal.vintage == self.year else
-                   f"Fylker/kommuner ({self.proposal.vintage}-inndelingen)")
-        names = {members: (row["members_navn"], "Alle"),
+        names = {
                  "Sete": (foot.cell(seat, reasons.get("sete"), symbols.get("sete", "")), "")}
         for c in KEY_ROWS:
             label = tables.DISPLAY[c][0]
@@ -68,9 +68,14 @@ class RegionReport(ProposalReport):
         src = self.figures.sources
         source = "; ".join(dict.fromkeys([src["folkemengde"], src["areal_km2"], src["navkontor"],
                                           labour.AKU_SOURCE]))
-        return table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
-                                 f"folkemengde 1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
-                          source, foot.lines())
+        table = table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
+                                  f"folkemengde 1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
+                           source, foot.lines())
+        # the member list is a sentence above the table: in a cell it widened the table past a page
+        dated = "" if self.proposal.vintage == self.year else f" ({self.proposal.vintage}-inndelingen)"
+        members = (f'<p class="medlemmer"><strong>Fylker og kommuner i regionen{dated}:</strong> '
+                   f"{html.escape(str(row['members_navn']))}.</p>")
+        return HTML(members + table.data)
 
     def _empty_text(self) -> str:
         """For a region with no kommune in the year: why, as a sentence (Markdown-escaped)."""
@@ -165,8 +170,11 @@ class RegionReport(ProposalReport):
             "Nøkkeltall": ranks["Nøkkeltall"],
             "Regionen": [tables.format_cell(f, v) for f, v in zip(ranks["figur"], ranks["verdi"])],
             "Rang (1 = størst)": [".." if fmt.is_missing(r) else
-                                  (f"{r} av {n}" if n == total else f"{r} av {n} med kjent tall")
-                                  for r, n, total in zip(ranks["rang"], ranks["av"], ranks["regioner"])],
+                                  (f"{r}–{r + tied}" if tied else f"{r}")
+                                  + (f" av {n}" if n == total else f" av {n} med kjent tall")
+                                  + (" (lik verdi)" if tied else "")
+                                  for r, tied, n, total in zip(ranks["rang"], ranks["delt"],
+                                                               ranks["av"], ranks["regioner"])],
             "Median for regionene": [tables.format_cell(f, v) if not fmt.is_missing(v) else
                                      f"kjent for {n} av {total} regioner"
                                      for f, v, n, total in zip(ranks["figur"], ranks["median"],

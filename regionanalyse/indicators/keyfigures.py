@@ -256,7 +256,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
 
 # Figures of a region without any kommune of the year: SSB's «.» (cannot be given), with why.
 EMPTY_FIGURES = ("folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst",
-                 "areal_km2", "tetthet_per_km2", "innbyggere_per_navkontor", "arsverk_per_10000")
+                 "areal_km2", "tetthet_per_km2")
 
 
 def empty_regions(assigned: pd.DataFrame, proposal: Proposal) -> list[str]:

@@ -31,6 +31,7 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     structure tree) reads every value with its row and column.
     """
     body = frame.to_html(index=False, escape=True, border=0, classes="vedlegg-tabell", na_rep=fmt.MISSING)
+    body = _align_text_columns(body, frame)
     whole = " hel" if len(frame) <= WHOLE_TABLE_ROWS else ""
     body = body.replace('class="dataframe vedlegg-tabell"', f'class="dataframe vedlegg-tabell{whole}"', 1)
     head, sep, rest = body.partition("</thead>")
@@ -47,6 +48,24 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     # the keyboard can reach (tabindex) and a screen reader names (the caption)
     return HTML(f'<div class="tabellblokk{whole}" role="region" tabindex="0" '
                 f'aria-label="{html.escape(caption)}">' + "\n".join(parts) + "</div>")
+
+
+# A cell that reads as a number (digits, separators, %, signs, SSB symbols, footnote marks) is
+# right-aligned; a cell of text is left-aligned, as SSB sets its tables.
+_NUMERIC = re.compile(r"^[\d\s\u00a0.,:%+\-–−…¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+
+
+def _align_text_columns(body: str, frame: pd.DataFrame) -> str:
+    """Mark data cells holding text (not the first cell of a row, a row heading) class="tekst"."""
+    text = iter([not fmt.is_missing(v) and not _NUMERIC.match(str(v))
+                 for row in frame.itertuples(index=False) for v in row[1:]])
+    head, sep, rest = body.partition("</thead>")
+
+    def row(match):
+        cells = match.group(0).split("<td>")
+        return cells[0] + "<td>" + cells[1] + "".join(
+            ('<td class="tekst">' if next(text) else "<td>") + c for c in cells[2:])
+    return head + sep + re.sub(r"<tr>.*?</tr>", row, rest, flags=re.S)
 
 
 def figure_out(fig, caption: str, source: str, heading: str | None = None,
