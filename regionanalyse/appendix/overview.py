@@ -85,12 +85,16 @@ class OverviewReport(ProposalReport):
         shown, notes = tables.display_table_notes(self.figures, ["innbyggere_per_navkontor"], total=False)
         frame = pd.DataFrame({
             "Region": t["region"],
-            "Antall partnerskap (kommuner)": t["antall_kommuner"].map(fmt.number),
+            f"Antall partnerskap (kommuner {self.year})": t["antall_kommuner"].map(fmt.number),
             "Nærhet: innbyggere per NAV-kontor (2016)": shown[tables.DISPLAY["innbyggere_per_navkontor"][0]],
             f"Felles arbeidsmarked: egne innbyggere i delte BA-regioner ({self.year})":
                 t["bosatt_delt_ba"].map(fmt.number),
             "Areal (km²)": t["areal_km2"].map(fmt.number),
         })
+        if self.year != nav.OFFICES_YEAR:  # a column of «.» only: said once in a note instead
+            frame = frame.drop(columns="Nærhet: innbyggere per NAV-kontor (2016)")
+            notes = [f"Nærhet (innbyggere per NAV-kontor) vises bare for {nav.OFFICES_YEAR}, året "
+                     f"NAV-kontortallene gjelder; folkemengden her er fra {self.year}."]
         ba_year = int(t["ba_klassifisering"].iloc[0])
         return table_html(
             frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler "
