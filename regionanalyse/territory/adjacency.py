@@ -135,8 +135,7 @@ def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     for row in crossings(layer_year).itertuples(index=False):
         x, y = sorted((index[row.kommune_a], index[row.kommune_b]))
         kind = "land" if row.type == "land" else "sjø"
-        if (x, y) in edges:
-            edges[(x, y)][3:] = [row.type, row.forbindelse, row.kilde]
+        if (x, y) in edges:  # a land border already: the listed link adds nothing
             continue
         edges[(x, y)] = [measured.get((x, y), 0.0), kind, float(shapely.distance(geoms[x], geoms[y])),
                          row.type, row.forbindelse, row.kilde]
