@@ -119,3 +119,24 @@ def test_an_island_without_an_entry_is_an_error_naming_it(tmp_path, monkeypatch)
     finally:
         adj.crossings.cache_clear()
         adj._layer_edges.cache_clear()
+
+
+def test_sea_edge_map_draws_one_line_per_sea_edge():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from regionanalyse.present.maps import sea_edge_map, sea_edge_map_alt
+
+    edges = adj.sea_edges(2024)
+    fig = sea_edge_map(2024)
+    assert len(fig.axes[0].lines) == len(edges)
+    counts = edges["type"].value_counts()
+    assert f"{counts['ferje']} ferjesamband" in sea_edge_map_alt(2024)
+    plt.close(fig)
+
+
+def test_method_text_states_the_rule():
+    text = adj.method_text()
+    assert "600 meter" in text and "sjoforbindelser.csv" in text and "Åpent hav" in text
