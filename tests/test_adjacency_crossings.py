@@ -140,3 +140,15 @@ def test_sea_edge_map_draws_one_line_per_sea_edge():
 def test_method_text_states_the_rule():
     text = adj.method_text()
     assert "600 meter" in text and "sjoforbindelser.csv" in text and "Åpent hav" in text
+
+
+@pytest.mark.parametrize("year, sea", [(2016, {("01", "07")}), (2020, set()), (2024, {("31", "39")})])
+def test_fylke_graph_follows_the_kommune_graph(year, sea):
+    """Rule 4: fylker are neighbours exactly when some of their kommuner are. Across the
+    Oslofjord only the Moss–Horten ferry joins fylker (Østfold–Vestfold; none in 2020–2023,
+    when both sides were in Viken)."""
+    kommune, fylke = adj.adjacency(year), adj.adjacency(year, "fylke")
+    of = {code: code[:2] for code in kommune}
+    derived = {tuple(sorted((of[a], of[b]))) for a, b in kommune.edges if of[a] != of[b]}
+    assert {tuple(sorted(e)) for e in fylke.edges} == derived
+    assert {tuple(sorted((a, b))) for a, b, d in fylke.edges(data=True) if d["type"] == "sjø"} == sea
