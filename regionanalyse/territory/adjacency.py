@@ -54,9 +54,10 @@ EDGE_COLUMNS = ["a", "b", "grense_m", "type", "avstand_m", "forbindelse", "samba
 METHOD_TEXT = (
     "To kommuner er naboer når de har minst {min_border} meter felles landegrense (målt med "
     "{tolerance} meters toleranse fordi kartlagene er forenklet), eller når de er forbundet med "
-    "bru, tunnel eller ferje etter tabellen over sjøforbindelser (data/raw/sjoforbindelser.csv, "
-    "kontrollert for hånd mot offentlige rute- og brulister; kilde for hver forbindelse står i "
-    "tabellen). Åpent hav uten forbindelse gir aldri naboskap.")
+    "bru, tunnel eller helårs ferje etter tabellen over sjøforbindelser "
+    "(data/raw/sjoforbindelser.csv, kontrollert for hånd mot offentlige kilder; kilden for hver "
+    "forbindelse står i tabellen, også der den bygger på allmenn kunnskap). Åpent hav uten "
+    "forbindelse gir aldri naboskap.")
 
 
 def method_text() -> str:
