@@ -99,6 +99,8 @@ def _write_table(tmp_path, monkeypatch, rows):
     ((2024, "9999", "x", "1151", "Utsira", "ferje", "x", "k", ""), "9999"),
     ((2024, "1106", "Haugesund", "1151", "Utsira", "luftballong", "x", "k", ""), "luftballong"),
     ((2024, "1106", "Haugesund", "1151", "Utsira", "ferje", "x", "", ""), "kilde"),
+    ((2024, "1106", "Haugesund", "1151", "Karmøy", "ferje", "x", "k", ""), "heter «Utsira»"),
+    ((2023, "1106", "Haugesund", "1151", "Utsira", "ferje", "x", "k", ""), "kartlag \\[2023\\]"),
 ])
 def test_bad_table_rows_are_named(tmp_path, monkeypatch, row, message):
     _write_table(tmp_path, monkeypatch, [row])

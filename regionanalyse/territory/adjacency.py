@@ -67,20 +67,24 @@ def method_text() -> str:
 
 @lru_cache(maxsize=None)
 def crossings(layer_year: int) -> pd.DataFrame:
-    """The rows of the crossings table for one kommune layer, checked: codes exist in the layer,
-    a known type, no pair twice. Raises DataError naming the file and line."""
+    """The rows of the crossings table for one kommune layer, checked: codes exist in the layer
+    with the names given, a known type, a source, no pair twice. Raises DataError naming the
+    file and line."""
     path = raw_path(CROSSINGS_FILE)
     table = read_csv_codes(path, ["kommune_a", "kommune_b"])
     if list(table.columns) != CROSSING_COLUMNS:
         raise DataError(f"{path.name}: kolonnene må være {', '.join(CROSSING_COLUMNS)}")
-    layer_codes = set(geometry.kommuner(layer_year)["kommunenummer"])
+    layer_names = dict(geometry.kommuner(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
     rows = table[table["kartlag"] == layer_year]
     seen = set()
     for line, row in zip(rows.index + 2, rows.itertuples(index=False)):
-        for code in (row.kommune_a, row.kommune_b):
-            if code not in layer_codes:
+        for code, name in ((row.kommune_a, row.navn_a), (row.kommune_b, row.navn_b)):
+            if code not in layer_names:
                 raise DataError(f"{path.name}, linje {line}: kommunenummer «{code}» finnes ikke i "
                                 f"kartlaget {layer_year}")
+            if name != layer_names[code]:
+                raise DataError(f"{path.name}, linje {line}: {code} heter «{layer_names[code]}» i "
+                                f"kartlaget {layer_year}, ikke «{name}»")
         if row.type not in CROSSING_KINDS:
             raise DataError(f"{path.name}, linje {line}: type «{row.type}», bruk "
                             f"{', '.join(CROSSING_KINDS)}")
@@ -200,8 +204,9 @@ def crossing_candidates(layer_year: int) -> pd.DataFrame:
 
 
 def sea_edges(year: int) -> pd.DataFrame:
-    """The sea edges (bridge, tunnel, ferry) of the kommune graph of `year`, for a method annex:
-    kommune_a, navn_a, kommune_b, navn_b, type, forbindelse, kilde, avstand_km."""
+    """The sea edges (bridge, tunnel, ferry) of the kommune layer `year` maps onto, in that
+    layer's codes, for a method annex: kommune_a, navn_a, kommune_b, navn_b, type, forbindelse,
+    kilde, avstand_km."""
     layer = geometry.kommune_layer_year(year)
     polygons, edges = layer_edges(layer)
     name = dict(zip(polygons["kommunenummer"], polygons["kommunenavn"]))
