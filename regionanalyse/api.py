@@ -76,7 +76,8 @@ def proposal(ref) -> Proposal:
 
 def adjacency(year: int, level: str = "kommune"):
     """Neighbour graph (networkx) of kommuner or fylker valid in `year`; rules in
-    `regionanalyse.territory.adjacency` (land borders, short crossings, islands to the nearest)."""
+    `regionanalyse.territory.adjacency` (land borders; bridges, tunnels and ferries listed in
+    data/raw/sjoforbindelser.csv)."""
     from .territory.adjacency import adjacency as _adjacency
 
     return _adjacency(year, level)

@@ -10,6 +10,7 @@ import pytest
 from regionanalyse.config import RAW_DIR
 from regionanalyse.errors import DataError
 from regionanalyse.sources import codes, geometry, integrity, labour, nav, population, succession
+from regionanalyse.territory import adjacency
 
 
 def _raw_rows(name: str) -> int:
@@ -32,6 +33,7 @@ def test_every_raw_file_loads_with_every_row():
         **{name: len(labour.ba_regions(y)) for y, name in labour.BA_FILES.items()},
         **{name: len(geometry.kommuner(y)) for y, name in geometry.KOMMUNE_FILES.items()},
         **{name: len(geometry.fylker(y)) for y, name in geometry.FYLKE_FILES.items()},
+        adjacency.CROSSINGS_FILE: sum(len(adjacency.crossings(y)) for y in geometry.KOMMUNE_FILES),
     }
     for name, n in loaded.items():
         assert n == _raw_rows(name), name

@@ -17,7 +17,7 @@ from ..model import load, read_yaml
 from ..present import fmt, maps
 from ..present.html import figure_out, table_html
 from ..sources import geometry, labour, population
-from ..territory.adjacency import CROSSING_M, TOLERANCE_M
+from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import StagedTables
 from .ensemble_units import found_text, units_text
@@ -182,12 +182,7 @@ class EnsembleReport(StagedTables):
     def method(self) -> Markdown:
         s = self.settings
         return Markdown("\n".join([
-            "- **Naboskap.** To kommuner er naboer når de har felles landegrense (målt med "
-            f"{fmt.number(TOLERANCE_M)} meters toleranse fordi kartlagene er forenklet), eller når "
-            f"de ligger høyst {fmt.number(CROSSING_M / 1000)} km fra hverandre over sund og "
-            "fjordmunninger (der det gjerne går bru, tunnel eller kort ferje). Øykommuner uten slik "
-            "forbindelse knyttes til nærmeste kommune. Kildene har ikke ferjesamband, så rett "
-            "avstand brukes i stedet.",
+            f"- **Naboskap.** {adjacency_method_text()}",
             ("- **Opptelling.** Hver inndeling av fylkene i sammenhengende regioner innenfor "
              "befolkningskravet er talt opp og tatt med én gang, uten tilfeldighet, så andelene "
              "er eksakte for dette naboskapet og denne toleransen. Det gjøres når fylker er "

@@ -424,3 +424,46 @@ def overview_map_alt(proposal: Proposal, same_colours_note: bool = False) -> str
     if same_colours_note:
         text += " En region har samme farge i alle kartene i sammenligningen."
     return text
+
+
+SEA_EDGE_STYLE = {"bru": ("#0072B2", "-"), "tunnel": ("#009E73", "--"), "ferje": ("#D55E00", ":")}
+
+
+def sea_edge_map(year: int, ax=None):
+    """The sea edges of the neighbour graph of `year` (bridges, tunnels, ferries from
+    data/raw/sjoforbindelser.csv) as lines between the kommuner they join, over the kommune
+    layer of the year. Returns the figure."""
+    from ..sources import geometry
+    from ..territory.adjacency import layer_edges, sea_edges
+
+    layer = geometry.kommune_layer_year(year)
+    polygons, _ = layer_edges(layer)
+    at = polygons.set_index("kommunenummer")[["x", "y"]]
+    edges = sea_edges(year)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 7.6))
+    _draw_once(ax)
+    _fill(ax, geometry.kommuner(layer).geometry, facecolor="#eeeeee", edgecolor="#bbbbbb",
+          linewidth=0.2)
+    for kind, (color, style) in SEA_EDGE_STYLE.items():
+        rows = edges[edges["type"] == kind]
+        for a, b in zip(rows["kommune_a"], rows["kommune_b"]):
+            ax.plot(at.loc[[a, b], "x"], at.loc[[a, b], "y"], color=color, linestyle=style,
+                    linewidth=1.2)
+    ax.legend(handles=[Line2D([], [], color=c, linestyle=s,
+                              label=f"{kind} ({(edges['type'] == kind).sum()})")
+                       for kind, (c, s) in SEA_EDGE_STYLE.items()], loc="lower right", fontsize=8)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax.figure
+
+
+def sea_edge_map_alt(year: int) -> str:
+    """Alt text for `sea_edge_map`."""
+    from ..territory.adjacency import sea_edges
+
+    counts = sea_edges(year)["type"].value_counts()
+    parts = [f"{counts.get(kind, 0)} {word}" for kind, word in
+             (("bru", "bruer"), ("tunnel", "tunneler"), ("ferje", "ferjesamband"))]
+    return ("Kart over Norge med linjer mellom kommuner som regnes som naboer over sjøen: "
+            + ", ".join(parts) + ".")

@@ -7,15 +7,16 @@ Rules (documented in the README and tested):
    ~200 m between neighbours, so a border is measured as the length of one polygon's boundary
    lying within ``TOLERANCE_M`` of the other (the mean of both directions). Corner contacts
    (four kommuner meeting in a point measure ≈ 2 × ``TOLERANCE_M``) are not borders.
-2. **Across the sea.** Kommuner whose polygons are more than ``TOLERANCE_M`` but at most
-   ``CROSSING_M`` apart, where the shortest line between them crosses no other kommune (a
-   sound, a fjord mouth: where Norway has bridges, tunnels or short ferries, e.g. Tjeldsundet
-   between Harstad and Skånland, Bømlafjorden between Sveio and Bømlo), are neighbours of
-   ``type == "sjø"``. Then every group of kommuner still without a
-   connection to the largest group (island kommuner such as Utsira, Træna or Røst) is linked to
-   the kommune nearest to it outside the group; the rule is repeated until the graph is
-   connected. The sources have no ferry or bridge network, so the straight-line gap stands in
-   for it and is kept in ``avstand_km``.
+2. **Everything else only from the crossings table.** ``data/raw/sjoforbindelser.csv`` lists,
+   per kommune layer (``kartlag``, codes of that layer), the pairs a person can cross between:
+   ``bru``, ``tunnel`` or ``ferje`` (edges of ``type == "sjø"``), and ``land`` for a shared land
+   border the generalised layer shows as a gap (edges of ``type == "land"``). Open water without
+   a listed link is never an edge; a near contact (within ``TOLERANCE_M`` but sharing less than
+   ``MIN_BORDER_M``: a corner point, or a narrow sound such as Svelviksundet) is an edge only when
+   listed. ``crossing_candidates`` gives the pairs the table was checked against: near contacts,
+   pairs at most ``CROSSING_M`` apart over water with no third kommune between, and kommuner
+   without a land border. A layer whose graph is not connected is an error naming the kommuner
+   cut off (an island with no entry in the table), never a silent nearest link.
 3. **Years without a layer of their own** use the kommune layer regionanalyse maps them onto
    (``geometry.kommune_layer_year``: ≤2019 → 2019, 2020–2023 → 2020, ≥2024 → 2024). Kommuner
    of the year that later merged into one layer polygon (e.g. Lardal and Larvik, 2016) are
@@ -39,12 +40,66 @@ import shapely
 
 from ..errors import DataError
 from ..sources import codes, geometry, population, succession
-from ..sources.cache import cached, raw_path
+from ..sources.cache import cached, raw_path, read_csv_codes
 
 TOLERANCE_M = 200.0
 MIN_BORDER_M = 600.0
 CROSSING_M = 8_000.0
 LEVELS = ("kommune", "fylke")
+CROSSINGS_FILE = "sjoforbindelser.csv"
+CROSSING_KINDS = ("bru", "tunnel", "ferje", "land")
+CROSSING_COLUMNS = ["kartlag", "kommune_a", "navn_a", "kommune_b", "navn_b", "type", "forbindelse",
+                    "kilde", "merknad"]
+EDGE_COLUMNS = ["a", "b", "grense_m", "type", "avstand_m", "forbindelse", "samband", "kilde"]
+METHOD_TEXT = (
+    "To kommuner er naboer når de har minst {min_border} meter felles landegrense (målt med "
+    "{tolerance} meters toleranse fordi kartlagene er forenklet), eller når de er forbundet med "
+    "bru, tunnel eller helårs ferje etter tabellen over sjøforbindelser "
+    "(data/raw/sjoforbindelser.csv, kontrollert for hånd mot offentlige kilder; kilden for hver "
+    "forbindelse står i tabellen, også der den bygger på allmenn kunnskap). Åpent hav uten "
+    "forbindelse gir aldri naboskap.")
+
+
+def method_text() -> str:
+    """The neighbour rule in bokmål, for method annexes."""
+    return METHOD_TEXT.format(min_border=f"{MIN_BORDER_M:.0f}", tolerance=f"{TOLERANCE_M:.0f}")
+
+
+@lru_cache(maxsize=None)
+def crossings(layer_year: int) -> pd.DataFrame:
+    """The rows of the crossings table for one kommune layer, checked: codes exist in the layer
+    with the names given, a known type, a source, no pair twice. Raises DataError naming the
+    file and line."""
+    path = raw_path(CROSSINGS_FILE)
+    table = read_csv_codes(path, ["kommune_a", "kommune_b"])
+    if list(table.columns) != CROSSING_COLUMNS:
+        raise DataError(f"{path.name}: kolonnene må være {', '.join(CROSSING_COLUMNS)}")
+    layer_names = dict(geometry.kommuner(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
+    rows = table[table["kartlag"] == layer_year]
+    seen = set()
+    for line, row in zip(rows.index + 2, rows.itertuples(index=False)):
+        for code, name in ((row.kommune_a, row.navn_a), (row.kommune_b, row.navn_b)):
+            if code not in layer_names:
+                raise DataError(f"{path.name}, linje {line}: kommunenummer «{code}» finnes ikke i "
+                                f"kartlaget {layer_year}")
+            if name != layer_names[code]:
+                raise DataError(f"{path.name}, linje {line}: {code} heter «{layer_names[code]}» i "
+                                f"kartlaget {layer_year}, ikke «{name}»")
+        if row.type not in CROSSING_KINDS:
+            raise DataError(f"{path.name}, linje {line}: type «{row.type}», bruk "
+                            f"{', '.join(CROSSING_KINDS)}")
+        pair = tuple(sorted((row.kommune_a, row.kommune_b)))
+        if pair[0] == pair[1] or pair in seen:
+            raise DataError(f"{path.name}, linje {line}: paret {pair[0]}–{pair[1]} er ugyldig "
+                            "eller står flere ganger")
+        if pd.isna(row.kilde) or not str(row.kilde).strip():
+            raise DataError(f"{path.name}, linje {line}: kilde mangler")
+        seen.add(pair)
+    unknown = set(table["kartlag"]) - set(geometry.KOMMUNE_FILES)
+    if unknown:
+        raise DataError(f"{path.name}: kartlag {sorted(unknown)} finnes ikke "
+                        f"(bruk {sorted(geometry.KOMMUNE_FILES)})")
+    return rows.reset_index(drop=True)
 
 
 @lru_cache(maxsize=None)
@@ -53,9 +108,11 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     polygons in ~1 s; the key holds the layer file and the code of this module and its loader).
 
     polygons: kommunenummer, kommunenavn, areal_m2, omkrets_m, x, y (representative point).
-    edges: a, b (kommunenummer, a < b), grense_m, type ("land" or "sjø"), avstand_m (gap).
+    edges: a, b (kommunenummer, a < b), grense_m, type ("land" or "sjø"), avstand_m (gap),
+    forbindelse (bru, tunnel, ferje, land; empty for a measured land border), samband and kilde
+    (from the crossings table).
     """
-    sources = [raw_path(geometry.KOMMUNE_FILES[layer_year])]
+    sources = [raw_path(geometry.KOMMUNE_FILES[layer_year]), raw_path(CROSSINGS_FILE)]
     polygons = cached(f"naboskap-{layer_year}-flater", sources,
                       lambda: _layer_edges(layer_year)[0], depends=(geometry,))
     edges = cached(f"naboskap-{layer_year}-kanter", sources,
@@ -75,41 +132,90 @@ def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     two = shapely.length(shapely.intersection(boundary[right], shapely.buffer(geoms[left], TOLERANCE_M)))
     border = (one + two) / 2
     land = border >= MIN_BORDER_M
-    edges = [(int(a), int(b), float(g), "land", float(d)) for a, b, g, d in
-             zip(left[land], right[land], border[land],
-                 shapely.distance(geoms[left[land]], geoms[right[land]]))]
-
-    linked = {(a, b) for a, b, *_ in edges}
-    tree = shapely.STRtree(geoms)
-    near_l, near_r = tree.query(geoms, predicate="dwithin", distance=CROSSING_M)
-    keep = near_l < near_r
-    gaps = shapely.distance(geoms[near_l[keep]], geoms[near_r[keep]])
-    for a, b, gap in zip(near_l[keep], near_r[keep], gaps):
-        if gap > TOLERANCE_M and (int(a), int(b)) not in linked and _open_crossing(geoms, tree, a, b):
-            edges.append((int(a), int(b), 0.0, "sjø", float(gap)))
-
+    gaps = shapely.distance(geoms[left], geoms[right])
+    edges = {(int(x), int(y)): [float(g), "land", float(d), "", "", ""] for x, y, g, d in
+             zip(left[land], right[land], border[land], gaps[land])}
+    measured = {(int(x), int(y)): float(g) for x, y, g in zip(left, right, border)}
+    index = {code: i for i, code in enumerate(frame["kommunenummer"])}
+    for row in crossings(layer_year).itertuples(index=False):
+        x, y = sorted((index[row.kommune_a], index[row.kommune_b]))
+        kind = "land" if row.type == "land" else "sjø"
+        if (x, y) in edges:  # a land border already: the listed link adds nothing
+            continue
+        edges[(x, y)] = [measured.get((x, y), 0.0), kind, float(shapely.distance(geoms[x], geoms[y])),
+                         row.type, row.forbindelse, row.kilde]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(frame)))
-    graph.add_edges_from((a, b) for a, b, *_ in edges)
-    while True:
-        parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-        if len(parts) == 1:
-            break
-        inside = np.array(sorted(parts[1]))
-        outside = np.array(sorted(set(range(len(frame))) - parts[1]))
-        dist = shapely.distance(geoms[inside][:, None], geoms[outside][None, :])
-        i, j = np.unravel_index(np.argmin(dist), dist.shape)
-        a, b = sorted((int(inside[i]), int(outside[j])))
-        graph.add_edge(a, b)
-        edges.append((a, b, 0.0, "sjø", float(dist[i, j])))
+    graph.add_edges_from(edges)
+    parts = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+    if len(parts) > 1:
+        cut = sorted(frame["kommunenavn"].iloc[i] for part in parts[1:] for i in part)
+        raise DataError(f"kartlag {layer_year}: {', '.join(cut)} har ingen landegrense eller "
+                        f"forbindelse til resten av landet; før opp bru, tunnel eller ferje i "
+                        f"{CROSSINGS_FILE}")
+    edge_frame = pd.DataFrame([(x, y, *v) for (x, y), v in edges.items()], columns=EDGE_COLUMNS)
     codes_ = frame["kommunenummer"].to_numpy()
-    edge_frame = pd.DataFrame(edges, columns=["a", "b", "grense_m", "type", "avstand_m"])
     edge_frame["a"], edge_frame["b"] = codes_[edge_frame["a"]], codes_[edge_frame["b"]]
     points = frame.geometry.representative_point()
     polygons = pd.DataFrame({"kommunenummer": codes_, "kommunenavn": frame["kommunenavn"],
                              "areal_m2": shapely.area(geoms), "omkrets_m": shapely.length(boundary),
                              "x": points.x.to_numpy(), "y": points.y.to_numpy()})
     return polygons, edge_frame.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def crossing_candidates(layer_year: int) -> pd.DataFrame:
+    """The pairs the crossings table is checked against (the rule; the table decides):
+    near contacts (within ``TOLERANCE_M``, less than ``MIN_BORDER_M`` of border), pairs at most
+    ``CROSSING_M`` apart whose shortest line crosses no third kommune, and each kommune without a
+    land border with its nearest kommune. Columns: kommune_a, navn_a, kommune_b, navn_b,
+    avstand_m, grunn, i_tabellen."""
+    frame = geometry.kommuner(layer_year).reset_index(drop=True)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    tree = shapely.STRtree(geoms)
+    _, edges = layer_edges(layer_year)
+    land = edges[edges["forbindelse"] == ""]
+    land_pairs = set(zip(land["a"], land["b"]))
+    codes_, names = frame["kommunenummer"].to_numpy(), frame["kommunenavn"].to_numpy()
+    rows = {}
+    near_l, near_r = tree.query(geoms, predicate="dwithin", distance=CROSSING_M)
+    keep = near_l < near_r
+    for a, b, gap in zip(near_l[keep], near_r[keep],
+                         shapely.distance(geoms[near_l[keep]], geoms[near_r[keep]])):
+        pair = (codes_[a], codes_[b])
+        if pair in land_pairs:
+            continue
+        if gap <= TOLERANCE_M:
+            rows[pair] = (gap, "nærkontakt")
+        elif _open_crossing(geoms, tree, a, b):
+            rows[pair] = (gap, "over vann")
+    with_land = set(land["a"]) | set(land["b"])
+    for i in np.flatnonzero(~np.isin(codes_, list(with_land))):
+        dist = shapely.distance(geoms[i], geoms)
+        dist[i] = np.inf
+        j = int(np.argmin(dist))
+        rows.setdefault(tuple(sorted((codes_[i], codes_[j]))), (float(dist[j]), "uten landegrense"))
+    listed = set(zip(edges["a"], edges["b"])) - land_pairs
+    name = dict(zip(codes_, names))
+    out = pd.DataFrame([(a, name[a], b, name[b], gap, why, (a, b) in listed)
+                        for (a, b), (gap, why) in sorted(rows.items())],
+                       columns=["kommune_a", "navn_a", "kommune_b", "navn_b", "avstand_m", "grunn",
+                                "i_tabellen"])
+    return out
+
+
+def sea_edges(year: int) -> pd.DataFrame:
+    """The sea edges (bridge, tunnel, ferry) of the kommune layer `year` maps onto, in that
+    layer's codes, for a method annex: kommune_a, navn_a, kommune_b, navn_b, type, forbindelse,
+    kilde, avstand_km."""
+    layer = geometry.kommune_layer_year(year)
+    polygons, edges = layer_edges(layer)
+    name = dict(zip(polygons["kommunenummer"], polygons["kommunenavn"]))
+    sea = edges[edges["type"] == "sjø"]
+    return pd.DataFrame({"kommune_a": sea["a"], "navn_a": sea["a"].map(name),
+                         "kommune_b": sea["b"], "navn_b": sea["b"].map(name),
+                         "type": sea["forbindelse"], "forbindelse": sea["samband"],
+                         "kilde": sea["kilde"], "avstand_km": sea["avstand_m"] / 1e3}
+                        ).reset_index(drop=True)
 
 
 def _open_crossing(geoms: np.ndarray, tree: shapely.STRtree, a: int, b: int) -> bool:
@@ -200,7 +306,8 @@ def _kommune_units(year: int) -> Units:
     members = nodes.groupby("layer_kode")[["kode", "andel"]].apply(
         lambda g: list(zip(g["kode"], g["andel"])))
     rows = []
-    for a, b, length, kind, gap in ledges.itertuples(index=False):
+    for a, b, length, kind, gap in ledges[["a", "b", "grense_m", "type", "avstand_m"]].itertuples(
+            index=False):
         approx = len(members[a]) > 1 or len(members[b]) > 1
         for ka, sa in members[a]:
             for kb, sb in members[b]:
@@ -220,8 +327,8 @@ def adjacency(year: int, level: str = "kommune") -> nx.Graph:
     """The neighbour graph of kommuner (or fylker) valid in `year`.
 
     Nodes are codes with attributes navn, folkemengde, areal_km2, omkrets_km; edges carry
-    grense_km (shared border), type ("land", "sjø" = linked across the sea to the nearest
-    kommune, "sammenslått" = merged into one polygon of the layer later), avstand_km and approx.
+    grense_km (shared border), type ("land", "sjø" = bridge, tunnel or ferry of the crossings
+    table, "sammenslått" = merged into one polygon of the layer later), avstand_km and approx.
     The rules are in this module's docstring.
     """
     u = units(year, level)

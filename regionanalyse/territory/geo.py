@@ -19,8 +19,8 @@ def detached_parts(proposal: Proposal) -> dict[str, list[list[str]]]:
     """Per region, the kommune names of parts not connected to the region's largest part.
 
     Connected means linked in the neighbour graph of the proposal's vintage
-    (`territory.adjacency`): shared land borders, and sounds or fjord mouths up to 8 km wide
-    (bridges, tunnels, short ferries); island kommuner are linked to their nearest kommune.
+    (`territory.adjacency`): shared land borders, and the bridges, tunnels and ferries listed in
+    data/raw/sjoforbindelser.csv.
     A region made of separate areas (e.g. Oslo with Finnmark) is not connected.
     """
     from .adjacency import adjacency, disconnected_parts
