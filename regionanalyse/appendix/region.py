@@ -245,7 +245,8 @@ class RegionReport(ProposalReport):
         where = (f"setet {seat_name}" if official else
                  f"{seat_name}, regionens mest folkerike kommune (forslaget oppgir ikke sete)")
         shown = "de 15 lengste" if len(dist) > 15 else "alle kommunene"
-        lost = [n for n in [self._reasons().get("folkemengde", "")] if n.startswith("Ikke med")]
+        lost = [n[:1].upper() + n[1:] + "." for n in self._reasons().get("folkemengde", "").split("; ")
+                if n.startswith("ikke med")]
         dated = ([] if self.proposal.vintage == self.year else
                  [f"Kommunene i forslagets {self.proposal.vintage}-inndeling."] + lost)
         dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",

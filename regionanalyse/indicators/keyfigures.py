@@ -284,8 +284,8 @@ def fmt_people(n: int) -> str:
 def lost_notes(proposal: Proposal, year: int) -> dict[str, str]:
     """Per region that loses land to a kommune counted elsewhere in `year`: what it loses."""
     where = membership.counted_elsewhere(proposal, year)
-    return {region: (f"Ikke med i tallene for {year}: {_lost_parts(group, proposal.vintage)}. En kommune telles "
-                     "helt i den regionen der flest av innbyggerne hørte til.")
+    return {region: (f"ikke med i tallene for {year}: {_lost_parts(group, proposal.vintage)} (en "
+                     "kommune telles helt i den regionen der flest av innbyggerne hørte til)")
             for region, group in where.groupby("region", sort=False)}
 
 

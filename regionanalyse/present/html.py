@@ -23,6 +23,17 @@ matplotlib.rcParams["text.parse_math"] = False
 WHOLE_TABLE_ROWS = 20
 
 
+def _fits_a_page(frame: pd.DataFrame, notes) -> bool:
+    """Whether a table and its notes are kept on one page: at most WHOLE_TABLE_ROWS rows, and
+    the notes short enough that the block fits an A4 page below a heading (~46 lines of 9 pt;
+    a row of wrapped text counts as two). A longer block may break, so that a heading is never
+    left alone at the foot of a page while the whole block moves on."""
+    if len(frame) > WHOLE_TABLE_ROWS:
+        return False
+    note_lines = sum(len(n) // 110 + 1 for n in notes)
+    return 2 * len(frame) + 6 + note_lines <= 46
+
+
 def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] = ()) -> HTML:
     """A captioned HTML table with numbered notes and a «Kilde:» line.
 
@@ -32,7 +43,7 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     """
     body = frame.to_html(index=False, escape=True, border=0, classes="vedlegg-tabell", na_rep=fmt.MISSING)
     body = _align_text_columns(body, frame)
-    whole = " hel" if len(frame) <= WHOLE_TABLE_ROWS else ""
+    whole = " hel" if _fits_a_page(frame, notes) else ""
     body = body.replace('class="dataframe vedlegg-tabell"', f'class="dataframe vedlegg-tabell{whole}"', 1)
     head, sep, rest = body.partition("</thead>")
     head = head.replace("<th>", '<th scope="col">')
