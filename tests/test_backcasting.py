@@ -168,3 +168,17 @@ def test_appendices_of_a_region_without_kommuner_read_as_a_reader_expects(tmp_pa
             assert len(lines) > len(headings) + 0, (pdf.name, number, lines)
             assert not (number == 1 and len(lines) <= 6 and "1. Nøkkeltall" not in lines), \
                 (pdf.name, "title page alone", lines)
+
+
+def test_the_losing_region_says_what_it_does_not_count():
+    """Buskerud of a 2019 proposal, read for 2024: Røyken and Hurum are in Asker (3203), counted
+    with Asker og Bærum. Its key table says so under the population, with the people."""
+    from regionanalyse.appendix.region import RegionReport
+
+    fylker = list(codes.fylker(2019)["fylkesnummer"])
+    proposal = Proposal(id="buskerud-2019", name="Buskerud-test", vintage=2019, source="test",
+                        regions=(Region("Buskerud", ("06",)),
+                                 Region("Asker og resten", tuple(f for f in fylker if f != "06"))))
+    page = RegionReport(proposal, "Buskerud", 2024).key_table().data
+    assert "ikke med i tallene for 2024: Asker (3203), med 32\u00a0156 av regionens innbyggere 1. " \
+           "januar 2019 (tidligere Røyken, Hurum), er talt med i Asker og resten" in page.replace("\n", " ")

@@ -21,6 +21,11 @@ from ..territory.seats import seat_kommune
 from .base import KEY_ROWS, ProposalReport
 
 
+# Shown figures whose note explains them (what is counted elsewhere, an approximate border, a
+# derived target), so the key table carries the note as a footnote.
+NOTED_VALUES = ("folkemengde", "areal_km2", "navkontor_malbilde")
+
+
 class RegionReport(ProposalReport):
     """Sections of the appendix for one region."""
 
@@ -52,7 +57,7 @@ class RegionReport(ProposalReport):
                                  symbols.get(c) or "..")
             else:
                 mine = foot.cell(tables.format_cell(c, row[c]),
-                                 reasons.get(c) if c == "navkontor_malbilde" else None)
+                                 reasons.get(c) if c in NOTED_VALUES else None)
             if fmt.is_missing(national[c]):
                 nat = foot.cell("..", self._national_reason(c), "." if c == "innbyggere_per_navkontor" else "..")
             else:
