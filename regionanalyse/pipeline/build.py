@@ -20,7 +20,7 @@ from .publish import (acquire_lock, child_dir, make_public, move_stale,
                       prepare_out, progress, read_manifest, setup_logging, write_atomic,
                       write_manifest)
 from .settings import BuildSettings
-from .worker import run_job
+from .worker import run_in_worker
 
 log = logging.getLogger("regionanalyse.build")
 
@@ -147,7 +147,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
         # heaviest first, so that the last appendices are short and no worker waits at the end
-        futures = {pool.submit(partial(run_job, executor_name=executor), job): job
+        futures = {pool.submit(partial(run_in_worker, executor_name=executor), job): job
                    for job in sorted(todo, key=lambda job: -job.weight)}
         outstanding = len(futures)
         if while_waiting is not None and outstanding <= workers:

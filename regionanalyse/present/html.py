@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
-from . import datafiles, fmt
+from . import fmt
 from .interactive import standalone_html
 
 
@@ -39,7 +39,6 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     body = head + sep + rest
     body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f'\n  <caption class="tabelltittel">'
                   f"<strong>{html.escape(caption)}</strong></caption>", body, count=1)
-    datafiles.stage(frame, caption, source, notes)  # the same table, as printed, in the XLSX/CSV
     parts = [body]
     parts += [f'<p class="fotnote">{html.escape(n)}</p>' for n in notes]
     parts.append(f'<p class="kilde">Kilde: {html.escape(source)}</p>')
