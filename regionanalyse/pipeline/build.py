@@ -212,10 +212,10 @@ def build(settings: BuildSettings) -> bool:
             raise UsageError(f"id «{proposal.id}» er brukt av to forslag i samme bygging "
                              f"({seen[proposal.id]} og {proposal.origin or proposal.id}); gi dem ulike id-er")
         seen[proposal.id] = proposal.origin or proposal.id
-    if settings.arsverk:  # checked before any kernel starts
-        from ..sources import nav
+    from ..sources import nav
 
-        nav.arsverk(nav.arsverk_path(settings.arsverk))
+    # the årsverk file in use (--arsverk, else $REGIONANALYSE_ARSVERK): checked before any kernel starts
+    nav.arsverk(nav.arsverk_path(settings.arsverk))
     out = prepare_out(settings.out, settings.out_label)
     setup_logging(out)
     lock = acquire_lock(out)
