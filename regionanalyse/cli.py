@@ -119,14 +119,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_build(args) -> int:
     from .pipeline.build import build
-    from .pipeline.publish import LockedError
+    from .pipeline.publish import LockedError, setup_logging
     from .pipeline.settings import resolve
 
     settings = resolve(proposals=args.proposals, compare=args.command == "compare",
                        build_all=args.all, year=args.year, to=args.to, jobs=args.jobs, out=args.out,
                        arsverk=args.arsverk, executor=args.executor)
     try:
-        return EXIT_OK if build(settings) else EXIT_BUILD_FAILED
+        return EXIT_OK if build(settings, configure_logging=setup_logging) else EXIT_BUILD_FAILED
     except LockedError as exc:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_LOCKED

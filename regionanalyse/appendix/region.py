@@ -120,6 +120,7 @@ class RegionReport(ProposalReport):
         return self.table_html(frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
                           f"{population.SOURCE} {self.year}", notes)
 
+    @maps.plain_text  # the region's name in the legend is data, never mathtext
     def history(self) -> HTML:
         hist = population_history(self.proposal, self.region)
         fig, ax = plt.subplots(figsize=(7.2, 3.6))

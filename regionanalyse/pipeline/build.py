@@ -9,6 +9,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from ..errors import UsageError
 from ..model import Proposal, load
@@ -17,7 +18,7 @@ from .executors import DEFAULT_EXECUTOR
 from .plan import Job, comparison_dir, plan, plan_comparison
 from . import guard
 from .publish import (acquire_lock, child_dir, make_public, move_stale,
-                      prepare_out, progress, read_manifest, setup_logging, write_atomic,
+                      prepare_out, progress, read_manifest, write_atomic,
                       write_manifest)
 from .settings import BuildSettings
 from .worker import run_in_worker
@@ -200,8 +201,11 @@ def _remove_temp(out_dir: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build(settings: BuildSettings) -> bool:
-    """Entry point for `regionanalyse build` and `compare`: lock the output, build each."""
+def build(settings: BuildSettings, configure_logging: Callable[[Path], None] | None = None) -> bool:
+    """Entry point for `regionanalyse build` and `compare`: lock the output, build each.
+
+    `configure_logging(out)` is the command line's (publish.setup_logging: stderr and
+    <out>/build.log) once the output folder is ready; a library caller keeps its own logging."""
     proposals = [load(ref) for ref in settings.proposals]
     compared = [([load(ref) for ref in group], year) for group, year in settings.comparisons]
     for proposal in proposals + [p for group, _ in compared for p in group]:
@@ -217,7 +221,8 @@ def build(settings: BuildSettings) -> bool:
     # the årsverk file in use (--arsverk, else $REGIONANALYSE_ARSVERK): checked before any kernel starts
     nav.arsverk(nav.arsverk_path(settings.arsverk))
     out = prepare_out(settings.out, settings.out_label)
-    setup_logging(out)
+    if configure_logging is not None:
+        configure_logging(out)
     lock = acquire_lock(out)
     previous = guard.install_handlers()
     try:

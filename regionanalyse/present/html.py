@@ -6,7 +6,6 @@ import html
 import io
 import re
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
@@ -14,9 +13,6 @@ from IPython.display import HTML
 from . import fmt
 from .interactive import standalone_html
 
-
-# Text in figures (region names in legends, titles) is data: never matplotlib mathtext ($…$).
-matplotlib.rcParams["text.parse_math"] = False
 
 #: Tables with at most this many rows are kept on one page in the PDF (a longer one, such as
 #: the kommune table, may break between rows and repeats its header row on the next page).
