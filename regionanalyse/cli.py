@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .config import DEFAULT_YEAR
 from .version import __version__
 from .errors import BuildError, RegionanalyseError
 
@@ -107,7 +108,7 @@ def _markdown(table) -> str:
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, default=None, help="år for folkemengde 1.1. (standard 2016)")
+    parser.add_argument("--year", type=int, default=None, help=f"år for folkemengde 1.1. (standard {DEFAULT_YEAR})")
     parser.add_argument("--to", default=None, help="formater, kommaseparert (standard html,pdf)")
     parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
@@ -150,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
     val.set_defaults(func=_cmd_validate)
     tab = sub.add_parser("table", help="key figures per region on stdout")
     tab.add_argument("proposal")
-    tab.add_argument("--year", type=int, default=2016)
+    tab.add_argument("--year", type=int, default=DEFAULT_YEAR)
     tab.add_argument("--format", choices=["csv", "markdown"], default="csv")
     tab.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
     tab.set_defaults(func=_cmd_table)
@@ -170,12 +171,12 @@ def parser() -> argparse.ArgumentParser:
     cmp_.set_defaults(func=_cmd_build, all=False)
     sco = sub.add_parser("score", help="scores of whole proposals (balance, compactness, BA, distance)")
     sco.add_argument("proposals", nargs="+", help="ids or YAML paths")
-    sco.add_argument("--year", type=int, default=2016)
+    sco.add_argument("--year", type=int, default=DEFAULT_YEAR)
     sco.add_argument("--format", choices=["csv", "markdown"], default="csv")
     sco.set_defaults(func=_cmd_score)
     alt = sub.add_parser("alternatives", help="generate alternative plans (ReCom) and score them")
     alt.add_argument("proposal", help="id or YAML path")
-    alt.add_argument("--year", type=int, default=2016)
+    alt.add_argument("--year", type=int, default=DEFAULT_YEAR)
     alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
     alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
                      help="byggesteiner (standard: forslagets medlemmer)")

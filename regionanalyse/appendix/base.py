@@ -22,21 +22,6 @@ OVERVIEW_COLUMNS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal
                     "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk"]
 
 
-def footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Mark missing values with ¹, ², … and return the note lines."""
-    marks = "¹²³⁴⁵⁶⁷⁸⁹"
-    notes: list[str] = []
-    out = {}
-    for key, text in values.items():
-        reason = reasons.get(key)
-        if reason:
-            if reason not in notes:
-                notes.append(reason)
-            text = f"{text} {marks[notes.index(reason) % len(marks)]}"
-        out[key] = text
-    return out, [f"{marks[i % len(marks)]} {n}" for i, n in enumerate(notes)]
-
-
 class StagedTables:
     """The tables an appendix shows, kept by its report so that the build writes the CSV and
     XLSX from exactly what the notebook displayed (computed once, in the kernel).

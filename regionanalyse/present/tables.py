@@ -48,7 +48,6 @@ def format_cell(column: str, value) -> str:
 SYMBOLS = {"..": "tallet finnes ikke i kildene",
            ":": "tallet kan ikke vises for regionen",
            ".": "ikke aktuelt"}
-MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def mark(i: int) -> str:
