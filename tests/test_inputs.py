@@ -81,3 +81,40 @@ def test_a_changed_arsverk_file_rebuilds_the_appendices(tmp_path, monkeypatch):
     _arsverk(path, 5678)
     assert build_proposal(proposal, 2016, ("html",), tmp_path / "out", jobs=1)
     assert oslo() == 5678
+
+
+def test_a_changed_notebook_rebuilds_exactly_its_appendices(tmp_path, monkeypatch):
+    import shutil
+
+    import nbformat
+
+    from regionanalyse.config import NOTEBOOK_DIR
+    from regionanalyse.pipeline import plan as plan_module
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setattr(plan_module, "NOTEBOOK_DIR", notebooks)
+    before = _hashes(tmp_path)
+    nb = nbformat.read(notebooks / "vedlegg_region.ipynb", as_version=4)
+    nb.cells[-1].source += "\n# endret"
+    nbformat.write(nb, notebooks / "vedlegg_region.ipynb")
+    after = _hashes(tmp_path)
+    changed = sorted(stem for stem in before if before[stem] != after[stem])
+    assert changed == sorted(stem for stem in before if stem != "vedlegg-00-oversikt")
+
+
+def test_a_changed_raw_data_file_rebuilds_every_appendix(tmp_path, monkeypatch):
+    import shutil
+
+    from regionanalyse.config import RAW_DIR
+    from regionanalyse.pipeline import inputs
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    monkeypatch.setattr(inputs, "RAW_DIR", raw)
+    before = _hashes(tmp_path)
+    with open(raw / "sysselsatte_aku_fylke_2015_2016.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    after = _hashes(tmp_path)
+    assert all(before[stem] != after[stem] for stem in before)
+    assert _hashes(tmp_path) == after  # and nothing else moves between two plans
