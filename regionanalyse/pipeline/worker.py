@@ -74,9 +74,9 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
         tmp = Path(tmp)
         executed = tmp / f"{job.stem}.ipynb"
-        # this job's own tables file, absent until its notebook writes it
+        # this job's own tables file, in its new temporary folder: absent until its notebook
+        # (its report's export_tables) writes it, so nothing of an earlier job can be read
         tables_file = tmp / f"{job.stem}.tables.pkl"
-        tables_file.unlink(missing_ok=True)
         try:
             nb = runner.execute(job.notebook, str(executed),
                                 {**job.parameters, "tables_file": str(tables_file)})
