@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, fields
 
+from .config import DEFAULT_YEAR
 from .indicators import compare as _compare
 from .indicators import scores as _scores
 from .indicators.keyfigures import key_figures
@@ -26,19 +27,19 @@ from .territory.validate import validate
 class Proposal(model.Proposal):
     """A validated proposal with conveniences for notebooks; edits return new proposals."""
 
-    def figures(self, year: int = 2016, arsverk_file=None):
+    def figures(self, year: int = DEFAULT_YEAR, arsverk_file=None):
         """Key figures per region (the numbers of `regionanalyse table`)."""
         return key_figures(self, year, arsverk_file).table
 
-    def map(self, year: int = 2016, region: str | None = None):
+    def map(self, year: int = DEFAULT_YEAR, region: str | None = None):
         """Static map of all regions, or of one region (matplotlib axes)."""
         return maps.region_map(self, region, year) if region else maps.overview_map(self, year)
 
-    def compare(self, other: model.Proposal, year: int = 2016):
+    def compare(self, other: model.Proposal, year: int = DEFAULT_YEAR):
         """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
         return _compare.flows(self, other, year)
 
-    def score(self, year: int = 2016):
+    def score(self, year: int = DEFAULT_YEAR):
         """One row of plan scores (the columns of `regionanalyse score`): balance, compactness,
         split BA-regions, distance to the seat, most kommuner in one region."""
         return _scores.score(self, year)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .config import DEFAULT_YEAR
 from .version import __version__
 from .errors import BuildError, RegionanalyseError
 
@@ -109,7 +110,7 @@ def _markdown(table) -> str:
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, default=None, help="år for folkemengde 1.1. (standard 2016)")
+    parser.add_argument("--year", type=int, default=None, help=f"år for folkemengde 1.1. (standard {DEFAULT_YEAR})")
     parser.add_argument("--to", default=None, help="formater, kommaseparert (standard html,pdf)")
     parser.add_argument("--jobs", type=int, default=None, help="parallelle jobber (standard: antall kjerner)")
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
@@ -121,14 +122,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_build(args) -> int:
     from .pipeline.build import build
-    from .pipeline.publish import LockedError
+    from .pipeline.publish import LockedError, setup_logging
     from .pipeline.settings import resolve
 
     settings = resolve(proposals=args.proposals, compare=args.command == "compare",
                        build_all=args.all, year=args.year, to=args.to, jobs=args.jobs, out=args.out,
                        arsverk=args.arsverk, executor=args.executor)
     try:
-        return EXIT_OK if build(settings) else EXIT_BUILD_FAILED
+        return EXIT_OK if build(settings, configure_logging=setup_logging) else EXIT_BUILD_FAILED
     except LockedError as exc:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -152,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     val.set_defaults(func=_cmd_validate)
     tab = sub.add_parser("table", help="key figures per region on stdout")
     tab.add_argument("proposal")
-    tab.add_argument("--year", type=int, default=2016)
+    tab.add_argument("--year", type=int, default=DEFAULT_YEAR)
     tab.add_argument("--format", choices=["csv", "markdown"], default="csv")
     tab.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
     tab.set_defaults(func=_cmd_table)
@@ -172,12 +173,12 @@ def parser() -> argparse.ArgumentParser:
     cmp_.set_defaults(func=_cmd_build, all=False)
     sco = sub.add_parser("score", help="scores of whole proposals (balance, compactness, BA, distance)")
     sco.add_argument("proposals", nargs="+", help="ids or YAML paths")
-    sco.add_argument("--year", type=int, default=2016)
+    sco.add_argument("--year", type=int, default=DEFAULT_YEAR)
     sco.add_argument("--format", choices=["csv", "markdown"], default="csv")
     sco.set_defaults(func=_cmd_score)
     alt = sub.add_parser("alternatives", help="generate alternative plans (ReCom) and score them")
     alt.add_argument("proposal", help="id or YAML path")
-    alt.add_argument("--year", type=int, default=2016)
+    alt.add_argument("--year", type=int, default=DEFAULT_YEAR)
     alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
     alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
                      help="byggesteiner (standard: fylke når hver region er hele fylker i året, "

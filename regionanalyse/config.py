@@ -35,6 +35,10 @@ PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED",
 NOTEBOOK_DIR = Path(os.environ.get("REGIONANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
 BUILTIN_PROPOSAL_DIR = PACKAGE_DIR / "model" / "builtin"
 LEAFLET_DIR = PACKAGE_DIR / "assets" / "leaflet"
+#: The axe-core runner (REGIONANALYSE_AXE=1): a development tool beside the tests, so only a
+#: checkout has one unless $REGIONANALYSE_AXE_SCRIPT names it (a wheel carries no tests/).
+AXE_SCRIPT = (Path(os.environ["REGIONANALYSE_AXE_SCRIPT"]) if os.environ.get("REGIONANALYSE_AXE_SCRIPT")
+              else PROJECT_ROOT / "tests" / "browser" / "axe.mjs" if IS_CHECKOUT else None)
 CONFIG_FILE = "regionanalyse.toml"  # read from the working directory
 DEFAULT_OUT = Path("reports")       # relative to the working directory
 DEFAULT_YEAR = 2016

@@ -1,9 +1,15 @@
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+# Nothing is written into the checkout: the tests' processed-data cache lives in the user's
+# cache (set before regionanalyse.config is imported; subprocesses inherit it).
+os.environ.setdefault("REGIONANALYSE_PROCESSED", str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regionanalyse" / "tests"))
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("fixtures")

@@ -1,4 +1,5 @@
 """The package as a user installs it: a wheel in a fresh virtual environment, run from elsewhere."""
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -13,9 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_wheel_works_from_another_directory(tmp_path):
-    dist = tmp_path / "dist"
+    dist, source = tmp_path / "dist", tmp_path / "source"
+    # built from a copy: setuptools writes build/ into the tree it builds, not into the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "reports", "processed", "node_modules", "*.egg-info", "build", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "-w", str(dist), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
+                    "-w", str(dist), str(source)], check=True, capture_output=True, cwd=tmp_path)
     wheel = next(dist.glob("regionanalyse-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)

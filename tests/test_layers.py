@@ -10,9 +10,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_layer_contract_holds():
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint)], capture_output=True, text=True, cwd=ROOT)
+    before = sorted(p.name for p in ROOT.iterdir())
+    result = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
+    assert sorted(p.name for p in ROOT.iterdir()) == before  # no cache left in the checkout
 
 
 def _find_cycle(graph) -> list[str] | None:
@@ -39,7 +41,7 @@ def _find_cycle(graph) -> list[str] | None:
 
 
 def test_no_import_cycle():
-    graph = grimp.build_graph("regionanalyse")
+    graph = grimp.build_graph("regionanalyse", cache_dir=None)  # nothing written into the checkout
     assert _find_cycle(graph) is None
 
 

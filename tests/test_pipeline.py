@@ -1,5 +1,6 @@
 """The build pipeline: cache keys, executors, staged tables (CSV/XLSX = what the PDF shows)."""
 import importlib
+import subprocess
 import sys
 import textwrap
 
@@ -121,6 +122,17 @@ def test_inline_executor_stops_at_the_failing_cell_and_keeps_the_notebook(tmp_pa
     assert failed.cells[1].outputs == []
 
 
+def _page_images(path) -> list[str]:
+    """SHA-256 of each page rendered at 60 dpi (poppler's pdftoppm)."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), f"{tmp}/side"], check=True)
+        return [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(tmp).glob("side-*.png"))]
+
+
 def _pdf_text(path):
     return "\n".join(p.extract_text() for p in PdfReader(path).pages).replace("\u00a0", " ")
 
@@ -130,13 +142,17 @@ def test_inline_warm_and_fresh_executors_give_the_same_appendix(tmp_path):
     from regionanalyse.pipeline.build import build_proposal
 
     proposal = nav_cut("exec", "Kjøremåter", "Oslo", ["03"])
-    texts = {}
+    texts, pages = {}, {}
     for executor in ("inline", "warm", "fresh"):
         out = tmp_path / executor
         assert build_proposal(proposal, 2016, ("pdf",), out, jobs=1, executor=executor)
         texts[executor] = {p.name: _pdf_text(p) for p in sorted((out / "exec").glob("vedlegg-*.pdf"))}
+        pages[executor] = {p.name: _page_images(p) for p in sorted((out / "exec").glob("vedlegg-*.pdf"))}
     assert len(texts["inline"]) == 3
     assert texts["inline"] == texts["warm"] == texts["fresh"]
+    # and they look the same: every page, rendered (maps and figures included)
+    assert pages["inline"] == pages["warm"] == pages["fresh"]
+    assert sum(len(p) for p in pages["inline"].values()) >= 6
     # the data files hold the numbers the PDF shows: every kommune's population, as printed
     folder = tmp_path / "inline" / "exec"
     kommuner = pd.read_csv(folder / "vedlegg-01-oslo.csv", sep=";", decimal=",", encoding="utf-8-sig")

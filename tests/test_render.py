@@ -343,3 +343,18 @@ def test_statement_html_checks_skip_only_the_payloads(tmp_path):
     path = tmp_path / "side.html"
     path.write_text(page, encoding="utf-8")
     assert html_checks(path) == ["1 bilde(r) uten alternativ tekst", "1 innebygd ramme (iframe) uten tittel"]
+
+
+def test_axe_runner_is_not_looked_for_in_an_installed_package(monkeypatch, caplog):
+    """A wheel carries no tests/: without a runner (config.AXE_SCRIPT) axe is skipped with a
+    message that says how to name one, and nothing under tests/ is read."""
+    import logging
+
+    from regionanalyse import config
+    from regionanalyse.render import declaration
+
+    monkeypatch.setattr(config, "AXE_SCRIPT", None)
+    monkeypatch.setenv("REGIONANALYSE_AXE", "1")
+    with caplog.at_level(logging.WARNING):
+        assert declaration.run_axe([config.PROJECT_ROOT / "vedlegg.html"]) is None
+    assert "REGIONANALYSE_AXE_SCRIPT" in caplog.text

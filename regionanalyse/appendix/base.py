@@ -4,12 +4,13 @@ from __future__ import annotations
 from functools import cached_property
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load
 from ..present import datafiles
 from ..present.fmt import md_text
+from ..present.html import table_html
 from ..indicators import areas
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
@@ -21,46 +22,37 @@ OVERVIEW_COLUMNS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal
                     "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk"]
 
 
-def footnoted(values: dict[str, str], reasons: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Mark missing values with ¹, ², … and return the note lines."""
-    marks = "¹²³⁴⁵⁶⁷⁸⁹"
-    notes: list[str] = []
-    out = {}
-    for key, text in values.items():
-        reason = reasons.get(key)
-        if reason:
-            if reason not in notes:
-                notes.append(reason)
-            text = f"{text} {marks[notes.index(reason) % len(marks)]}"
-        out[key] = text
-    return out, [f"{marks[i % len(marks)]} {n}" for i, n in enumerate(notes)]
-
-
 class StagedTables:
-    """The tables an appendix shows, kept so that the build writes the CSV and XLSX from
-    exactly what the notebook displayed (computed once, in the kernel).
+    """The tables an appendix shows, kept by its report so that the build writes the CSV and
+    XLSX from exactly what the notebook displayed (computed once, in the kernel).
 
-    Every table_html call of the appendix is staged as printed (present.datafiles);
-    `main_table_next` marks the next table shown as the one written as CSV.
+    Each report owns its `book` (present.datafiles.TableBook): a table shown through
+    `table_html` goes into it, `main_table_next` marks the next one as the CSV, and
+    `export_tables` hands the book to the build. Helper reports (e.g. for a section) have
+    books of their own, which are not exported.
     """
 
-    def __new__(cls, *args, **kwargs):
-        report = super().__new__(cls)
-        datafiles.REGISTRY.start(report)  # a new appendix in this (warm) kernel starts empty
-        return report
+    @cached_property
+    def book(self) -> datafiles.TableBook:
+        return datafiles.TableBook()
+
+    def table_html(self, frame: pd.DataFrame, caption: str, source: str, notes=()) -> HTML:
+        """present.html.table_html, with the table as printed kept for the data files."""
+        self.book.add(frame, caption, source, notes)
+        return table_html(frame, caption, source, notes)
 
     def main_table_next(self) -> None:
         """The table shown next is the appendix's main table (written as its CSV)."""
-        self._main_index = len(datafiles.REGISTRY.tables)
+        self.book.main_next()
 
     def keep_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
         """A figure's data (numbers, Norwegian headings with units) as its own sheet."""
-        datafiles.stage_series(name, frame, source)
+        self.book.add_series(name, frame, source)
 
     def export_tables(self, path: str | None) -> None:
-        """Write the staged tables for the build (a no-op when run outside a build)."""
+        """Write this appendix's tables for the build (a no-op when run outside a build)."""
         if path:
-            pd.to_pickle(datafiles.collect(main_index=self.__dict__.get("_main_index")), path)
+            pd.to_pickle(datafiles.collect(self.book), path)
 
 
 class ProposalReport(StagedTables):

@@ -10,7 +10,7 @@ from IPython.display import HTML, Markdown
 from ..indicators.compare import balance, flows, side_by_side
 from ..present import fmt, maps
 from ..present.fmt import md_text
-from ..present.html import figure_out, table_html
+from ..present.html import figure_out
 from ..model import Proposal, load
 from ..indicators import areas
 from ..sources import geometry, labour, nav, population
@@ -76,7 +76,7 @@ class ComparisonReport(StagedTables):
                 "Endring": table["hovedstrom"].map({True: "hoveddel", False: "flyttes"}),
             })
             out.append(HTML(f"<p>{html.escape(summary)}</p>"))
-            out.append(table_html(frame, f"Tabell {n}. Fra {a.name} til {b.name}: hvor kommunene går",
+            out.append(self.table_html(frame, f"Tabell {n}. Fra {a.name} til {b.name}: hvor kommunene går",
                                   f"{population.SOURCE} {self.year}; forslagene som oppgitt",
                                   ["«hoveddel»: den delen av en region der flest bor; «flyttes»: "
                                    "kommuner som skilles fra hoveddelen."]))
@@ -99,7 +99,7 @@ class ComparisonReport(StagedTables):
         if self.year != nav.OFFICES_YEAR:
             notes.append(f"«.» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
                          f"{nav.OFFICES_YEAR}, folkemengden {self.year}.")
-        return table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
+        return self.table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
                                  f"folkemengde 1. januar {self.year}",
                           f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; {areas.SOURCE}",
                           notes)
@@ -122,7 +122,7 @@ class ComparisonReport(StagedTables):
         })
         pop_year = int(table["ba_pop_year"].iloc[0])
         ba_year = labour.ba_year(pop_year)
-        return table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
+        return self.table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
                               len(self.proposals) + 1, pop_year),
                           f"{population.SOURCE} {pop_year}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
                           [f"Bosatte i BA-regioner: folkemengde 1. januar {pop_year}, SSBs "

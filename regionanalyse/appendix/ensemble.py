@@ -15,7 +15,7 @@ from ..ensemble.alternatives import EXACT_LIMIT
 from ..indicators.scores import SCORE_COLUMNS, score
 from ..model import load, read_yaml
 from ..present import fmt, maps
-from ..present.html import figure_out, table_html
+from ..present.html import figure_out
 from ..sources import geometry, labour, population
 from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
@@ -108,7 +108,7 @@ class EnsembleReport(StagedTables):
             "Alternativer med lavere verdi": table["andel_lavere_pst"].map(lambda v: fmt.percent(v, 0)),
             "Alternativer med høyere verdi": table["andel_hoyere_pst"].map(lambda v: fmt.percent(v, 0)),
         })
-        return table_html(
+        return self.table_html(
             frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
@@ -158,7 +158,7 @@ class EnsembleReport(StagedTables):
         frame = pd.DataFrame({"Plan": table["plan"]})
         for c in cols:
             frame[LABELS[c][0]] = [_value(c, v) for v in table[c]]
-        return table_html(
+        return self.table_html(
             frame, "Tabell 2. De beste alternativene (ingen annen plan er bedre på alle tre: avvik, "
             "bosatte i delte BA-regioner og avstand til setet)",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; egne beregninger",

@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from ..present import fmt, maps, tables
-from ..present.html import figure_out, interactive_block, table_html
+from ..present.html import figure_out, interactive_block
 from ..present.interactive import interactive_map
 from ..sources import codes, geometry, labour, nav, population
 from ..territory import membership
@@ -33,7 +33,7 @@ class OverviewReport(ProposalReport):
     def table(self) -> HTML:
         self.main_table_next()
         frame, notes = tables.display_table_notes(self.figures, OVERVIEW_COLUMNS)
-        return table_html(frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
+        return self.table_html(frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
                                  f"{self.year}, NAV-kontor 2016",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))),
@@ -76,7 +76,7 @@ class OverviewReport(ProposalReport):
             "Antall fylker": comp["fylker"].map(len),
             "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
         })
-        return table_html(frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
+        return self.table_html(frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
                           f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",
                           [f"{len(self.proposal.regions)} regioner mot 19 fylker i 2016."])
 
@@ -96,7 +96,7 @@ class OverviewReport(ProposalReport):
             notes = [f"Nærhet (innbyggere per NAV-kontor) vises bare for {nav.OFFICES_YEAR}, året "
                      f"NAV-kontortallene gjelder; folkemengden her er fra {self.year}."]
         ba_year = int(t["ba_klassifisering"].iloc[0])
-        return table_html(
+        return self.table_html(
             frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler "
                    f"dem, 1. januar {self.year}",
             "; ".join([f"{population.SOURCE} {self.year}", labour.BA_SOURCE, nav.OFFICES_SOURCE]),

@@ -14,7 +14,7 @@ from ..indicators.kommuner import kommune_table
 from ..indicators.labour import ba_cohesion
 from ..indicators.peers import peer_ranks
 from ..present import fmt, maps, tables
-from ..present.html import figure_out, interactive_block, table_html
+from ..present.html import figure_out, interactive_block
 from ..present.interactive import interactive_map
 from ..sources import geometry, labour, nav, population
 from ..territory.seats import seat_kommune
@@ -73,7 +73,7 @@ class RegionReport(ProposalReport):
         src = self.figures.sources
         source = "; ".join(dict.fromkeys([src["folkemengde"], src["areal_km2"], src["navkontor"],
                                           labour.AKU_SOURCE]))
-        table = table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
+        table = self.table_html(frame, f"Tabell 1. Nøkkeltall for {self.region} og hele landet, "
                                   f"folkemengde 1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
                            source, foot.lines())
         # the member list is a sentence above the table: in a cell it widened the table past a page
@@ -139,9 +139,10 @@ class RegionReport(ProposalReport):
         if len(table) > 1:  # a one-kommune region needs no sum row
             frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
         notes = [n for n in table["note"] if n]
-        return table_html(frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
+        return self.table_html(frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
                           f"{population.SOURCE} {self.year}", notes)
 
+    @maps.plain_text  # the region's name in the legend is data, never mathtext
     def history(self) -> HTML:
         hist = population_history(self.proposal, self.region)
         fig, ax = plt.subplots(figsize=(7.2, 3.6))
@@ -189,7 +190,7 @@ class RegionReport(ProposalReport):
         for col in ("Regionen", "Rang (1 = størst)"):
             frame[col] = [symbols.get(f, "..") if v in (fmt.MISSING, "..") else v
                           for f, v in zip(ranks["figur"], frame[col])]
-        return table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget, folkemengde "
+        return self.table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget, folkemengde "
                                  f"1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
                                                   ("folkemengde", "areal_km2", "navkontor"))))
@@ -216,7 +217,7 @@ class RegionReport(ProposalReport):
                              (f", ført over til kommuneinndelingen {self.year}"
                               if self.year != 2020 else "")))
         split = mine[mine["split"]]
-        table = table_html(frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) med kommuner i "
+        table = self.table_html(frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) med kommuner i "
                                   f"{self.region}, folkemengde 1. januar {self.year}",
                            f"{labour.BA_SOURCE}; {population.SOURCE} {self.year}",
                            [f"Inndeling: {classification}. Folkemengde 1. januar {self.year}."])
@@ -254,7 +255,7 @@ class RegionReport(ProposalReport):
                 if n.startswith("ikke med")]
         dated = ([] if self.proposal.vintage == self.year else
                  [f"Kommunene i forslagets {self.proposal.vintage}-inndeling."] + lost)
-        dist_table = table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",
+        dist_table = self.table_html(dist_frame.head(15), f"Tabell 5. Avstand fra {where} – {shown}",
                                 "Beregnet fra kommunepolygoner, © Kartverket (CC BY 4.0)", dated)
         text += (f" Lengst fra {fmt.md_text(where)} ligger **{fmt.md_text(far['kommunenavn'])}**, "
                  f"{fmt.number(far['avstand_km'])} km i luftlinje.")

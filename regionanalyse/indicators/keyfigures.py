@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from ..config import DEFAULT_YEAR
 from ..model import Proposal
 from ..sources import codes, labour, nav, population
 from ..sources.cache import file_hash
@@ -112,7 +113,7 @@ def _member_names(proposal: Proposal) -> dict[str, str]:
     return out
 
 
-def key_figures(proposal: Proposal, year: int = 2016, arsverk_file=None) -> KeyFigures:
+def key_figures(proposal: Proposal, year: int = DEFAULT_YEAR, arsverk_file=None) -> KeyFigures:
     """The key figures of every region of `proposal` for 1 January `year`.
 
     Computed once per process for each proposal, year and årsverk file (content), as the

@@ -9,6 +9,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from ..errors import UsageError
 from ..model import Proposal, load
@@ -17,10 +18,10 @@ from .executors import DEFAULT_EXECUTOR
 from .plan import Job, comparison_dir, plan, plan_comparison
 from . import guard
 from .publish import (acquire_lock, child_dir, make_public, move_stale,
-                      prepare_out, progress, read_manifest, setup_logging, write_atomic,
+                      prepare_out, progress, read_manifest, write_atomic,
                       write_manifest)
 from .settings import BuildSettings
-from .worker import run_job
+from .worker import run_in_worker
 
 log = logging.getLogger("regionanalyse.build")
 
@@ -147,7 +148,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                                initializer=guard.worker_init, initargs=(os.getpid(),))
     try:
         # heaviest first, so that the last appendices are short and no worker waits at the end
-        futures = {pool.submit(partial(run_job, executor_name=executor), job): job
+        futures = {pool.submit(partial(run_in_worker, executor_name=executor), job): job
                    for job in sorted(todo, key=lambda job: -job.weight)}
         outstanding = len(futures)
         if while_waiting is not None and outstanding <= workers:
@@ -200,8 +201,11 @@ def _remove_temp(out_dir: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def build(settings: BuildSettings) -> bool:
-    """Entry point for `regionanalyse build` and `compare`: lock the output, build each."""
+def build(settings: BuildSettings, configure_logging: Callable[[Path], None] | None = None) -> bool:
+    """Entry point for `regionanalyse build` and `compare`: lock the output, build each.
+
+    `configure_logging(out)` is the command line's (publish.setup_logging: stderr and
+    <out>/build.log) once the output folder is ready; a library caller keeps its own logging."""
     proposals = [load(ref) for ref in settings.proposals]
     compared = [([load(ref) for ref in group], year) for group, year in settings.comparisons]
     for proposal in proposals + [p for group, _ in compared for p in group]:
@@ -212,12 +216,13 @@ def build(settings: BuildSettings) -> bool:
             raise UsageError(f"id «{proposal.id}» er brukt av to forslag i samme bygging "
                              f"({seen[proposal.id]} og {proposal.origin or proposal.id}); gi dem ulike id-er")
         seen[proposal.id] = proposal.origin or proposal.id
-    if settings.arsverk:  # checked before any kernel starts
-        from ..sources import nav
+    from ..sources import nav
 
-        nav.arsverk(nav.arsverk_path(settings.arsverk))
+    # the årsverk file in use (--arsverk, else $REGIONANALYSE_ARSVERK): checked before any kernel starts
+    nav.arsverk(nav.arsverk_path(settings.arsverk))
     out = prepare_out(settings.out, settings.out_label)
-    setup_logging(out)
+    if configure_logging is not None:
+        configure_logging(out)
     lock = acquire_lock(out)
     previous = guard.install_handlers()
     try:

@@ -86,7 +86,13 @@ class InlineExecutor:
         return nb
 
     def discard(self) -> None:
-        """Nothing to shut down: the next notebook starts in a cleared namespace."""
+        """After a failure: forget the traceback IPython keeps (sys.last_traceback holds the
+        failed notebook's objects); the next notebook starts in a cleared namespace."""
+        import sys
+
+        sys.last_type = sys.last_value = sys.last_traceback = None
+        if hasattr(sys, "last_exc"):
+            sys.last_exc = None
 
 
 class FreshExecutor:

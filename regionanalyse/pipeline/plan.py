@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import json
 import re
 import subprocess
@@ -11,11 +10,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import NOTEBOOK_DIR, PACKAGE_DIR, PROJECT_ROOT, RAW_DIR
+from ..config import NOTEBOOK_DIR, PROJECT_ROOT
 from ..model import Proposal
 from ..sources.cache import file_hash
 from ..territory import membership
 from ..version import __version__
+from .inputs import Inputs
 
 
 def slug(text: str) -> str:
@@ -46,22 +46,6 @@ class Job:
 
 
 @lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the package's code, templates and built-in proposals."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json", ".yaml"):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def data_hash() -> str:
-    """Hash of every raw data file (the data checksum named in each appendix)."""
-    return hashlib.sha256("".join(file_hash(p) for p in sorted(RAW_DIR.glob("*"))
-                                  if p.is_file()).encode()).hexdigest()
-
-
-@lru_cache(maxsize=1)
 def git_commit() -> str:
     """Short git commit of the checkout (with '+' when it has local changes), or ''."""
     try:
@@ -88,23 +72,18 @@ def colophon(stamp: dict) -> str:
             f"{stamp['data_sha256'][:12]}")
 
 
-def _inputs_hash(job: Job, data: str, arsverk: str | None) -> str:
-    digest = hashlib.sha256()
-    for part in (data, code_hash(), job.proposals_yaml, file_hash(Path(job.notebook)),
-                 json.dumps(job.parameters, sort_keys=True), ",".join(job.formats), job.title,
-                 file_hash(Path(arsverk)) if arsverk else "",
-                 # PDF/UA-1 or PDF/A-2a (render.variant.VARIANT_ENV): another variant is another PDF
-                 os.environ.get("REGIONANALYSE_PDF_VARIANT", "") if "pdf" in job.formats else ""):
-        digest.update(part.encode())
-    return digest.hexdigest()
+def _inputs_hash(job: Job, inputs: Inputs) -> str:
+    return inputs.digest(job.formats, job.proposals_yaml, file_hash(Path(job.notebook)),
+                         json.dumps(job.parameters, sort_keys=True), job.title)
 
 
 def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
          arsverk: str | None = None) -> list[Job]:
     """The jobs for a proposal: the overview (Vedlegg 0) and one per region."""
+    inputs = Inputs.resolve(arsverk)
     proposal_yaml = proposal.to_yaml()
     out_dir = out / proposal.id
-    common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": arsverk}
+    common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": inputs.arsverk}
     jobs = [Job("oversikt", proposal_yaml, "Vedlegg 0: Oversikt over forslaget", proposal.name,
                 str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
                 "vedlegg-00-oversikt")]
@@ -115,7 +94,7 @@ def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
                         str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
                         formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region,
                         weight=int(kommuner.get(region, 0))))
-    return finish(jobs, arsverk)
+    return finish(jobs, inputs)
 
 
 def comparison_dir(proposals: list[Proposal], out: Path) -> Path:
@@ -130,21 +109,23 @@ def comparison_dir(proposals: list[Proposal], out: Path) -> Path:
 def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ...], out: Path,
                     arsverk: str | None = None) -> list[Job]:
     """The single job of a comparison appendix."""
+    inputs = Inputs.resolve(arsverk)
     out_dir = comparison_dir(proposals, out)
     paths = [str(out_dir / f"forslag-{i}.yaml") for i in range(1, len(proposals) + 1)]
     job = Job("sammenligning", "".join(p.to_yaml() for p in proposals), "Sammenligning av forslag",
               " → ".join(p.name for p in proposals), str(NOTEBOOK_DIR / "vedlegg_sammenligning.ipynb"),
-              {"proposals": paths, "year": year, "arsverk_file": arsverk}, formats, str(out_dir),
-              "vedlegg-sammenligning")
-    return finish([job], arsverk)
+              {"proposals": paths, "year": year, "arsverk_file": inputs.arsverk}, formats,
+              str(out_dir), "vedlegg-sammenligning")
+    return finish([job], inputs)
 
 
-def finish(jobs: list[Job], arsverk: str | None) -> list[Job]:
-    """Fill in each job's input hash, output file names and version stamp."""
-    data = data_hash()
-    stamp = version_stamp(data)
+def finish(jobs: list[Job], inputs: Inputs | None = None) -> list[Job]:
+    """Fill in each job's input hash (from `inputs`, resolved now when not given), output file
+    names and version stamp."""
+    inputs = inputs or Inputs.resolve()
+    stamp = version_stamp(inputs.data_sha256)
     for job in jobs:
-        job.inputs_hash = _inputs_hash(job, data, arsverk)
+        job.inputs_hash = _inputs_hash(job, inputs)
         job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv",
                                                                        f"{job.stem}.xlsx"]
         job.stamp = stamp

@@ -23,10 +23,14 @@ from .plan import Job, colophon
 
 
 def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None:
-    """The tables the notebook showed, as staged by it: main table as CSV, all as XLSX sheets."""
+    """The tables this job's notebook showed, as its report exported them: main table as CSV,
+    all as XLSX sheets."""
     from ..present.datafiles import write_csv, write_xlsx
     from ..present.tables import neutralise_formulas
 
+    if not tables_file.exists():
+        raise RuntimeError(f"{tables_file.name}: notatboken skrev ikke tabellene sine "
+                           "(report.export_tables(tables_file) mangler)")
     staged = pd.read_pickle(tables_file)
     tables = {name: neutralise_formulas(frame) for name, frame in staged["tables"].items()}
     sources = staged.get("sources")
@@ -52,6 +56,13 @@ def _settle() -> None:
     gc.freeze()
 
 
+def run_in_worker(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
+    """run_job in a build's worker process (it settles the worker's memory after the job)."""
+    result = run_job(job, executor_name)
+    _settle()
+    return result
+
+
 def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
     """Execute, render and check one appendix in a temporary folder, then move files into place."""
     from ..render import render_html, render_pdf
@@ -63,6 +74,8 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
         tmp = Path(tmp)
         executed = tmp / f"{job.stem}.ipynb"
+        # this job's own tables file, in its new temporary folder: absent until its notebook
+        # (its report's export_tables) writes it, so nothing of an earlier job can be read
         tables_file = tmp / f"{job.stem}.tables.pkl"
         try:
             nb = runner.execute(job.notebook, str(executed),
@@ -88,5 +101,4 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
             os.chmod(tmp / name, 0o644)  # published files are 0644 whatever the umask
             os.replace(tmp / name, out_dir / name)
         (out_dir / "_feil" / executed.name).unlink(missing_ok=True)
-    _settle()
     return JobResult(job.stem, time.perf_counter() - start, checks=checks)

@@ -1,6 +1,6 @@
 """Data files beside each appendix: the tables as printed, for a reader with Excel.
 
-Every table an appendix shows (table_html) is staged here as it was printed and turned into a
+Every table an appendix shows is kept, as printed, in its report's TableBook and turned into a
 sheet: Norwegian headings (units as in the appendix; «(%)» added where the cells were
 percentages), numbers as numbers rounded exactly as printed, missing values empty with the
 reason in a «Merknad» column (the footnote, or the meaning of the SSB symbol), and a «Kilder»
@@ -13,7 +13,6 @@ plain numbers, internal column names; it does not come from here.)
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -44,37 +43,26 @@ class StagedTable:
 
 
 @dataclass
-class Registry:
-    """The tables shown since the appendix started (one registry per kernel process)."""
+class TableBook:
+    """The tables and figure data one appendix shows, in order: what its CSV and XLSX hold.
+
+    Each appendix's report owns its own book (nothing is shared between appendices, so a
+    failed appendix cannot lend its tables to the next one in the same process)."""
 
     tables: list[StagedTable] = field(default_factory=list)
     series: dict[str, tuple[pd.DataFrame, str]] = field(default_factory=dict)
-    owner: object = None  # weak reference to the appendix's report object
+    main_index: int | None = None  # the table written as the appendix's CSV (default: the first)
 
-    def clear(self) -> None:
-        self.tables.clear()
-        self.series.clear()
-        self.owner = None
+    def add(self, frame: pd.DataFrame, caption: str, source: str, notes) -> None:
+        self.tables.append(StagedTable(caption, source, list(notes), frame.copy()))
 
-    def start(self, report) -> None:
-        """A report object is created: when no report owns the registry (the previous
-        appendix's report is gone: a new notebook in a warm kernel), start empty and let this
-        one own it. Helper reports made while the owner lives (e.g. for a section) add to it."""
-        if self.owner is None or self.owner() is None:
-            self.clear()
-            self.owner = weakref.ref(report)
+    def add_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
+        """A figure's data (already numbers with Norwegian headings), as its own sheet."""
+        self.series[name] = (frame.reset_index(drop=True), source)
 
-
-REGISTRY = Registry()
-
-
-def stage(frame: pd.DataFrame, caption: str, source: str, notes) -> None:
-    REGISTRY.tables.append(StagedTable(caption, source, list(notes), frame.copy()))
-
-
-def stage_series(name: str, frame: pd.DataFrame, source: str) -> None:
-    """A figure's data (already numbers with Norwegian headings), as its own sheet."""
-    REGISTRY.series[name] = (frame.reset_index(drop=True), source)
+    def main_next(self) -> None:
+        """The table added next is the main table."""
+        self.main_index = len(self.tables)
 
 
 def _parse(cell) -> tuple[str, float | None, str, bool]:
@@ -193,19 +181,19 @@ def sheet_name(caption: str, taken: set[str]) -> str:
     return name
 
 
-def collect(registry: Registry = REGISTRY, main_index: int | None = None) -> dict:
+def collect(book: TableBook) -> dict:
     """Everything the build writes: {"tables": {sheet: frame}, "main": sheet, "sources": frame}."""
     taken: set[str] = {"Kilder"}
     tables, sources = {}, []
     main = None
-    for i, t in enumerate(registry.tables):
+    for i, t in enumerate(book.tables):
         name = sheet_name(t.caption, taken)
         tables[name] = as_printed(t.frame, t.notes)
         sources.append({"Ark": name, "Tabell": t.caption, "Kilde": t.source,
                         "Merknader": " | ".join(t.notes) or None})
-        if i == (main_index or 0):
+        if i == (book.main_index or 0):
             main = name
-    for caption, (frame, source) in registry.series.items():
+    for caption, (frame, source) in book.series.items():
         name = sheet_name(caption, taken)
         tables[name] = frame
         sources.append({"Ark": name, "Tabell": caption, "Kilde": source, "Merknader": None})

@@ -6,17 +6,13 @@ import html
 import io
 import re
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
-from . import datafiles, fmt
+from . import fmt
 from .interactive import standalone_html
 
-
-# Text in figures (region names in legends, titles) is data: never matplotlib mathtext ($…$).
-matplotlib.rcParams["text.parse_math"] = False
 
 #: Tables with at most this many rows are kept on one page in the PDF (a longer one, such as
 #: the kommune table, may break between rows and repeats its header row on the next page).
@@ -51,7 +47,6 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
     body = head + sep + rest
     body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f'\n  <caption class="tabelltittel">'
                   f"<strong>{html.escape(caption)}</strong></caption>", body, count=1)
-    datafiles.stage(frame, caption, source, notes)  # the same table, as printed, in the XLSX/CSV
     parts = [body]
     parts += [f'<p class="fotnote">{html.escape(n)}</p>' for n in notes]
     parts.append(f'<p class="kilde">Kilde: {html.escape(source)}</p>')

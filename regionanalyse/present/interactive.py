@@ -97,7 +97,9 @@ MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-in
 _MAP_SCRIPT = """
 (function () {
   var data = JSON.parse(document.getElementById("kartdata").textContent);
-  var map = L.map("kart", {keyboard: true});
+  var map = L.map("kart", {keyboard: true, zoomControl: false});
+  // Norwegian names for the zoom buttons (their accessible names; the page's language is nb)
+  L.control.zoom({zoomInTitle: "Zoom inn", zoomOutTitle: "Zoom ut"}).addTo(map);
   L.control.scale({imperial: false}).addTo(map);
   function tooltip(layer) {
     // text only: names from a proposal are never parsed as HTML
@@ -134,9 +136,6 @@ def standalone_html(fmap: InteractiveMap) -> str:
     """The map as one HTML page with Leaflet inlined: no CDN, works offline. User text reaches
     the page only as escaped JSON data (read with textContent) and as the escaped legend."""
     js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    # Norwegian names for the zoom buttons (their accessible names), the page's language nb
-    js = js.replace('zoomInTitle:"Zoom in"', 'zoomInTitle:"Zoom inn"').replace(
-        'zoomOutTitle:"Zoom out"', 'zoomOutTitle:"Zoom ut"')
     css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
     data = {"features": fmap.features, "bounds": fmap.bounds, "labels": list(fmap.labels)}
     return ('<!DOCTYPE html>\n<html lang="nb">\n<head>\n<meta charset="utf-8">\n'

@@ -1,6 +1,7 @@
 """Static maps (matplotlib/geopandas): the overview of a proposal and the map of one region."""
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 
 import geopandas as gpd
@@ -17,18 +18,33 @@ from ..model import Proposal
 from ..territory.geo import region_kommuner_geo
 from ..territory.seats import seat_kommune
 
-# Region names in legends and titles are data: never matplotlib mathtext ($…$)
-plt.rcParams["text.parse_math"] = False
+#: Text in figures (region names in legends and titles) is data: never mathtext ($…$).
+PLAIN_TEXT = {"text.parse_math": False}
 
 REGION_COLOR = "#2b6a9e"
 SPLIT_BA_COLOR = "#D55E00"  # Okabe–Ito vermillion: apart from the blue also with CVD
 REGION_COLOR_RGB = (0x2b / 255, 0x6a / 255, 0x9e / 255)
 
 
+def plain_text(function):
+    """A plotting function run with PLAIN_TEXT (matplotlib.rc_context: the setting holds while
+    it draws, not for the analyst's own figures). A map function's figure gets its canvas's
+    own draw_idle back when it returns (see _draw_once)."""
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        with plt.rc_context(PLAIN_TEXT):
+            result = function(*args, **kwargs)
+        canvas = getattr(getattr(result, "figure", None), "canvas", None)
+        if canvas is not None:
+            canvas.__dict__.pop("draw_idle", None)
+        return result
+    return wrapped
+
+
 def _draw_once(ax) -> None:
     """Stop geopandas from rendering the whole figure after every layer it adds (it calls
     canvas.draw_idle, which the Agg canvas carries out at once); the figure is drawn once,
-    when it is saved or shown."""
+    when it is saved or shown. Only while a map is drawn: `plain_text` removes it after."""
     ax.figure.canvas.draw_idle = lambda *args, **kwargs: None
 
 
@@ -184,6 +200,7 @@ def _region_colors(proposal: Proposal) -> dict[str, str]:
     return comparison_colors([proposal])
 
 
+@plain_text
 def region_map(proposal: Proposal, region: str, year: int, ax=None):
     """Map of one region: its kommuner, the rest of Norway in grey, seat, split BA-regions."""
     geo = region_kommuner_geo(proposal)
@@ -261,6 +278,7 @@ def _small_regions(shapes: gpd.GeoDataFrame, limit_km2: float = 2_500) -> list[s
     return [name for name, geom in shapes.geometry.items() if geom.area / 1e6 < limit_km2]
 
 
+@plain_text
 def overview_map(proposal: Proposal, year: int, ax=None, title: str | None = None,
                  colors: dict[str, str] | None = None, extent=None):
     """All regions of a proposal, each numbered (as in the tables) and coloured so that

@@ -59,7 +59,6 @@ def format_cell(column: str, value) -> str:
 # SSB's table symbols for missing values, explained under every table that uses them
 SYMBOLS = {"..": "tallet finnes ikke i kildene for regionen (se fotnoten)",
            ".": "ikke mulig å oppgi tall (se fotnoten)"}
-MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def mark(i: int) -> str:

@@ -8,7 +8,8 @@ public body can publish the appendices and file its statement on uustatus.no. Ch
 - every HTML appendix: static checks of the page (language, title, alt texts that are more
   than the caption, table header cells with scope, heading order, frames with a title);
 - axe-core (WCAG 2.1 A/AA rules) in headless Chromium when REGIONANALYSE_AXE=1 and Node,
-  Chromium and tests/browser/node_modules are present (the test suite always runs it).
+  Chromium and the runner (config.AXE_SCRIPT: tests/browser/axe.mjs in a checkout, or
+  $REGIONANALYSE_AXE_SCRIPT) with its node_modules are present (the test suite always runs it).
 """
 from __future__ import annotations
 
@@ -23,13 +24,13 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .. import config
 from ..sources.cache import file_hash
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = "tilgjengelighetserklaering.html"
 AXE_ENV = "REGIONANALYSE_AXE"
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "tests" / "browser" / "axe.mjs"
 
 
 class _PageScan(HTMLParser):
@@ -122,11 +123,15 @@ def run_axe(paths: list[Path]) -> dict[str, list[dict]] | None:
     """axe-core violations per HTML file, or None when axe cannot run here or is not asked for."""
     if os.environ.get(AXE_ENV) != "1":
         return None
-    node = shutil.which("node")
-    if not node or not AXE_SCRIPT.exists() or not (AXE_SCRIPT.parent / "node_modules").exists():
-        log.warning("axe-core: node, %s or its node_modules mangler; hoppet over", AXE_SCRIPT)
+    if config.AXE_SCRIPT is None:
+        log.warning("axe-core: ingen axe-kjører i en installert pakke (sett REGIONANALYSE_AXE_SCRIPT "
+                    "til tests/browser/axe.mjs i en utsjekk); hoppet over")
         return None
-    result = subprocess.run([node, str(AXE_SCRIPT), *map(str, paths)], capture_output=True,
+    node, script = shutil.which("node"), config.AXE_SCRIPT
+    if not node or not script.exists() or not (script.parent / "node_modules").exists():
+        log.warning("axe-core: node, %s or its node_modules mangler; hoppet over", script)
+        return None
+    result = subprocess.run([node, str(script), *map(str, paths)], capture_output=True,
                             text=True, timeout=900)
     if result.returncode not in (0, 1):
         log.warning("axe-core feilet: %s", result.stderr.strip()[-500:])

@@ -1,15 +1,19 @@
-"""Raw-file access and a parquet cache in data/processed keyed by the raw file's hash."""
+"""Raw-file access and a parquet cache (data/processed, or ~/.cache for a wheel) keyed on
+everything a cached table can be computed from."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from ..config import PROCESSED_DIR, RAW_DIR
+from ..config import PACKAGE_DIR, PROCESSED_DIR, RAW_DIR
 from ..errors import DataError
 
 
@@ -40,43 +44,98 @@ def read_csv_codes(path: Path, code_columns: list[str]) -> pd.DataFrame:
         raise DataError(f"{path}: kan ikke leses som CSV ({exc})") from exc
 
 
-def _loader_hash(build: Callable, depends: tuple = ()) -> str:
-    """Hash of the module that defines `build`, of the modules it `depends` on, and of this
-    one: a changed loader (or a loader it builds on) is a new key."""
+#: The layers a cached table can be computed in, in import order (pyproject.toml's contract):
+#: a table computed in one layer depends on the code of that layer and those below it.
+LAYERS = ("sources", "model", "territory", "indicators")
+#: Files kept per cached table: the newest (by use) of its keys, so that two versions of the
+#: package sharing one cache folder each keep theirs.
+KEEP_PER_NAME = 3
+log = logging.getLogger("regionanalyse.cache")
+
+
+def _code_files(module_name: str) -> set[Path]:
+    """The code a table computed in `module_name` can depend on: for a module of this package,
+    every module of its layer and the layers below (no hand-kept list can miss one); for any
+    other module (a test's), its own file."""
     import sys
 
-    files = {Path(__file__), Path(sys.modules[build.__module__].__file__),
-             *(Path(module.__file__) for module in depends)}
-    return "".join(file_hash(f.resolve()) for f in sorted(files))
+    parts = module_name.split(".")
+    if parts[0] != PACKAGE_DIR.name or len(parts) < 2 or parts[1] not in LAYERS:
+        return {Path(sys.modules[module_name].__file__)}
+    layers = LAYERS[:LAYERS.index(parts[1]) + 1]
+    files = {f for layer in layers for f in (PACKAGE_DIR / layer).rglob("*.py")}
+    return files | {PACKAGE_DIR / name for name in ("config.py", "errors.py", "version.py")}
+
+
+def _data_files() -> list[Path]:
+    """Every raw data file (not the documentation beside them)."""
+    return sorted(p for p in RAW_DIR.glob("*") if p.is_file() and p.suffix != ".md")
+
+
+def cache_key(build: Callable, sources: list[Path] = (), depends: tuple = ()) -> str:
+    """The key of a cached table: every raw data file, the `sources` named (which may lie
+    elsewhere), and the code that can shape it (`_code_files` of the module defining `build`,
+    of any module it `depends` on, and of this one). A superset of what the loader reads, so
+    that a change anywhere it could read is a new key."""
+    files = {Path(__file__), *_code_files(build.__module__),
+             *(f for module in depends for f in _code_files(module.__name__))}
+    parts = [file_hash(p) for p in dict.fromkeys([*_data_files(), *map(Path, sources)])]
+    parts += [file_hash(f.resolve()) for f in sorted(files)]
+    return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
+
+
+def _keys_of(name: str) -> list[Path]:
+    """The cached files of table `name`, newest use first."""
+    pattern = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}\.parquet")
+    found = {}
+    for path in PROCESSED_DIR.glob(f"{name}-*.parquet"):
+        with contextlib.suppress(OSError):  # removed meanwhile by another process
+            if pattern.fullmatch(path.name):
+                found[path] = path.stat().st_mtime_ns
+    return sorted(found, key=found.get, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _warn_uncached(reason: str) -> None:
+    """Said once per process: where the cache is and that the tables are computed every time."""
+    log.warning("kan ikke skrive mellomlageret %s (%s); tallene beregnes på nytt uten "
+                "mellomlager (sett REGIONANALYSE_PROCESSED til en skrivbar mappe)", PROCESSED_DIR, reason)
 
 
 def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
            depends: tuple = ()) -> pd.DataFrame:
-    """Return build() from a parquet cache, rebuilt when a source file or the loader changes.
+    """Return build() from a parquet cache, rebuilt when anything it can read changes
+    (`cache_key`).
 
-    `depends`: further modules whose code shapes the result (e.g. the loader of the frames a
-    derived table is computed from)."""
-    key_text = "".join(file_hash(p) for p in sources) + _loader_hash(build, depends)
-    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
-    target = PROCESSED_DIR / f"{name}-{key}.parquet"
-    is_geo = False
+    `depends`: modules outside the package whose code shapes the result. A key's file is
+    never removed by another key's write; each table keeps its KEEP_PER_NAME newest keys."""
+    target = PROCESSED_DIR / f"{name}-{cache_key(build, sources, depends)}.parquet"
     if target.exists():
         try:
             import geopandas as gpd
             import pyarrow.parquet as pq
 
             is_geo = b"geo" in (pq.read_schema(target).metadata or {})
-            return gpd.read_parquet(target) if is_geo else pd.read_parquet(target)
+            frame = gpd.read_parquet(target) if is_geo else pd.read_parquet(target)
         except Exception:  # a broken cache is rebuilt, never trusted
-            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(target)  # used now: the newest of its name
+            return frame
     frame = build()
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
     try:
         PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
-        for stale in PROCESSED_DIR.glob(f"{name}-*.parquet"):
-            stale.unlink(missing_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
         frame.to_parquet(tmp)
         os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only checkout still works, just without the cache
+    except OSError as exc:  # a read-only tree still works, without the cache
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        _warn_uncached(exc.strerror or type(exc).__name__)
+        return frame
+    for old in _keys_of(name)[KEEP_PER_NAME:]:
+        with contextlib.suppress(OSError):
+            old.unlink(missing_ok=True)
     return frame

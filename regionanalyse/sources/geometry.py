@@ -26,19 +26,6 @@ KOMMUNE_FILES = {
 }
 
 
-def fylke_layer_year(vintage: int) -> int | None:
-    """The fylke layer whose borders are exactly those of `vintage`, or None."""
-    if vintage in (2016, 2017):
-        return 2017
-    if vintage == 2019:
-        return 2019
-    if 2020 <= vintage <= 2023:
-        return 2020
-    if vintage >= 2024:
-        return 2024
-    return None
-
-
 def kommune_layer_year(vintage: int) -> int:
     """The kommune layer to use for a vintage (earlier vintages map onto 2019 kommuner)."""
     if vintage <= 2019:

@@ -105,8 +105,3 @@ def check_fylke_codes(values, path: Path, year: int, where: str | None = None) -
                 at = where or f"linje {i + 2}"
                 raise DataError(f"{Path(path).name}, {at}: fylkesnummer «{code}» finnes ikke i "
                                 f"{year}")
-
-
-def recodings_applied(name: str) -> dict[str, tuple[str, str]]:
-    """The certain recodings made when `name` is loaded (code → (new code, reason))."""
-    return dict(RECODINGS.get(name, {}))

@@ -20,7 +20,6 @@ UNITS_2019_FILE = "nav_fylkesledd_fra_2019.csv"
 ARSVERK_ENV = "REGIONANALYSE_ARSVERK"
 OFFICES_SOURCE = "NAV, delrapport 2 om regional struktur (2016), tabell 1"
 OFFICES_YEAR = 2016  # the counts are "dagens antall" in autumn 2016
-UNITS_SOURCE = "nav.no, «Nye fylker og regioner i NAV» (2019)"
 ARSVERK_MISSING = ("ingen offentlige tall for NAV-årsverk per fylke rundt 2016 er funnet; "
                    "tallene kan leveres som egen fil, se dokumentasjonen")
 ARSVERK_COLUMNS = ["fylker", "vintage", "aar", "arsverk", "kilde"]
