@@ -227,7 +227,7 @@ def parser() -> argparse.ArgumentParser:
     dst.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
     dup = dsub.add_parser("update", help="fetch population (SSB 07459) and codes (KLASS), check, "
                                          "switch in whole")
-    dup.add_argument("sources", nargs="*", choices=["koder", "befolkning"], metavar="KILDE",
+    dup.add_argument("sources", nargs="*", metavar="KILDE",
                      help="koder, befolkning (standard: begge)")
     dup.add_argument("--dry-run", action="store_true", help="hent og kontroller, men endre ingenting")
     dup.add_argument("--rollback", action="store_true", help="tilbake til forrige datasett")

@@ -1,4 +1,5 @@
 import inspect
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -6,6 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests read the shipped snapshot, never a data set refreshed into the user's data folder.
+os.environ["REGIONANALYSE_DATA"] = str(ROOT / "tests" / ".no-user-data")
 FIXTURES = Path(__file__).with_name("fixtures")
 
 

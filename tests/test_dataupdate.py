@@ -1,0 +1,192 @@
+"""`regionanalyse data status/update`: against a local stand-in for SSB and KLASS (tests/fakeapi.py),
+never the network. The stand-in serves the shipped data plus a constructed year 2027 (each 2026
+kommune + 7 persons aged 16–66) and one revised figure (Oslo 1.1.2016 + 10)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from fakeapi import CODE_FILE, KOMMUNE_FILE, FakeAPI, Truth, closed_port_url
+from regionanalyse.config import SHIPPED_RAW_DIR, active_set
+from regionanalyse.sources import datasets, fetch
+from regionanalyse.sources.update import refresh
+
+ROOT = SHIPPED_RAW_DIR.parents[1]
+
+
+def _tree(folder):
+    """Every file under `folder` with its SHA-256 (the state a failed update must keep)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def truth_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("truth")
+    for path in SHIPPED_RAW_DIR.iterdir():
+        shutil.copy2(path, folder / path.name)
+    codes = pd.read_csv(folder / CODE_FILE, dtype=str)
+    codes.loc[codes["siste_aar_1jan"] == "2026", "siste_aar_1jan"] = "2027"
+    codes.to_csv(folder / CODE_FILE, index=False)
+    pop = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str, "fylkesnummer": str})
+    new = pop[pop["aar"] == 2026].assign(aar=2027)
+    new[["folkemengde", "alder_16_66"]] += 7
+    oslo = (pop["aar"] == 2016) & (pop["kommunenummer"] == "0301")
+    pop.loc[oslo, ["folkemengde", "alder_16_66"]] += 10
+    pd.concat([pop, new]).to_csv(folder / KOMMUNE_FILE, index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def api(truth_dir):
+    server = FakeAPI(Truth(truth_dir)).start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def fresh(api):
+    api.fault, api.calls, api.truth.national_offset = None, 0, 0
+    return api
+
+
+def run_update(api, home, sources=(), **kw):
+    return refresh.update(list(sources), home, kw.pop("raw_dir", SHIPPED_RAW_DIR),
+                          ssb_base=api.base + "/ssb", klass_base=api.base + "/klass", pause=0,
+                          **kw)
+
+
+@pytest.fixture(scope="module")
+def updated(api, tmp_path_factory):
+    """A data folder after one update from the stand-in, and its report."""
+    home = tmp_path_factory.mktemp("home")
+    api.fault, api.calls = None, 0
+    return home, run_update(api, home)
+
+
+def cli(home, *args):
+    env = {**os.environ, "REGIONANALYSE_DATA": str(home),
+           "REGIONANALYSE_PROCESSED": str(home / "processed")}
+    env.pop("REGIONANALYSE_RAW", None)
+    return subprocess.run([sys.executable, "-m", "regionanalyse.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=600)
+
+
+def test_update_adds_a_year_and_reports_the_revised_figure(updated):
+    home, report = updated
+    assert report.new_years == [2027]
+    assert report.changed_files == [CODE_FILE, KOMMUNE_FILE, refresh.FYLKE_FILE]
+    shipped = pd.read_csv(SHIPPED_RAW_DIR / KOMMUNE_FILE, dtype={"kommunenummer": str})
+    oslo_2016 = int(shipped.query("aar == 2016 and kommunenummer == '0301'")["folkemengde"].iloc[0])
+    assert report.revised[["aar", "kommunenummer", "gammel", "ny"]].values.tolist() == [
+        [2016, "0301", oslo_2016, oslo_2016 + 10]]
+    text = "\n".join(report.lines())
+    assert "Nye år: 2027" in text and f"2016 0301 Oslo-Oslove" in text and "+10" in text
+    folder = active_set(home)
+    assert folder is not None and folder.name == report.set_name
+    new = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str})
+    assert len(new[new["aar"] == 2027]) == 357
+    # every other kommune-year is the shipped figure, row for row
+    same = new[new["aar"] <= 2026].reset_index(drop=True)
+    assert (same["folkemengde"] - shipped["folkemengde"]).abs().sum() == 10
+    provenance = json.loads((folder / datasets.PROVENANCE).read_text(encoding="utf-8"))
+    assert provenance[KOMMUNE_FILE]["url"].endswith("/ssb/tables/07459/data")
+    assert provenance[KOMMUNE_FILE]["licence"].startswith("CC BY 4.0")
+    assert provenance[CODE_FILE]["query"][0].endswith("codesAt?date=2026-01-01")
+    sums = dict(line.split()[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines())
+    assert sums == datasets.checksums(folder)
+
+
+def test_new_year_appears_in_history_table_and_status(updated):
+    home, _ = updated
+    hist = cli(home, "history", "nav-2016-11", "--format", "csv")
+    assert hist.returncode == 0, hist.stderr
+    table = pd.read_csv(pd.io.common.StringIO(hist.stdout))
+    norge = table[table["region"] == "Norge"].set_index("aar")["folkemengde"]
+    assert norge.index.max() == 2027
+    assert norge[2027] - norge[2026] == 7 * 357
+    tab = cli(home, "table", "nav-2016-11", "--year", "2027")
+    assert tab.returncode == 0, tab.stderr
+    status = cli(home, "data", "status", "--format", "json")
+    rows = {r["fil"]: r for r in json.loads(status.stdout)}
+    assert rows[KOMMUNE_FILE]["aar"] == "2005–2027"
+    assert rows[KOMMUNE_FILE]["datasett"] == active_set(home).name
+    assert rows["ba_regioner_2024_kommuner.csv"]["datasett"] == "levert"
+
+
+@pytest.mark.parametrize("fault, words", [
+    ("nonetwork", "kan ikke nås"), ("timeout", "tidsfristen"), ("429", "HTTP 429"),
+    ("503", "HTTP 503"), ("shape", "uventet svar"), ("half", "avbrutt"),
+])
+def test_network_fault_changes_nothing(fresh, updated, monkeypatch, fault, words):
+    home, _ = updated
+    before = _tree(home)
+    monkeypatch.setattr(fetch, "TIMEOUT", 1.0)
+    fresh.fault = fault
+    kind = "koder" if fault == "half" else "befolkning"  # the half body is a KLASS answer
+    base = closed_port_url() if fault == "nonetwork" else fresh.base
+    with pytest.raises(fetch.FetchError) as err:
+        refresh.update([kind], home, active_set(home), ssb_base=base + "/ssb",
+                       klass_base=base + "/klass", pause=0)
+    assert words in str(err.value) and "Ingen data er endret" in str(err.value)
+    assert err.value.source.startswith("SSB" if kind == "befolkning" else "KLASS")
+    assert _tree(home) == before
+
+
+def test_retry_after_is_honoured(fresh, tmp_path):
+    fresh.fault = "429-once"
+    report = run_update(fresh, tmp_path, ["koder"], today=pd.Timestamp("2026-12-04").date())
+    assert fresh.calls == 2 and report.changed_files == [] and active_set(tmp_path) is None
+
+
+def test_update_refused_by_the_national_figure_changes_nothing(fresh, updated):
+    home, _ = updated
+    before = _tree(home)
+    fresh.truth.national_offset = 1
+    with pytest.raises(refresh.RefusedError, match="landstallet"):
+        run_update(fresh, home, raw_dir=active_set(home))
+    assert _tree(home) == before
+
+
+def test_a_set_the_loaders_reject_is_refused(tmp_path):
+    for path in SHIPPED_RAW_DIR.iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    pop = (tmp_path / KOMMUNE_FILE).read_text().splitlines(keepends=True)
+    lost = [i for i, line in enumerate(pop) if line.startswith("2016,0301,")]
+    (tmp_path / KOMMUNE_FILE).write_text("".join(p for i, p in enumerate(pop) if i not in lost))
+    with pytest.raises(refresh.RefusedError, match="1 kommuner i 2016 mangler"):
+        refresh.verify(tmp_path)
+
+
+def test_rollback_restores_the_previous_checksums(fresh, tmp_path):
+    first = run_update(fresh, tmp_path)
+    first_sums = datasets.checksums(active_set(tmp_path))
+    fresh.truth.regions[("0301", 2020)]["alder_0_15"] += 3  # SSB revises once more
+    fresh.truth.regions[("03", 2020)]["alder_0_15"] += 3
+    fresh.truth.regions[("0", 2020)]["alder_0_15"] += 3
+    try:
+        second = run_update(fresh, tmp_path, raw_dir=active_set(tmp_path))
+    finally:
+        for key in [("0301", 2020), ("03", 2020), ("0", 2020)]:
+            fresh.truth.regions[key]["alder_0_15"] -= 3
+    assert second.revised["kommunenummer"].tolist() == ["0301"] and second.new_years == []
+    assert active_set(tmp_path).name == second.set_name
+    done = cli(tmp_path, "data", "update", "--rollback")
+    assert done.returncode == 0, done.stderr
+    assert active_set(tmp_path).name == first.set_name
+    assert datasets.checksums(active_set(tmp_path)) == first_sums
+    assert cli(tmp_path, "data", "update", "--rollback").returncode == 0
+    assert active_set(tmp_path) is None  # back to the shipped snapshot
+    status = json.loads(cli(tmp_path, "data", "status", "--format", "json").stdout)
+    shipped = dict(line.split()[::-1] for line in
+                   (SHIPPED_RAW_DIR / "SHA256SUMS").read_text().splitlines())
+    assert all(r["sha256"] == shipped[r["fil"]] and r["datasett"] == "levert" for r in status)
+    again = cli(tmp_path, "data", "update", "--rollback")
+    assert again.returncode == 1 and "ingen oppdatering å rulle tilbake" in again.stderr
