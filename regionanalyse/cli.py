@@ -124,9 +124,10 @@ def _cmd_data(args) -> int:
         before, after = datasets.rollback(DATA_HOME)
         print(f"Rullet tilbake: {before} → {after}")
         return EXIT_OK
+    from .pipeline.affected import affected
     from .sources.update.refresh import update
 
-    report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run)
+    report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run, compare=affected)
     print("\n".join(report.lines()))
     return EXIT_OK
 

@@ -1,5 +1,5 @@
-"""`regionanalyse data status/update`: against a local stand-in for SSB and KLASS (tests/fakeapi.py),
-never the network. The stand-in serves the shipped data plus a constructed year 2027 (each 2026
+"""`regionanalyse data status/update` against a local stand-in for SSB and KLASS
+(tests/fakeapi.py), never the network. The stand-in serves the shipped data plus a constructed year 2027 (each 2026
 kommune + 7 persons aged 16–66) and one revised figure (Oslo 1.1.2016 + 10)."""
 from __future__ import annotations
 
@@ -190,3 +190,17 @@ def test_rollback_restores_the_previous_checksums(fresh, tmp_path):
     assert all(r["sha256"] == shipped[r["fil"]] and r["datasett"] == "levert" for r in status)
     again = cli(tmp_path, "data", "update", "--rollback")
     assert again.returncode == 1 and "ingen oppdatering å rulle tilbake" in again.stderr
+
+
+def test_dry_run_on_the_command_line_reports_and_changes_nothing(fresh, tmp_path):
+    env = {"REGIONANALYSE_SSB_URL": fresh.base + "/ssb",
+           "REGIONANALYSE_KLASS_URL": fresh.base + "/klass", "REGIONANALYSE_SSB_PAUSE": "0"}
+    done = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "data", "update",
+                           "--dry-run"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900,
+                          env={**os.environ, **env, "REGIONANALYSE_DATA": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert "Nye år: 2027" in done.stdout and "Prøvekjøring" in done.stdout
+    builtins = "fylker-2016, fylker-2020, fylker-2024, nav-2016-11, nav-2019-12"
+    assert f"(vedleggene bygges på nytt): {builtins}" in done.stdout
+    assert list(tmp_path.rglob("*")) in ([], [tmp_path / "sets"])

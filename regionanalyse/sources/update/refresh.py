@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -43,6 +44,7 @@ class Report:
     code_notes: list[str] = field(default_factory=list)
     revised: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed_files: list[str] = field(default_factory=list)
+    affected: list[str] | None = None
     set_name: str | None = None
     dry_run: bool = False
 
@@ -58,6 +60,9 @@ class Report:
                 out.append(f"  {r.aar} {r.kommunenummer} {r.kommunenavn}: "
                            f"{_n(r.gammel)} → {_n(r.ny)} ({_signed(r.ny - r.gammel)})")
         out.append(f"Endrede filer: {', '.join(self.changed_files) or 'ingen'}")
+        if self.affected is not None:
+            out.append("Innebygde forslag med endret befolkningsutvikling (vedleggene bygges på "
+                       f"nytt): {', '.join(self.affected) or 'ingen'}")
         if self.dry_run:
             out.append("Prøvekjøring (--dry-run): ingenting er endret.")
         elif self.set_name:
@@ -77,9 +82,11 @@ def _signed(value) -> str:
 
 def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = False,
            ssb_base: str | None = None, klass_base: str | None = None,
-           pause: float = ssb.PAUSE, today: date | None = None) -> Report:
+           pause: float = ssb.PAUSE, today: date | None = None,
+           compare: Callable[[Path, Path], list[str]] | None = None) -> Report:
     """Refresh `sources` (koder, befolkning) from KLASS and SSB into a new set in `home`,
-    based on the set in `raw_dir`; switch to it unless `dry_run`. See the module docstring."""
+    based on the set in `raw_dir`; switch to it unless `dry_run`. See the module docstring.
+    `compare(old, new)`, if given, names the built-in proposals the new set changes."""
     unknown = sorted(set(sources) - set(SOURCE_NAMES))
     if unknown:
         raise DataError(f"ukjent kilde {', '.join(unknown)}; kan oppdateres: "
@@ -127,6 +134,8 @@ def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = Fal
         (staging / datasets.PROVENANCE).write_text(json.dumps(known, indent=1, ensure_ascii=False),
                                                    encoding="utf-8")
         verify(staging)
+        if compare is not None:
+            report.affected = compare(raw_dir, staging)
         if dry_run:
             return report
         report.set_name = datasets.activate(home, staging, report.changed_files,

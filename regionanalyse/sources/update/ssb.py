@@ -23,7 +23,7 @@ TABLE = "07459"
 CONTENTS = "Personer1"
 CELL_LIMIT = 800_000
 N_AGES = 106                 # 0–104 and 105+; used to size requests
-PAUSE = 2.0                  # seconds between calls
+PAUSE = float(os.environ.get("REGIONANALYSE_SSB_PAUSE", "2"))  # seconds between calls
 LICENCE = "CC BY 4.0 (Kilde: Statistisk sentralbyrå)"
 AGE_GROUPS = {"alder_0_15": (0, 15), "alder_16_66": (16, 66), "alder_67_pluss": (67, 999)}
 
@@ -59,7 +59,8 @@ def region_chunks(regions: list[str], n_years: int = 1) -> list[list[str]]:
     return [regions[i:i + per] for i in range(0, len(regions), per)]
 
 
-def fetch_year(base: str, year: int, regions: list[str], pause: float = PAUSE) -> tuple[pd.DataFrame, list[dict]]:
+def fetch_year(base: str, year: int, regions: list[str],
+               pause: float = PAUSE) -> tuple[pd.DataFrame, list[dict]]:
     """Population of `regions` on 1 January `year`, one row per region with the age groups;
     also the queries sent (for provenance)."""
     url = f"{base}/tables/{TABLE}/data?lang=no&outputFormat=json-stat2"
