@@ -3,7 +3,9 @@
 Answers are shaped as the documented ones: JSON-stat 2.0 datasets (json-stat.org/format,
 as PxWebApi v2's `outputFormat=json-stat2` returns them: `id`, `size`, `dimension.*.category.
 index/label`, `value` in row-major order) for `/tables/07459/metadata` and POST
-`/tables/07459/data` with a `selection` body (SSB's PxWebApi v2 guide); KLASS's
+`/tables/07459/data` with a `selection` body of `variableCode`/`valueCodes` (SSB's PxWebApi v2
+guide; the OpenAPI description's VariableSelection), `/config` with `maxDataCells`,
+`maxCallsPerTimeWindow`, `timeWindow` (its ConfigResponse); KLASS's
 `/classifications/{id}/codesAt` (`{"codes": [{"code", "name", ...}]}`) and `/changes`
 (`{"codeChanges": [{"oldCode", "oldName", "newCode", "newName", "changeOccurred", ...}]}`,
 field names as in KLASS's CodeChangeItem). Errors are JSON with a `title`, as SSB's.
@@ -135,6 +137,12 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         truth = self.server.truth
+        if url.path == "/ssb/config":  # field names as in PxWebApi v2's ConfigResponse
+            return self._send(200, {"apiVersion": "2.0.0", "languages": [{"id": "no", "label":
+                                    "Norsk"}], "defaultLanguage": "no",
+                                    "maxDataCells": self.server.max_cells,
+                                    "maxCallsPerTimeWindow": 30, "timeWindow": 60,
+                                    "license": "https://creativecommons.org/licenses/by/4.0/"})
         if url.path == "/ssb/tables/07459/metadata":
             meta = dataset(truth, [], truth.years())
             meta["value"] = []
@@ -171,6 +179,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         if self._fault():
             return
+        self.server.posts += 1
         length = int(self.headers.get("Content-Length", 0))
         body = json.loads(self.rfile.read(length) or b"{}")
         if urlparse(self.path).path != "/ssb/tables/07459/data":
@@ -181,7 +190,7 @@ class Handler(BaseHTTPRequestHandler):
         if not regions or not years or select.get("Alder") != ["*"]:
             return self._send(400, {"title": "Bad request"})
         cells = len(regions) * len(AGES) * len(years)
-        if cells > 800_000:
+        if cells > self.server.max_cells:
             return self._send(400, {"title": "Too many cells selected"})
         unknown = [r for r in regions if r not in truth.region_codes]
         if unknown:
@@ -195,6 +204,8 @@ class FakeAPI(ThreadingHTTPServer):
     def __init__(self, truth: Truth):
         super().__init__(("127.0.0.1", 0), Handler)
         self.truth, self.fault, self.calls = truth, None, 0
+        self.max_cells = 20_000  # SSB: 800 000; smaller here, so requests must be split
+        self.posts = 0
 
     @property
     def base(self) -> str:

@@ -67,8 +67,10 @@ def run_update(api, home, sources=(), **kw):
 def updated(api, tmp_path_factory):
     """A data folder after one update from the stand-in, and its report."""
     home = tmp_path_factory.mktemp("home")
-    api.fault, api.calls = None, 0
-    return home, run_update(api, home)
+    api.fault, api.calls, api.posts = None, 0, 0
+    report = run_update(api, home)
+    report.posts = api.posts  # data calls made
+    return home, report
 
 
 def cli(home, *args):
@@ -82,6 +84,16 @@ def cli(home, *args):
 def test_update_adds_a_year_and_reports_the_revised_figure(updated):
     home, report = updated
     assert report.new_years == [2027]
+    # each year's kommuner + fylker + Norway × 106 ages, split under the stand-in's 20 000 cells
+    codes = pd.read_csv(SHIPPED_RAW_DIR / CODE_FILE, dtype=str).astype(
+        {"forste_aar_1jan": int, "siste_aar_1jan": int})
+    codes.loc[codes["siste_aar_1jan"] == 2026, "siste_aar_1jan"] = 2027
+    per_call = 20_000 // 106
+    calls = 0
+    for year in range(2005, 2028):
+        valid = codes[(codes["forste_aar_1jan"] <= year) & (codes["siste_aar_1jan"] >= year)]
+        calls += -(-(len(valid) + valid["fylkesnummer"].nunique() + 1) // per_call)
+    assert report.posts == calls and calls > 23
     assert report.changed_files == [CODE_FILE, KOMMUNE_FILE, refresh.FYLKE_FILE]
     shipped = pd.read_csv(SHIPPED_RAW_DIR / KOMMUNE_FILE, dtype={"kommunenummer": str})
     oslo_2016 = int(shipped.query("aar == 2016 and kommunenummer == '0301'")["folkemengde"].iloc[0])

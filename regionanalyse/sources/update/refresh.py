@@ -82,11 +82,12 @@ def _signed(value) -> str:
 
 def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = False,
            ssb_base: str | None = None, klass_base: str | None = None,
-           pause: float = ssb.PAUSE, today: date | None = None,
+           pause: float | None = None, today: date | None = None,
            compare: Callable[[Path, Path], list[str]] | None = None) -> Report:
     """Refresh `sources` (koder, befolkning) from KLASS and SSB into a new set in `home`,
     based on the set in `raw_dir`; switch to it unless `dry_run`. See the module docstring.
-    `compare(old, new)`, if given, names the built-in proposals the new set changes."""
+    `compare(old, new)`, if given, names the built-in proposals the new set changes;
+    `pause` (seconds between SSB calls) overrides the one SSB's /config gives."""
     unknown = sorted(set(sources) - set(SOURCE_NAMES))
     if unknown:
         raise DataError(f"ukjent kilde {', '.join(unknown)}; kan oppdateres: "
@@ -112,7 +113,9 @@ def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = Fal
     files = {CODE_FILE: codes_table} if "koder" in sources else {}
     if "befolkning" in sources:
         years = [y for y in ssb_years if y >= FIRST_YEAR]
-        kommune, fylke, queries = _refresh_population(codes_table, years, ssb_base, pause)
+        cells, wait = ssb.limits(ssb_base)
+        kommune, fylke, queries = _refresh_population(codes_table, years, ssb_base, cells,
+                                                      wait if pause is None else pause)
         old = read_csv_codes(raw_dir / KOMMUNE_FILE, ["kommunenummer", "fylkesnummer"])
         report.new_years = sorted(set(kommune["aar"]) - set(old["aar"]))
         report.revised = _revised(old, kommune)
@@ -171,7 +174,8 @@ def _refresh_codes(table: pd.DataFrame, until: int, base: str):
     return table, notes, urls
 
 
-def _refresh_population(codes_table: pd.DataFrame, years: list[int], base: str, pause: float):
+def _refresh_population(codes_table: pd.DataFrame, years: list[int], base: str, cells: int,
+                        pause: float):
     """Kommune and fylke files for `years` from SSB, checked: every kommune of each year, the
     kommuner summing to SSB's national figure and to SSB's fylke figures."""
     last = int(codes_table["siste_aar_1jan"].max())
@@ -185,7 +189,8 @@ def _refresh_population(codes_table: pd.DataFrame, years: list[int], base: str, 
         valid = codes_table[(codes_table["forste_aar_1jan"] <= year)
                             & (codes_table["siste_aar_1jan"] >= year)]
         fylker = sorted(set(valid["fylkesnummer"]))
-        table, sent = ssb.fetch_year(base, year, ["0", *fylker, *valid["kommunenummer"]], pause)
+        regions = ["0", *fylker, *valid["kommunenummer"]]
+        table, sent = ssb.fetch_year(base, year, regions, cells, pause)
         queries += sent
         table = table.set_index("region")
         k = valid[["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn"]].join(

@@ -1,10 +1,12 @@
 """SSB's statistics API (PxWebApi v2), table 07459: population 1 January by region, age, year.
 
-Requests follow SSB's PxWebApi v2 guide: `GET {base}/tables/07459/metadata` (JSON-stat2) for
-the years, `POST {base}/tables/07459/data?outputFormat=json-stat2` with a `selection` body
-(long code lists do not fit a GET URL). Sex (`Kjonn`) is left out, so SSB sums it; ages are
-fetched single (`Alder` `*`) and summed into 0–15, 16–66 and 67+. Each call stays under the
-cell limit (800 000), and calls are spaced to stay under the rate limit (about 30 a minute).
+Requests follow SSB's PxWebApi v2 guide and its OpenAPI description: `GET {base}/config` for
+the limits (`maxDataCells`, `maxCallsPerTimeWindow` per `timeWindow` seconds), `GET
+{base}/tables/07459/metadata` (JSON-stat2) for the years, `POST
+{base}/tables/07459/data?outputFormat=json-stat2` with a `selection` body of `variableCode` and
+`valueCodes` (long code lists do not fit a GET URL). Sex (`Kjonn`) is left out, so SSB sums it;
+ages are fetched single (`Alder` `*`) and summed into 0–15, 16–66 and 67+. Each call stays
+under the cell limit, and calls are spaced to stay under the rate limit.
 """
 from __future__ import annotations
 
@@ -21,15 +23,29 @@ from ..fetch import get_json, shape_error
 SOURCE = "SSB (PxWebApi v2, tabell 07459)"
 TABLE = "07459"
 CONTENTS = "Personer1"
-CELL_LIMIT = 800_000
 N_AGES = 106                 # 0–104 and 105+; used to size requests
-PAUSE = float(os.environ.get("REGIONANALYSE_SSB_PAUSE", "2"))  # seconds between calls
 LICENCE = "CC BY 4.0 (Kilde: Statistisk sentralbyrå)"
 AGE_GROUPS = {"alder_0_15": (0, 15), "alder_16_66": (16, 66), "alder_67_pluss": (67, 999)}
 
 
 def base_url() -> str:
     return os.environ.get("REGIONANALYSE_SSB_URL", "https://data.ssb.no/api/pxwebapi/v2").rstrip("/")
+
+
+def limits(base: str) -> tuple[int, float]:
+    """Cells per call and seconds between calls, from the API's /config
+    ($REGIONANALYSE_SSB_PAUSE overrides the pause)."""
+    url = f"{base}/config"
+    config = get_json(SOURCE, url)
+    try:
+        cells = int(config["maxDataCells"])
+        pause = float(config["timeWindow"]) / max(1, int(config["maxCallsPerTimeWindow"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise shape_error(SOURCE, url, f"ventet maxDataCells, maxCallsPerTimeWindow og "
+                                       f"timeWindow ({exc})") from exc
+    if os.environ.get("REGIONANALYSE_SSB_PAUSE"):
+        pause = float(os.environ["REGIONANALYSE_SSB_PAUSE"])
+    return cells, pause
 
 
 def table_years(base: str) -> list[int]:
@@ -53,19 +69,19 @@ def data_query(regions: list[str], years: list[int]) -> dict:
     ]}
 
 
-def region_chunks(regions: list[str], n_years: int = 1) -> list[list[str]]:
-    """`regions` cut so that each call asks for at most CELL_LIMIT cells."""
-    per = max(1, CELL_LIMIT // (N_AGES * n_years))
+def region_chunks(regions: list[str], cells: int, n_years: int = 1) -> list[list[str]]:
+    """`regions` cut so that each call asks for at most `cells` cells."""
+    per = max(1, cells // (N_AGES * n_years))
     return [regions[i:i + per] for i in range(0, len(regions), per)]
 
 
-def fetch_year(base: str, year: int, regions: list[str],
-               pause: float = PAUSE) -> tuple[pd.DataFrame, list[dict]]:
+def fetch_year(base: str, year: int, regions: list[str], cells: int,
+               pause: float) -> tuple[pd.DataFrame, list[dict]]:
     """Population of `regions` on 1 January `year`, one row per region with the age groups;
     also the queries sent (for provenance)."""
     url = f"{base}/tables/{TABLE}/data?lang=no&outputFormat=json-stat2"
     frames, queries = [], []
-    for chunk in region_chunks(regions):
+    for chunk in region_chunks(regions, cells):
         body = data_query(chunk, [year])
         queries.append(body)
         frames.append(_age_groups(jsonstat_frame(get_json(SOURCE, url, body), url), url))
