@@ -1,9 +1,11 @@
 """`regionanalyse data status/update` against a local stand-in for SSB and KLASS
 (tests/fakeapi.py), never the network. The stand-in serves the shipped data plus a constructed year 2027 (each 2026
-kommune + 7 persons aged 16–66) and one revised figure (Oslo 1.1.2016 + 10)."""
+kommune + 7 persons aged 16–66, and a constructed merger: 1811 Bindal and 1812 Sømna become
+1899 «Sør-Helgeland») and one revised figure (Oslo 1.1.2016 + 10)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -19,6 +21,7 @@ from regionanalyse.sources import datasets, fetch
 from regionanalyse.sources.update import refresh
 
 ROOT = SHIPPED_RAW_DIR.parents[1]
+MERGED = ["1811", "1812"]
 
 
 def _tree(folder):
@@ -34,10 +37,20 @@ def truth_dir(tmp_path_factory):
         shutil.copy2(path, folder / path.name)
     codes = pd.read_csv(folder / CODE_FILE, dtype=str)
     codes.loc[codes["siste_aar_1jan"] == "2026", "siste_aar_1jan"] = "2027"
+    merged = codes["kommunenummer"].isin(MERGED)
+    codes.loc[merged, ["siste_aar_1jan", "etterfolger_kommunenummer"]] = ["2026", "1899"]
+    codes = pd.concat([codes, pd.DataFrame([{
+        "kommunenummer": "1899", "kommunenavn": "Sør-Helgeland", "fylkesnummer": "18",
+        "fylkesnavn": "Nordland", "forste_aar_1jan": "2027", "siste_aar_1jan": "2027"}])])
     codes.to_csv(folder / CODE_FILE, index=False)
     pop = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str, "fylkesnummer": str})
     new = pop[pop["aar"] == 2026].assign(aar=2027)
     new[["folkemengde", "alder_16_66"]] += 7
+    parts = new[new["kommunenummer"].isin(MERGED)]
+    one = parts.iloc[[0]].assign(kommunenummer="1899", kommunenavn="Sør-Helgeland")
+    for column in ["folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss"]:
+        one[column] = parts[column].sum()
+    new = pd.concat([new[~new["kommunenummer"].isin(MERGED)], one])
     oslo = (pop["aar"] == 2016) & (pop["kommunenummer"] == "0301")
     pop.loc[oslo, ["folkemengde", "alder_16_66"]] += 10
     pd.concat([pop, new]).to_csv(folder / KOMMUNE_FILE, index=False)
@@ -81,13 +94,12 @@ def cli(home, *args):
                           text=True, cwd=ROOT, env=env, timeout=600)
 
 
-def test_update_adds_a_year_and_reports_the_revised_figure(updated):
+def test_update_adds_a_year_and_reports_the_revised_figure(updated, truth_dir):
     home, report = updated
     assert report.new_years == [2027]
     # each year's kommuner + fylker + Norway × 106 ages, split under the stand-in's 20 000 cells
-    codes = pd.read_csv(SHIPPED_RAW_DIR / CODE_FILE, dtype=str).astype(
+    codes = pd.read_csv(truth_dir / CODE_FILE, dtype=str).astype(
         {"forste_aar_1jan": int, "siste_aar_1jan": int})
-    codes.loc[codes["siste_aar_1jan"] == 2026, "siste_aar_1jan"] = 2027
     per_call = 20_000 // 106
     calls = 0
     for year in range(2005, 2028):
@@ -104,7 +116,14 @@ def test_update_adds_a_year_and_reports_the_revised_figure(updated):
     folder = active_set(home)
     assert folder is not None and folder.name == report.set_name
     new = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str})
-    assert len(new[new["aar"] == 2027]) == 357
+    assert len(new[new["aar"] == 2027]) == 356 and "1899" in set(new["kommunenummer"])
+    assert report.code_notes == ["1811 Bindal opphørte; etterfølger 1899",
+                                 "1812 Sømna opphørte; etterfølger 1899",
+                                 "ny kommune 1899 Sør-Helgeland fra 2027"]
+    listed = pd.read_csv(folder / CODE_FILE, dtype=str).set_index("kommunenummer")
+    assert listed.loc["1811", "siste_aar_1jan"] == "2026"
+    assert listed.loc["1811", "etterfolger_kommunenummer"] == "1899"
+    assert listed.loc["1899", ["forste_aar_1jan", "siste_aar_1jan"]].tolist() == ["2027", "2027"]
     # every other kommune-year is the shipped figure, row for row
     same = new[new["aar"] <= 2026].reset_index(drop=True)
     assert (same["folkemengde"] - shipped["folkemengde"]).abs().sum() == 10
@@ -116,16 +135,23 @@ def test_update_adds_a_year_and_reports_the_revised_figure(updated):
     assert sums == datasets.checksums(folder)
 
 
-def test_new_year_appears_in_history_table_and_status(updated):
+def test_new_year_and_merger_flow_through_history_and_table(updated):
     home, _ = updated
     hist = cli(home, "history", "nav-2016-11", "--format", "csv")
     assert hist.returncode == 0, hist.stderr
-    table = pd.read_csv(pd.io.common.StringIO(hist.stdout))
-    norge = table[table["region"] == "Norge"].set_index("aar")["folkemengde"]
-    assert norge.index.max() == 2027
-    assert norge[2027] - norge[2026] == 7 * 357
-    tab = cli(home, "table", "nav-2016-11", "--year", "2027")
-    assert tab.returncode == 0, tab.stderr
+    table = pd.read_csv(io.StringIO(hist.stdout)).set_index(["region", "aar"])["folkemengde"]
+    assert table["Norge"].index.max() == 2027
+    assert table["Norge"][2027] - table["Norge"][2026] == 7 * 357
+    assert table["Nordland"][2027] - table["Nordland"][2026] == 7 * 41  # Nordland's kommuner 2026
+    figures = {}
+    for year in (2026, 2027):
+        tab = cli(home, "table", "nav-2016-11", "--year", str(year))
+        assert tab.returncode == 0, tab.stderr
+        figures[year] = pd.read_csv(io.StringIO(tab.stdout), dtype={"members": str}).set_index(
+            "region")
+    assert figures[2026].at["Nordland", "antall_kommuner"] == 41
+    assert figures[2027].at["Nordland", "antall_kommuner"] == 40
+    assert figures[2027].at["Nordland", "areal_km2"] == figures[2026].at["Nordland", "areal_km2"]
     status = cli(home, "data", "status", "--format", "json")
     rows = {r["fil"]: r for r in json.loads(status.stdout)}
     assert rows[KOMMUNE_FILE]["aar"] == "2005–2027"
