@@ -242,3 +242,14 @@ def test_dry_run_on_the_command_line_reports_and_changes_nothing(fresh, tmp_path
     builtins = "fylker-2016, fylker-2020, fylker-2024, nav-2016-11, nav-2019-12"
     assert f"(vedleggene bygges på nytt): {builtins}" in done.stdout
     assert list(tmp_path.rglob("*")) in ([], [tmp_path / "sets"])
+
+
+def test_colophon_and_manifest_name_the_data_set(updated):
+    home, report = updated
+    code = ("import json; from regionanalyse.pipeline.plan import colophon, version_stamp; "
+            "s = version_stamp('0' * 64); print(json.dumps([s['datasett'], colophon(s)]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env={**os.environ, "REGIONANALYSE_DATA": str(home)})
+    name, line = json.loads(done.stdout)
+    assert name == report.set_name
+    assert f"datagrunnlag oppdatert, datasett {report.set_name}, sha256 000000000000" in line
