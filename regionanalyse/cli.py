@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .version import __version__
@@ -109,6 +110,12 @@ def _cmd_data(args) -> int:
 
     if args.data_command == "status":
         table = datasets.status(RAW_DIR, DATA_HOME)
+        named = datasets.current_name(DATA_HOME)
+        if os.environ.get("REGIONANALYSE_RAW"):
+            print(f"merk: REGIONANALYSE_RAW er satt; data leses fra {RAW_DIR}", file=sys.stderr)
+        elif named != datasets.set_name(RAW_DIR, DATA_HOME):
+            print(f"advarsel: {DATA_HOME / 'current'} peker på datasett {named}, som ikke finnes; "
+                  "den leverte datapakken brukes", file=sys.stderr)
         if args.format == "csv":
             table.to_csv(sys.stdout, index=False, lineterminator="\n")
         elif args.format == "json":
@@ -118,16 +125,21 @@ def _cmd_data(args) -> int:
                   f"oppdateringer lagres i {DATA_HOME}")
             print(_markdown(table.assign(sha256=table["sha256"].str[:12])))
         return EXIT_OK
+    if os.environ.get("REGIONANALYSE_RAW"):
+        raise UsageError("REGIONANALYSE_RAW er satt: data update og --rollback gjelder datamappen "
+                         f"{DATA_HOME}, som da ikke brukes; fjern variabelen først")
     if args.rollback:
         if args.sources or args.dry_run:
             raise UsageError("--rollback tas uten kilder og uten --dry-run")
-        before, after = datasets.rollback(DATA_HOME)
+        with datasets.locked(DATA_HOME):
+            before, after = datasets.rollback(DATA_HOME)
         print(f"Rullet tilbake: {before} → {after}")
         return EXIT_OK
     from .pipeline.affected import affected
     from .sources.update.refresh import update
 
-    report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run, compare=affected)
+    with datasets.locked(DATA_HOME):
+        report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run, compare=affected)
     print("\n".join(report.lines()))
     return EXIT_OK
 

@@ -17,6 +17,7 @@ import pytest
 
 from fakeapi import CODE_FILE, KOMMUNE_FILE, FakeAPI, Truth, closed_port_url
 from regionanalyse.config import SHIPPED_RAW_DIR, active_set
+from regionanalyse.errors import DataError
 from regionanalyse.sources import datasets, fetch
 from regionanalyse.sources.update import refresh
 
@@ -253,3 +254,27 @@ def test_colophon_and_manifest_name_the_data_set(updated):
     name, line = json.loads(done.stdout)
     assert name == report.set_name
     assert f"datagrunnlag oppdatert, datasett {report.set_name}, sha256 000000000000" in line
+
+
+def test_one_update_at_a_time(tmp_path):
+    with datasets.locked(tmp_path):
+        with pytest.raises(DataError, match="en annen oppdatering .* pågår"):
+            with datasets.locked(tmp_path):
+                pass
+    assert not (tmp_path / "update.lock").exists()
+    (tmp_path / "update.lock").write_text("999999999")  # left by a process that is gone
+    with datasets.locked(tmp_path):
+        assert (tmp_path / "update.lock").read_text() == str(os.getpid())
+
+
+def test_status_warns_when_the_named_set_is_missing(tmp_path):
+    (tmp_path / "current").write_text("20270301T000000000000Z\n")
+    done = cli(tmp_path, "data", "status", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "peker på datasett 20270301T000000000000Z, som ikke finnes" in done.stderr
+    assert set(pd.read_csv(io.StringIO(done.stdout))["datasett"]) == {"levert"}
+    refused = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "data", "update"],
+                             capture_output=True, text=True, cwd=ROOT, timeout=120,
+                             env={**os.environ, "REGIONANALYSE_DATA": str(tmp_path),
+                                  "REGIONANALYSE_RAW": str(SHIPPED_RAW_DIR)})
+    assert refused.returncode == 1 and "fjern variabelen" in refused.stderr

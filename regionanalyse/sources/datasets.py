@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def sha256(path: Path) -> str:
 def checksums(folder: Path) -> dict[str, str]:
     """File name → SHA-256 for every data file in `folder` (not the set's own bookkeeping)."""
     return {p.name: sha256(p) for p in sorted(Path(folder).iterdir())
-            if p.is_file() and p.name not in (MANIFEST, PROVENANCE, "SHA256SUMS")}
+            if p.is_file() and p.name not in (MANIFEST, PROVENANCE, "SHA256SUMS", "update.lock")}
 
 
 def years_covered(path: Path) -> str:
@@ -129,6 +130,36 @@ def status(raw_dir: Path, home: Path) -> pd.DataFrame:
             where = SHIPPED
         rows.append([group, file, years_covered(path), origin, when, licence, sha256(path), where])
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
+@contextmanager
+def locked(home: Path):
+    """Hold `home/update.lock` while an update or rollback runs; a second one is refused (a
+    lock left by a process that no longer runs is taken over)."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    lock = home / "update.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text().strip() or 0)
+                os.kill(pid, 0)
+            except (OSError, ValueError):  # gone (or unreadable): a stale lock
+                lock.unlink(missing_ok=True)
+                continue
+            raise DataError(f"en annen oppdatering av {home} pågår (prosess {pid}); prøv igjen "
+                            "når den er ferdig") from None
+    else:
+        raise DataError(f"{lock}: kan ikke låse datamappen")
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
 
 
 def current_name(home: Path) -> str:

@@ -1,8 +1,9 @@
 """HTTP for `data update`: JSON from SSB's and KLASS's public APIs, with the faults named.
 
-The standard library's urllib is enough for a few dozen GET/POST calls of JSON; a client
-library would add a dependency without removing code (no maintained client covers both
-PxWebApi v2 with `outputValues` and KLASS's current endpoints, see docs in data-apis).
+The standard library's urllib is enough for a few dozen GET/POST calls of JSON. The Python
+clients looked at would add a dependency without removing code: pxwebpy (PxWebApi v2) is not
+in the lock file, and ssb-klass-python pins ipython<9 and uses KLASS's deprecated `.json`
+suffix.
 Every fault ends in FetchError naming the source and what to do; the caller changes nothing.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from ..errors import DataError
@@ -20,6 +22,7 @@ from ..version import __version__
 TIMEOUT = float(os.environ.get("REGIONANALYSE_HTTP_TIMEOUT", "60"))
 MAX_RETRIES = 3          # after HTTP 429, each after the server's Retry-After
 MAX_WAIT = 120.0         # longest Retry-After honoured (seconds)
+MAX_BYTES = 200_000_000  # a larger answer is not one of these APIs'
 ADVICE = "Ingen data er endret. Prøv igjen senere, eller sjekk nettforbindelsen og adressen."
 
 
@@ -36,6 +39,8 @@ def get_json(source: str, url: str, body: dict | None = None, timeout: float | N
 
     HTTP 429 is retried after Retry-After (at most MAX_RETRIES times, each wait at most
     MAX_WAIT seconds); any other fault raises FetchError at once."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError(source, url, "bare http- og https-adresser kan brukes")
     data = None if body is None else json.dumps(body).encode("utf-8")
     headers = {"Accept": "application/json", "User-Agent": f"regionanalyse/{__version__}"}
     if data is not None:
@@ -44,7 +49,9 @@ def get_json(source: str, url: str, body: dict | None = None, timeout: float | N
         request = urllib.request.Request(url, data=data, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout or TIMEOUT) as response:
-                raw = response.read()
+                raw = response.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                raise FetchError(source, url, f"svaret er større enn {MAX_BYTES // 1_000_000} MB")
         except urllib.error.HTTPError as exc:
             if exc.code == 429 and attempt < MAX_RETRIES:
                 time.sleep(_retry_after(exc.headers.get("Retry-After")))
