@@ -136,10 +136,20 @@ def _cmd_data(args) -> int:
         print(f"Rullet tilbake: {before} → {after}")
         return EXIT_OK
     from .pipeline.affected import affected
-    from .sources.update.refresh import update
+    from .sources.update.refresh import update, update_ba
 
-    with datasets.locked(DATA_HOME):
-        report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run, compare=affected)
+    if "ba" in args.sources:
+        if args.sources != ["ba"] or not args.fil:
+            raise UsageError("ba oppdateres alene og fra en fil eller adresse: "
+                             "data update ba --fil FIL|URL [--ba-aar 2024]")
+        with datasets.locked(DATA_HOME):
+            report = update_ba(DATA_HOME, RAW_DIR, args.ba_aar, args.fil, dry_run=args.dry_run)
+    else:
+        if args.fil:
+            raise UsageError("--fil gjelder bare ba")
+        with datasets.locked(DATA_HOME):
+            report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run,
+                            compare=affected)
     print("\n".join(report.lines()))
     return EXIT_OK
 
@@ -241,9 +251,13 @@ def parser() -> argparse.ArgumentParser:
     dup = dsub.add_parser("update", help="fetch population (SSB 07459) and codes (KLASS), check, "
                                          "switch in whole")
     dup.add_argument("sources", nargs="*", metavar="KILDE",
-                     help="koder, befolkning (standard: begge)")
+                     help="koder, befolkning (standard: begge), eller ba med --fil")
     dup.add_argument("--dry-run", action="store_true", help="hent og kontroller, men endre ingenting")
     dup.add_argument("--rollback", action="store_true", help="tilbake til forrige datasett")
+    dup.add_argument("--fil", default=None, help="ba: CSV-fil eller http(s)-adresse med samme "
+                                                 "kolonner som den leverte")
+    dup.add_argument("--ba-aar", type=int, default=2024, choices=[2020, 2024],
+                     help="ba: hvilken BA-fil som erstattes (kodeår, standard 2024)")
     dat.set_defaults(func=_cmd_data)
     return top
 

@@ -278,3 +278,27 @@ def test_status_warns_when_the_named_set_is_missing(tmp_path):
                              env={**os.environ, "REGIONANALYSE_DATA": str(tmp_path),
                                   "REGIONANALYSE_RAW": str(SHIPPED_RAW_DIR)})
     assert refused.returncode == 1 and "fjern variabelen" in refused.stderr
+
+
+def test_ba_file_update_is_checked_and_reported(tmp_path):
+    home = tmp_path / "home"
+    given = tmp_path / "ba.csv"
+    lines = (SHIPPED_RAW_DIR / "ba_regioner_2024_kommuner.csv").read_text(encoding="utf-8")
+    lines = lines.splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.startswith("1811,"))
+    moved = lines[i].split(",")
+    moved[3:5] = ["999", "Testregion"]
+    given.write_text("".join(lines[:i] + [",".join(moved)] + lines[i + 1:]), encoding="utf-8")
+    done = cli(home, "data", "update", "ba", "--fil", str(given))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("BA-endring: 1811: Nærøysund → Testregion\nEndrede filer: "
+                                  "ba_regioner_2024_kommuner.csv\n")
+    folder = active_set(home)
+    assert (folder / "ba_regioner_2024_kommuner.csv").read_bytes() == given.read_bytes()
+    assert datasets.provenance(folder)["ba_regioner_2024_kommuner.csv"]["url"] == str(given)
+    # a file without one kommune fails the shipped file's check: nothing changes
+    before = _tree(home)
+    given.write_text("".join(lines[:i] + lines[i + 1:]), encoding="utf-8")
+    refused = cli(home, "data", "update", "ba", "--fil", str(given))
+    assert refused.returncode == 1 and "1 kommuner i 2024 mangler" in refused.stderr
+    assert _tree(home) == before

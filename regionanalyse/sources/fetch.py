@@ -35,14 +35,25 @@ class FetchError(DataError):
 
 
 def get_json(source: str, url: str, body: dict | None = None, timeout: float | None = None):
-    """GET (or POST `body` as JSON) `url` and return the decoded JSON answer.
+    """GET (or POST `body` as JSON) `url` and return the decoded JSON answer (see get_bytes)."""
+    raw = get_bytes(source, url, body, timeout, accept="application/json")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FetchError(source, url, "svaret er ikke gyldig JSON (avbrutt eller endret "
+                                      "format)") from exc
+
+
+def get_bytes(source: str, url: str, body: dict | None = None, timeout: float | None = None,
+              accept: str = "*/*") -> bytes:
+    """GET (or POST `body` as JSON) `url` and return the answer's body.
 
     HTTP 429 is retried after Retry-After (at most MAX_RETRIES times, each wait at most
     MAX_WAIT seconds); any other fault raises FetchError at once."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(source, url, "bare http- og https-adresser kan brukes")
     data = None if body is None else json.dumps(body).encode("utf-8")
-    headers = {"Accept": "application/json", "User-Agent": f"regionanalyse/{__version__}"}
+    headers = {"Accept": accept, "User-Agent": f"regionanalyse/{__version__}"}
     if data is not None:
         headers["Content-Type"] = "application/json"
     for attempt in range(MAX_RETRIES + 1):
@@ -66,11 +77,7 @@ def get_json(source: str, url: str, body: dict | None = None, timeout: float | N
             raise FetchError(source, url, what) from exc
         except http.client.HTTPException as exc:  # IncompleteRead: a half-read body
             raise FetchError(source, url, f"svaret ble avbrutt ({type(exc).__name__})") from exc
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FetchError(source, url, "svaret er ikke gyldig JSON (avbrutt eller endret "
-                                          "format)") from exc
+        return raw
     raise AssertionError("unreachable")
 
 

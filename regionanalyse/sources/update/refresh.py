@@ -7,6 +7,7 @@ the staged folder: the data in use are untouched.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from typing import Callable
 import pandas as pd
 
 from ...errors import DataError
-from .. import datasets
+from .. import datasets, fetch
 from ..cache import read_csv_codes
 from . import codelist, klass, ssb
 
@@ -28,6 +29,7 @@ SOURCE_NAMES = ("koder", "befolkning")
 CODE_FILE = "kommuner_2005_2026_kodeliste.csv"
 KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"
 FYLKE_FILE = "befolkning_fylke_1jan_2005_2026_ssb07459.csv"
+BA_FILES = {2020: "ba_regioner_2020_kommuner.csv", 2024: "ba_regioner_2024_kommuner.csv"}
 FIRST_YEAR = 2005
 AGES = list(ssb.AGE_GROUPS)
 
@@ -42,6 +44,7 @@ class Report:
     sources: list[str]
     new_years: list[int] = field(default_factory=list)
     code_notes: list[str] = field(default_factory=list)
+    ba_notes: list[str] = field(default_factory=list)
     revised: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed_files: list[str] = field(default_factory=list)
     affected: list[str] | None = None
@@ -50,10 +53,14 @@ class Report:
 
     def lines(self) -> list[str]:
         """The change report in bokmål, one line each."""
-        out = [f"Nye år: {', '.join(map(str, self.new_years)) or 'ingen'}"]
-        out += [f"Kodeendring: {n}" for n in self.code_notes] or ["Kodeendringer: ingen"]
+        if self.sources == ["ba"]:
+            out = [f"BA-endring: {n}" for n in self.ba_notes] or ["BA-endringer: ingen"]
+        else:
+            out = [f"Nye år: {', '.join(map(str, self.new_years)) or 'ingen'}"]
+            out += [f"Kodeendring: {n}" for n in self.code_notes] or ["Kodeendringer: ingen"]
         if self.revised.empty:
-            out.append("Reviderte tall: ingen")
+            if self.sources != ["ba"]:
+                out.append("Reviderte tall: ingen")
         else:
             out.append(f"Reviderte tall: {len(self.revised)} kommune-år, bl.a.:")
             for r in self.revised.head(20).itertuples(index=False):
@@ -91,8 +98,8 @@ def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = Fal
     unknown = sorted(set(sources) - set(SOURCE_NAMES))
     if unknown:
         raise DataError(f"ukjent kilde {', '.join(unknown)}; kan oppdateres: "
-                        f"{', '.join(SOURCE_NAMES)} (BA-regioner, kart og NAV-tall oppdateres "
-                        "ikke herfra)")
+                        f"{', '.join(SOURCE_NAMES)}, og ba med --fil (kart og NAV-tall "
+                        "oppdateres ikke herfra)")
     sources = [s for s in SOURCE_NAMES if s in (sources or SOURCE_NAMES)]
     ssb_base, klass_base = ssb_base or ssb.base_url(), klass_base or klass.base_url()
     raw_dir = Path(raw_dir)
@@ -124,10 +131,56 @@ def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = Fal
             provenance[name] = {"url": f"{ssb_base}/tables/{ssb.TABLE}/data",
                                 "query": queries, "retrieved": retrieved,
                                 "licence": ssb.LICENCE, "source": ssb.SOURCE}
+    return _switch(home, raw_dir, files, provenance, report, compare)
+
+
+def update_ba(home: Path, raw_dir: Path, year: int, source: str, *, dry_run: bool = False,
+              compare: Callable[[Path, Path], list[str]] | None = None) -> Report:
+    """Replace the BA-region file of code year `year` (2020 or 2024) by the CSV at `source`
+    (a path or an http(s) URL), with the same columns; checked like the shipped file (every
+    kommune of the year once, codes valid) and switched in whole, or nothing changes."""
+    name = BA_FILES.get(int(year))
+    if name is None:
+        raise DataError(f"BA-år {year}: kan bare erstatte {', '.join(map(str, BA_FILES))}")
+    if str(source).startswith(("http://", "https://")):
+        content = fetch.get_bytes("BA-regioner", str(source))
+    else:
+        try:
+            content = Path(source).read_bytes()
+        except OSError as exc:
+            raise DataError(f"{source}: kan ikke leses ({exc.strerror or exc})") from exc
+    try:
+        new = pd.read_csv(io.BytesIO(content), dtype=str, encoding="utf-8")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise RefusedError(f"{source}: ikke en CSV-fil i UTF-8 ({exc}); ingenting er endret") from exc
+    old = pd.read_csv(Path(raw_dir) / name, dtype=str)
+    if list(new.columns) != list(old.columns):
+        raise RefusedError(f"{source}: kolonnene må være {', '.join(old.columns)}; ingenting er "
+                           "endret")
+    report = Report(sources=["ba"], dry_run=dry_run)
+    before = old.set_index("kommunenummer")["ba_navn"]
+    after = new.drop_duplicates("kommunenummer").set_index("kommunenummer")["ba_navn"]
+    for code in sorted(set(before.index) | set(after.index)):
+        a, b = before.get(code), after.get(code)
+        if a != b:
+            report.ba_notes.append(f"{code}: {a or '–'} → {b or '–'}")
+    provenance = {name: {"url": str(source), "query": [], "licence": "oppgitt av brukeren",
+                         "retrieved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                         "source": "BA-regioner (TØI/NIBR), fil oppgitt til data update"}}
+    return _switch(home, raw_dir, {name: content}, provenance, report, compare)
+
+
+def _switch(home: Path, raw_dir: Path, files: dict, provenance: dict, report: Report,
+            compare: Callable[[Path, Path], list[str]] | None) -> Report:
+    """Write `files` (name → table or bytes) into a copy of `raw_dir` beside it, check it,
+    and make it the active set unless the report is a dry run; on any fault remove the copy."""
     staging = datasets.stage(home, raw_dir)
     try:
-        for name, frame in files.items():
-            frame.to_csv(staging / name, index=False, lineterminator="\n")
+        for name, content in files.items():
+            if isinstance(content, bytes):
+                (staging / name).write_bytes(content)
+            else:
+                content.to_csv(staging / name, index=False, lineterminator="\n")
         report.changed_files = [n for n in files
                                 if datasets.sha256(staging / n) != datasets.sha256(raw_dir / n)]
         if not report.changed_files:
@@ -139,7 +192,7 @@ def update(sources: list[str], home: Path, raw_dir: Path, *, dry_run: bool = Fal
         verify(staging)
         if compare is not None:
             report.affected = compare(raw_dir, staging)
-        if dry_run:
+        if report.dry_run:
             return report
         report.set_name = datasets.activate(home, staging, report.changed_files,
                                             previous=datasets.set_name(raw_dir, home))
