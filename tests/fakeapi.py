@@ -1,11 +1,12 @@
 """A local stand-in for SSB's PxWebApi v2 (table 07459) and KLASS, on 127.0.0.1 only.
 
-Answers are shaped as the documented ones: JSON-stat 2.0 datasets (json-stat.org/format,
+Answers are shaped as the documented ones: JSON-stat 2.0 datasets (https://json-stat.org/format/,
 as PxWebApi v2's `outputFormat=json-stat2` returns them: `id`, `size`, `dimension.*.category.
 index/label`, `value` in row-major order) for `/tables/07459/metadata` and POST
 `/tables/07459/data` with a `selection` body of `variableCode`/`valueCodes` (SSB's PxWebApi v2
 guide; the OpenAPI description's VariableSelection), `/config` with `maxDataCells`,
-`maxCallsPerTimeWindow`, `timeWindow` (its ConfigResponse); KLASS's
+`maxCallsPerTimeWindow`, `timeWindow` (its ConfigResponse); KLASS's (API guide:
+https://data.ssb.no/api/klass/v1/api-guide.html)
 `/classifications/{id}/codesAt` (`{"codes": [{"code", "name", ...}]}`) and `/changes`
 (`{"codeChanges": [{"oldCode", "oldName", "newCode", "newName", "changeOccurred", ...}]}`,
 field names as in KLASS's CodeChangeItem). Errors are JSON with a `title`, as SSB's.
