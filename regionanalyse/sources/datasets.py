@@ -124,7 +124,8 @@ def status(raw_dir: Path, home: Path) -> pd.DataFrame:
             raise DataError(f"{path}: datafil mangler (data file missing)")
         if file in fetched:
             p = fetched[file]
-            origin, when, licence, where = p["url"], p["retrieved"][:10], p["licence"], name
+            origin, when, licence = p["url"], p["retrieved"][:10], p["licence"]
+            where = p.get("set", name)  # the set the file was fetched into
         else:
             (origin, when, licence) = SHIPPED_FILE_ORIGIN.get(file, SHIPPED_ORIGIN[group])
             where = SHIPPED
@@ -184,10 +185,15 @@ def stage(home: Path, base: Path) -> Path:
     return staging
 
 
+def staged_name(staging: Path) -> str:
+    """The name a staged folder gets when it is activated."""
+    return Path(staging).name.strip(".").removesuffix(".tmp")
+
+
 def activate(home: Path, staging: Path, sources: list[str], previous: str) -> str:
     """Seal a staged set (SHA256SUMS, SET.json) and make it the active one; return its name."""
     home, staging = Path(home), Path(staging)
-    name = staging.name.strip(".").removesuffix(".tmp")
+    name = staged_name(staging)
     sums = checksums(staging)
     (staging / "SHA256SUMS").write_text("".join(f"{h}  {f}\n" for f, h in sums.items()),
                                         encoding="utf-8")

@@ -186,7 +186,8 @@ def _switch(home: Path, raw_dir: Path, files: dict, provenance: dict, report: Re
         if not report.changed_files:
             return report
         known = datasets.provenance(raw_dir)
-        known.update({n: provenance[n] for n in report.changed_files})
+        name = datasets.staged_name(staging)
+        known.update({n: {**provenance[n], "set": name} for n in report.changed_files})
         (staging / datasets.PROVENANCE).write_text(json.dumps(known, indent=1, ensure_ascii=False),
                                                    encoding="utf-8")
         verify(staging)
