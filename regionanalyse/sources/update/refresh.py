@@ -23,13 +23,12 @@ import pandas as pd
 from ...errors import DataError
 from .. import datasets, fetch
 from ..cache import read_csv_codes
+from ..codes import CODE_FILE
+from ..labour import BA_FILES
+from ..population import FYLKE_FILE, KOMMUNE_FILE
 from . import codelist, klass, ssb
 
 SOURCE_NAMES = ("koder", "befolkning")
-CODE_FILE = "kommuner_2005_2026_kodeliste.csv"
-KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"
-FYLKE_FILE = "befolkning_fylke_1jan_2005_2026_ssb07459.csv"
-BA_FILES = {2020: "ba_regioner_2020_kommuner.csv", 2024: "ba_regioner_2024_kommuner.csv"}
 FIRST_YEAR = 2005
 AGES = list(ssb.AGE_GROUPS)
 
