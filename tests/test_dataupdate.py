@@ -318,3 +318,16 @@ def test_neighbour_graph_follows_a_merger_that_arrived_as_data(updated, tmp_path
     (tmp_path / "fylker-2027.yaml").write_text(text, encoding="utf-8")
     done = cli(home, "validate", str(tmp_path / "fylker-2027.yaml"))
     assert done.returncode == 0, done.stderr
+
+
+def test_code_list_that_disagrees_with_klass_is_refused(fresh, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SHIPPED_RAW_DIR, raw)
+    lines = (raw / CODE_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw / CODE_FILE).write_text("".join(l for l in lines if not l.startswith("1580,")),
+                                 encoding="utf-8")
+    home = tmp_path / "home"
+    with pytest.raises(refresh.RefusedError, match=r"uenige om kommunene 1\.1\.2026 \(bare i "
+                                                   r"KLASS: 1580; bare i kodelisten: –\)"):
+        run_update(fresh, home, ["koder"], raw_dir=raw, today=pd.Timestamp("2026-12-04").date())
+    assert not home.exists()
