@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -145,14 +146,12 @@ def locked(home: Path):
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             break
         except FileExistsError:
-            try:
-                pid = int(lock.read_text().strip() or 0)
-                os.kill(pid, 0)
-            except (OSError, ValueError):  # gone (or unreadable): a stale lock
+            pid = lock.read_text().strip()
+            if not _running(pid):  # left by a process that is gone: a stale lock
                 lock.unlink(missing_ok=True)
                 continue
             raise DataError(f"en annen oppdatering av {home} pågår (prosess {pid}); prøv igjen "
-                            "når den er ferdig") from None
+                            f"når den er ferdig, eller slett {lock} om ingen kjører") from None
     else:
         raise DataError(f"{lock}: kan ikke låse datamappen")
     try:
@@ -161,6 +160,17 @@ def locked(home: Path):
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+def _running(pid: str) -> bool:
+    """Whether process `pid` runs (on Windows assumed so: os.kill there would end it)."""
+    if sys.platform == "win32":
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def current_name(home: Path) -> str:
