@@ -168,6 +168,8 @@ def _running(pid: str) -> bool:
         return True
     try:
         os.kill(int(pid), 0)
+    except PermissionError:  # runs, as another user
+        return True
     except (OSError, ValueError):
         return False
     return True
