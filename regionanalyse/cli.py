@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .config import DEFAULT_YEAR
 from .version import __version__
-from .errors import BuildError, RegionanalyseError
+from .errors import BuildError, RegionanalyseError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 3, 4  # argparse uses 2
 
@@ -104,6 +105,56 @@ def _cmd_alternatives(args) -> int:
     return EXIT_OK
 
 
+def _cmd_data(args) -> int:
+    from .config import DATA_HOME, RAW_DIR
+    from .sources import datasets
+
+    if args.data_command == "status":
+        table = datasets.status(RAW_DIR, DATA_HOME)
+        named = datasets.current_name(DATA_HOME)
+        if os.environ.get("REGIONANALYSE_RAW"):
+            print(f"merk: REGIONANALYSE_RAW er satt; data leses fra {RAW_DIR}", file=sys.stderr)
+        elif named != datasets.set_name(RAW_DIR, DATA_HOME):
+            print(f"advarsel: {DATA_HOME / 'current'} peker på datasett {named}, som ikke finnes; "
+                  "den leverte datapakken brukes", file=sys.stderr)
+        if args.format == "csv":
+            table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        elif args.format == "json":
+            print(table.to_json(orient="records", force_ascii=False, indent=1))
+        else:
+            print(f"Data i bruk: {RAW_DIR} (datasett {datasets.set_name(RAW_DIR, DATA_HOME)}); "
+                  f"oppdateringer lagres i {DATA_HOME}")
+            print(_markdown(table.assign(sha256=table["sha256"].str[:12])))
+        return EXIT_OK
+    if os.environ.get("REGIONANALYSE_RAW"):
+        raise UsageError("REGIONANALYSE_RAW er satt: data update og --rollback gjelder datamappen "
+                         f"{DATA_HOME}, som da ikke brukes; fjern variabelen først")
+    if args.rollback:
+        if args.sources or args.dry_run:
+            raise UsageError("--rollback tas uten kilder og uten --dry-run")
+        with datasets.locked(DATA_HOME):
+            before, after = datasets.rollback(DATA_HOME)
+        print(f"Rullet tilbake: {before} → {after}")
+        return EXIT_OK
+    from .pipeline.affected import affected
+    from .sources.update.refresh import update, update_ba
+
+    if "ba" in args.sources:
+        if args.sources != ["ba"] or not args.fil:
+            raise UsageError("ba oppdateres alene og fra en fil eller adresse: "
+                             "data update ba --fil FIL|URL [--ba-aar 2024]")
+        with datasets.locked(DATA_HOME):
+            report = update_ba(DATA_HOME, RAW_DIR, args.ba_aar, args.fil, dry_run=args.dry_run)
+    else:
+        if args.fil:
+            raise UsageError("--fil gjelder bare ba")
+        with datasets.locked(DATA_HOME):
+            report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run,
+                            compare=affected)
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def _markdown(table) -> str:
     """A table as Markdown (tabulate), missing values as empty cells."""
     return table.astype(object).where(table.notna(), "").to_markdown(index=False)
@@ -157,7 +208,7 @@ def parser() -> argparse.ArgumentParser:
     tab.add_argument("--format", choices=["csv", "markdown"], default="csv")
     tab.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
     tab.set_defaults(func=_cmd_table)
-    his = sub.add_parser("history", help="population 2005–2026 per region, chain-linked index")
+    his = sub.add_parser("history", help="population per region from 2005, chain-linked index")
     his.add_argument("proposal")
     his.add_argument("--region", default=None, help="one region (standard: all)")
     his.add_argument("--format", choices=["csv", "markdown"], default="csv")
@@ -194,6 +245,21 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--to", default="html,pdf",
                      help="vedlegget: formater, kommaseparert (standard html,pdf; none = uten vedlegg)")
     alt.set_defaults(func=_cmd_alternatives)
+    dat = sub.add_parser("data", help="data in use: status, update from SSB and KLASS, rollback")
+    dsub = dat.add_subparsers(dest="data_command", required=True)
+    dst = dsub.add_parser("status", help="per file: years, origin, retrieved, SHA-256, data set")
+    dst.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown")
+    dup = dsub.add_parser("update", help="fetch population (SSB 07459) and codes (KLASS), check, "
+                                         "switch in whole")
+    dup.add_argument("sources", nargs="*", metavar="KILDE",
+                     help="koder, befolkning (standard: begge), eller ba med --fil")
+    dup.add_argument("--dry-run", action="store_true", help="hent og kontroller, men endre ingenting")
+    dup.add_argument("--rollback", action="store_true", help="tilbake til forrige datasett")
+    dup.add_argument("--fil", default=None, help="ba: CSV-fil eller http(s)-adresse med samme "
+                                                 "kolonner som den leverte")
+    dup.add_argument("--ba-aar", type=int, default=2024, choices=[2020, 2024],
+                     help="ba: hvilken BA-fil som erstattes (kodeår, standard 2024)")
+    dat.set_defaults(func=_cmd_data)
     return top
 
 

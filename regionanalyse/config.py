@@ -29,7 +29,37 @@ def _home() -> tuple[Path, bool]:
 
 PROJECT_ROOT, IS_CHECKOUT = _home()
 _CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "regionanalyse"
-RAW_DIR = Path(os.environ.get("REGIONANALYSE_RAW", PROJECT_ROOT / "data" / "raw"))
+SHIPPED_RAW_DIR = PROJECT_ROOT / "data" / "raw"
+
+
+def _data_home() -> Path:
+    """Where refreshed data sets live (`regionanalyse data update`): $REGIONANALYSE_DATA, else
+    the platform's user data folder. Never inside the package; see sources/datasets.py."""
+    if os.environ.get("REGIONANALYSE_DATA"):
+        return Path(os.environ["REGIONANALYSE_DATA"]).expanduser().resolve()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "regionanalyse"
+
+
+def active_set(home: Path) -> Path | None:
+    """The refreshed data set `home/current` names, or None (then the shipped snapshot is used)."""
+    try:
+        name = (home / "current").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = home / "sets" / name
+    return path if name and "/" not in name and path.is_dir() else None
+
+
+DATA_HOME = _data_home()
+# The raw data: $REGIONANALYSE_RAW, else the active refreshed set, else the shipped snapshot.
+RAW_DIR = Path(os.environ["REGIONANALYSE_RAW"]) if os.environ.get("REGIONANALYSE_RAW") else (
+    active_set(DATA_HOME) or SHIPPED_RAW_DIR)
 PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED",
                                     PROJECT_ROOT / "data" / "processed" if IS_CHECKOUT else _CACHE_HOME))
 NOTEBOOK_DIR = Path(os.environ.get("REGIONANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks"))

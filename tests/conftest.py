@@ -12,6 +12,8 @@ os.environ.setdefault("REGIONANALYSE_PROCESSED", str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regionanalyse" / "tests"))
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests read the shipped snapshot, never a data set refreshed into the user's data folder.
+os.environ["REGIONANALYSE_DATA"] = str(ROOT / "tests" / ".no-user-data")
 FIXTURES = Path(__file__).with_name("fixtures")
 
 

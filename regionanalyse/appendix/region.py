@@ -158,7 +158,8 @@ class RegionReport(ProposalReport):
         ax.set_xlabel("År (1. januar)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        caption = (f"Figur 2. Folkemengde 1. januar 2005–2026 for {self.region} og Norge, "
+        span = f"{population.YEARS[0]}–{population.YEARS[-1]}"
+        caption = (f"Figur 2. Folkemengde 1. januar {span} for {self.region} og Norge, "
                    "kjedet indeks 2005 = 100")
         if not approx.empty:
             caption += (". I markerte år ligger en eller flere kommuner delvis i en annen region; "
@@ -166,7 +167,7 @@ class RegionReport(ProposalReport):
                         "kommunene begge år, så en kommune som skifter region ved en "
                         "sammenslåing vises ikke som vekst eller nedgang")
         self.keep_series("Figur 2. Befolkningsutvikling", history_sheet(hist), population.SOURCE)
-        return figure_out(fig, caption, population.SOURCE, heading="4. Befolkningsutvikling 2005–2026",
+        return figure_out(fig, caption, population.SOURCE, heading=f"4. Befolkningsutvikling {span}",
                           alt=history_alt(hist, self.region))
 
     def peers(self) -> HTML:

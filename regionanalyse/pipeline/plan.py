@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import NOTEBOOK_DIR, PROJECT_ROOT
+from ..config import DATA_HOME, NOTEBOOK_DIR, PROJECT_ROOT, RAW_DIR
 from ..model import Proposal
+from ..sources import datasets
 from ..sources.cache import file_hash
 from ..territory import membership
 from ..version import __version__
@@ -61,14 +62,17 @@ def git_commit() -> str:
 
 
 def version_stamp(data: str) -> dict:
-    """Package version, git commit and data checksum, for the manifest and the colophon."""
-    return {"versjon": __version__, "git": git_commit(), "data_sha256": data}
+    """Package version, git commit, data set and checksum, for the manifest and the colophon."""
+    return {"versjon": __version__, "git": git_commit(),
+            "datasett": datasets.set_name(RAW_DIR, DATA_HOME), "data_sha256": data}
 
 
 def colophon(stamp: dict) -> str:
     """One line for the foot of every appendix."""
     git = f", git {stamp['git']}" if stamp["git"] else ""
-    return (f"Laget med regionanalyse {stamp['versjon']}{git}; datagrunnlag sha256 "
+    name = stamp.get("datasett", datasets.SHIPPED)
+    data = "levert med pakken" if name == datasets.SHIPPED else f"oppdatert, datasett {name}"
+    return (f"Laget med regionanalyse {stamp['versjon']}{git}; datagrunnlag {data}, sha256 "
             f"{stamp['data_sha256'][:12]}")
 
 

@@ -1,4 +1,4 @@
-"""Population 1 January per kommune and fylke, 2005–2026 (SSB table 07459)."""
+"""Population 1 January per kommune and fylke, 2005 to the latest year (SSB table 07459)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -13,7 +13,18 @@ SOURCE = "Statistisk sentralbyrå (SSB), tabell 07459, folkemengde 1. januar"
 KOMMUNE_FILE = "befolkning_kommune_1jan_2005_2026_ssb07459.csv"
 FYLKE_FILE = "befolkning_fylke_1jan_2005_2026_ssb07459.csv"
 AGE_COLUMNS = ["alder_0_15", "alder_16_66", "alder_67_pluss"]
-YEARS = range(2005, 2027)
+
+
+def _years() -> range:
+    """The years the kommune file covers (`regionanalyse data update` may add one)."""
+    try:
+        aar = pd.read_csv(raw_path(KOMMUNE_FILE), usecols=["aar"])["aar"]
+        return range(int(aar.min()), int(aar.max()) + 1)
+    except (DataError, OSError, ValueError, KeyError):
+        return range(2005, 2027)  # missing or unreadable: loading the table says why
+
+
+YEARS = _years()
 
 
 @lru_cache(maxsize=None)
