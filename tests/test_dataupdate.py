@@ -308,10 +308,9 @@ def test_ba_file_update_is_checked_and_reported(tmp_path):
     assert _tree(home) == before
 
 
-@pytest.mark.xfail(strict=True, reason="territory/adjacency.py maps each kommune of the year to "
-                   "one polygon of the map layer; a kommune merged after the layer (1899 = 1811 "
-                   "+ 1812 on the 2024 layer) leaves 1812's polygon without a node: KeyError")
 def test_neighbour_graph_follows_a_merger_that_arrived_as_data(updated, tmp_path):
+    """1899 = 1811 + 1812 after the 2024 map layer: the kommune is the union of both polygons
+    (it crashed with KeyError '1812' when each kommune had one polygon)."""
     home, _ = updated
     text = (ROOT / "regionanalyse" / "model" / "builtin" / "fylker-2024.yaml").read_text(
         encoding="utf-8").replace("vintage: 2024", "vintage: 2027")

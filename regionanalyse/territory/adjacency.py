@@ -280,44 +280,65 @@ def units(year: int, level: str = "kommune") -> Units:
 
 
 def _kommune_units(year: int) -> Units:
+    """The year's kommuner on the layer that year maps onto. A layer polygon shared by several
+    kommuner of the year (they merged later) is shared among them by population; a kommune of
+    the year covering several layer polygons (it merged after the layer was drawn, e.g. a
+    merger that arrived with a data update) is their union."""
     layer = geometry.kommune_layer_year(year)
     polygons, ledges = layer_edges(layer)
+    poly = polygons.set_index("kommunenummer")
     kommuner = codes.kommuner(year)
     cross = succession.crosswalk(year, layer)
-    cross = cross.sort_values("weight", ascending=False).drop_duplicates("code_from")
-    to_layer = dict(zip(cross["code_from"], cross["code_to"]))
+    if year > layer:  # every polygon the kommune's land lies in
+        parts = cross[["code_from", "code_to"]].drop_duplicates()
+    else:  # the polygon holding most of the kommune (a split after the layer has several)
+        parts = cross.sort_values("weight", ascending=False).drop_duplicates("code_from")[
+            ["code_from", "code_to"]]
+    parts = parts.rename(columns={"code_from": "kode", "code_to": "layer_kode"})
     pop = population.kommune_population(year).set_index("kommunenummer")["folkemengde"]
     nodes = kommuner.rename(columns={"kommunenummer": "kode", "kommunenavn": "navn"})[
         ["kode", "navn", "fylkesnummer"]].copy()
     nodes["folkemengde"] = nodes["kode"].map(pop).fillna(0).astype("int64")
-    nodes["layer_kode"] = nodes["kode"].map(to_layer)
-    missing = nodes[nodes["layer_kode"].isna() | ~nodes["layer_kode"].isin(polygons["kommunenummer"])]
-    if len(missing):
-        raise DataError(f"kommuner {list(missing['kode'])} i {year} finnes ikke i kartlaget {layer}")
-    group_pop = nodes.groupby("layer_kode")["folkemengde"].transform("sum")
-    group_n = nodes.groupby("layer_kode")["kode"].transform("count")
-    nodes["andel"] = np.where(group_pop > 0, nodes["folkemengde"] / group_pop.where(group_pop > 0, 1),
+    missing = sorted(set(nodes["kode"]) - set(parts.loc[parts["layer_kode"].isin(poly.index), "kode"]))
+    if missing:
+        raise DataError(f"kommuner {missing} i {year} finnes ikke i kartlaget {layer}")
+    parts = parts[parts["kode"].isin(nodes["kode"])].merge(nodes[["kode", "folkemengde"]], on="kode")
+    group_pop = parts.groupby("layer_kode")["folkemengde"].transform("sum")
+    group_n = parts.groupby("layer_kode")["kode"].transform("count")
+    parts["andel"] = np.where(group_pop > 0, parts["folkemengde"] / group_pop.where(group_pop > 0, 1),
                               1 / group_n)
-    poly = polygons.set_index("kommunenummer")
-    for col in ("areal_m2", "omkrets_m"):
-        nodes[col] = nodes["layer_kode"].map(poly[col]) * nodes["andel"]
-    nodes["x"] = nodes["layer_kode"].map(poly["x"])
-    nodes["y"] = nodes["layer_kode"].map(poly["y"])
-    members = nodes.groupby("layer_kode")[["kode", "andel"]].apply(
+    for col in ("areal_m2", "omkrets_m", "x", "y"):
+        parts[col] = parts["layer_kode"].map(poly[col])
+    members = parts.groupby("layer_kode")[["kode", "andel"]].apply(
         lambda g: list(zip(g["kode"], g["andel"])))
-    rows = []
+    rows, inner = [], {}
     for a, b, length, kind, gap in ledges[["a", "b", "grense_m", "type", "avstand_m"]].itertuples(
             index=False):
+        if a not in members.index or b not in members.index:
+            continue
         approx = len(members[a]) > 1 or len(members[b]) > 1
         for ka, sa in members[a]:
             for kb, sb in members[b]:
+                if ka == kb:  # two polygons of one kommune: their border is inside it
+                    inner[ka] = inner.get(ka, 0.0) + length * sa
+                    continue
                 rows.append((*sorted((ka, kb)), length * sa * sb, kind, gap, approx))
     for group in members[members.map(len) > 1]:
         for i, (ka, _) in enumerate(group):
             for kb, _ in group[i + 1:]:
                 rows.append((*sorted((ka, kb)), 0.0, "sammenslått", 0.0, True))
     edges = pd.DataFrame(rows, columns=["a", "b", "grense_m", "type", "avstand_m", "approx"])
-    nodes = nodes.drop(columns="andel").sort_values("kode").reset_index(drop=True)
+    if edges.duplicated(["a", "b"]).any():  # a kommune of several polygons: one edge per pair
+        edges = edges.sort_values("type").groupby(["a", "b"], as_index=False).agg(
+            grense_m=("grense_m", "sum"), type=("type", "first"), avstand_m=("avstand_m", "min"),
+            approx=("approx", "any"))
+    parts["areal_m2"] *= parts["andel"]
+    parts["omkrets_m"] *= parts["andel"]
+    largest = parts.sort_values("areal_m2", ascending=False).drop_duplicates("kode").set_index("kode")
+    sums = parts.groupby("kode")[["areal_m2", "omkrets_m"]].sum()
+    sums["omkrets_m"] -= 2 * pd.Series(inner, dtype=float).reindex(sums.index).fillna(0.0)
+    nodes = nodes.join(sums, on="kode").join(largest[["x", "y", "layer_kode"]], on="kode")
+    nodes = nodes.sort_values("kode").reset_index(drop=True)
     nodes = nodes[["kode", "navn", "fylkesnummer", "folkemengde", "areal_m2", "omkrets_m",
                    "x", "y", "layer_kode"]]
     return Units(year, "kommune", layer, nodes, edges.sort_values(["a", "b"]).reset_index(drop=True))
