@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from .version import __version__
 from .errors import BuildError, RegionanalyseError
+from .inert import markdown_table, neutralise_formulas
 
 EXIT_OK, EXIT_INVALID, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 3, 4  # argparse uses 2
 
@@ -32,7 +34,7 @@ def _cmd_validate(args) -> int:
 
 def _cmd_table(args) -> int:
     from .indicators.keyfigures import key_figures
-    from .present.tables import csv_table, neutralise_formulas
+    from .present.tables import csv_table
     from .model import load
 
     figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
@@ -40,7 +42,7 @@ def _cmd_table(args) -> int:
     if args.format == "csv":
         neutralise_formulas(table).to_csv(sys.stdout, index=False)
     else:
-        print(_markdown(table))
+        print(markdown_table(table))
     return EXIT_OK
 
 
@@ -55,10 +57,10 @@ def _cmd_history(args) -> int:
     table = table[["region", "aar", "folkemengde", "indeks", "brudd"]].copy()
     table["indeks"] = table["indeks"].round(2)
     if args.format == "csv":
-        table.assign(brudd=table["brudd"].map({True: "true", False: "false"})).to_csv(
-            sys.stdout, index=False)
+        neutralise_formulas(table.assign(brudd=table["brudd"].map({True: "true", False: "false"}))
+                            ).to_csv(sys.stdout, index=False)
     else:
-        print(_markdown(table))
+        print(markdown_table(table))
     return EXIT_OK
 
 
@@ -72,9 +74,9 @@ def _cmd_score(args) -> int:
         validate(proposal)
     table = score_many(proposals, args.year).round(6)
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise_formulas(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        print(_markdown(table))
+        print(markdown_table(table))
     return EXIT_OK
 
 
@@ -99,11 +101,6 @@ def _cmd_alternatives(args) -> int:
         for path in build_ensemble_appendix(proposal, req.year, out, formats):
             print(f"vedlegg: {path}", file=sys.stderr)
     return EXIT_OK
-
-
-def _markdown(table) -> str:
-    """A table as Markdown (tabulate), missing values as empty cells."""
-    return table.astype(object).where(table.notna(), "").to_markdown(index=False)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -193,9 +190,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .procguard import Terminated, install_handlers, restore_handlers
+
     args = parser().parse_args(argv)
+    # SIGTERM: workers killed, temp files removed, exit 143 (signals reach the main thread only)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = install_handlers() if main_thread else None
     try:
         return args.func(args)
+    except Terminated:
+        print("feil: avbrutt (SIGTERM)", file=sys.stderr)
+        return 143
     except RegionanalyseError as exc:
         for line in getattr(exc, "messages", None) or [str(exc)]:
             prefix = f"{exc.source}: " if getattr(exc, "source", None) else ""
@@ -208,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"feil: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        if main_thread:
+            restore_handlers(previous)
 
 
 if __name__ == "__main__":

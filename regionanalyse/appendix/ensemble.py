@@ -67,7 +67,7 @@ class EnsembleReport(StagedTables):
         ba = (" Trekkingen er i tillegg styrt bort fra å dele BA-regioner (et tillegg på kantene "
               "mellom BA-regioner når trærne trekkes).") if s["keep_ba"] else ""
         return Markdown(
-            f"**Forslag:** {self.proposal.name} ({len(self.proposal.regions)} regioner). "
+            f"**Forslag:** {fmt.md_text(self.proposal.name)} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
             f"Til sammenligning er det trukket {fmt.number(self.n)} alternative inndelinger av "
             f"landet i {s['regions']} sammenhengende regioner bygd av {units} "

@@ -1,0 +1,245 @@
+"""Every output writer keeps hostile text inert (issue 22, black box).
+
+The writers are enumerated, not listed by hand where they can be found: every `--format` choice
+of every command (from the CLI's own parser), every file `alternatives` writes, and every public
+section of every appendix report class. A new command, format or section without a case here
+fails `test_every_*_is_covered`, so it cannot ship untested.
+"""
+from __future__ import annotations
+
+import csv
+import html.parser
+import inspect
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FYLKER_2016 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "14", "15",
+               "16", "17", "18", "19", "20"]
+GROUPS = [["20", "19"], ["18", "17", "16"], ["15", "14", "12", "11"],
+          [f for f in FYLKER_2016 if f not in ("20", "19", "18", "17", "16", "15", "14", "12", "11")]]
+NAMES = ["=cmd|' /C calc'!A0", "@SUM(1) <img src=x onerror=alert(1)>", "+1+2 | a | b",
+         "-3+4 **fet** [lenke](javascript:alert(2)) <script>alert(3)</script>"]
+PROPOSAL_NAME = "<img src=x onerror=alert(4)> =HYPERLINK(\"x\") | * _ $x$"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def hostile_yaml(folder: Path) -> Path:
+    data = {"id": "fiendtlig", "name": PROPOSAL_NAME, "vintage": 2016, "source": "test",
+            "regions": [{"name": n, "members": g} for n, g in zip(NAMES, GROUPS)]}
+    path = folder / "fiendtlig.yaml"
+    path.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
+    return path
+
+
+def run(cwd: Path, *args, timeout: float = 300) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", *map(str, args)], cwd=cwd,
+                            capture_output=True, text=True, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Command-line formats
+# --------------------------------------------------------------------------------------------
+def _cli_formats() -> set[tuple[str, str]]:
+    from regionanalyse.cli import parser
+
+    top = parser()
+    sub = next(a for a in top._actions if a.__class__.__name__ == "_SubParsersAction")
+    found = set()
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if "--format" in action.option_strings:
+                found |= {(name, choice) for choice in action.choices}
+    return found
+
+
+COMMANDS = {"table": ["table", "{yaml}", "--year", "2016"],
+            "history": ["history", "{yaml}"],
+            "score": ["score", "{yaml}", "nav-2016-11", "--year", "2016"]}
+COVERED_FORMATS = {(c, f) for c in COMMANDS for f in ("csv", "markdown")}
+
+
+def test_every_cli_format_is_covered():
+    assert _cli_formats() == COVERED_FORMATS
+
+
+def check_csv(text: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows, text[:200]
+    width = len(rows[0])
+    cells = [c for row in rows for c in row]
+    assert all(len(row) == width for row in rows), "ragged CSV"
+    live = [c for c in cells if c.lstrip().startswith(FORMULA_START) and not re.fullmatch(r"-?[0-9.e]+", c)]
+    assert not live, live[:5]
+    return cells
+
+
+def check_markdown(text: str) -> None:
+    lines = [line for line in text.splitlines() if line.strip()]
+    separators = [len(re.findall(r"(?<!\\)\|", line)) for line in lines]
+    assert len(set(separators)) == 1, (separators, lines[:4])  # no name splits a cell
+    assert not re.search(r"(?<!\\)<", text), "an unescaped < could open a tag"
+    rendered = _render_markdown(text)
+    _assert_no_live_markup(rendered)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> tuple[Path, Path]:
+    cwd = tmp_path_factory.mktemp("writers")
+    return cwd, hostile_yaml(cwd)
+
+
+@pytest.mark.parametrize("command,fmt", sorted(COVERED_FORMATS))
+def test_cli_format_keeps_names_inert(scratch, command, fmt):
+    cwd, path = scratch
+    args = [a.replace("{yaml}", path.name) for a in COMMANDS[command]]
+    result = run(cwd, *args, "--format", fmt)
+    assert result.returncode == 0, result.stderr[-2000:]
+    if fmt == "csv":
+        cells = check_csv(result.stdout)
+        if command != "score":  # score shows the id, not the names
+            for name in NAMES:  # the name is kept, after one neutralising apostrophe
+                assert any(c in (name, "'" + name) for c in cells), name
+    else:
+        check_markdown(result.stdout)
+        if command != "score":
+            shown = _render_text(result.stdout)
+            for name in NAMES:
+                assert re.sub(r"\s+", " ", name) in shown, name
+
+
+# --------------------------------------------------------------------------------------------
+# The files of `alternatives`
+# --------------------------------------------------------------------------------------------
+ALTERNATIVES_FILES = {"ensemble.csv", "plans.csv", "forslag.csv", "innstillinger.json", "forslag",
+                      ".regionanalyse-alternativer"}
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(scratch) -> Path:
+    cwd, path = scratch
+    result = run(cwd, "alternatives", path.name, "--n", "8", "--to", "none", "--out", "alt",
+                 "--tolerance", "0.9")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return cwd / "alt"
+
+
+def test_every_alternatives_file_is_covered(ensemble_dir):
+    assert {p.name for p in ensemble_dir.iterdir()} == ALTERNATIVES_FILES
+
+
+def test_alternatives_files_inert(ensemble_dir):
+    for path in ensemble_dir.glob("*.csv"):
+        check_csv(path.read_text(encoding="utf-8"))
+    from regionanalyse.model import read_yaml
+
+    for path in (ensemble_dir / "forslag").glob("alt-*.yaml"):
+        alt = read_yaml(path)  # the proposal's name is data in YAML, read back exactly
+        assert PROPOSAL_NAME in alt.name
+
+
+# --------------------------------------------------------------------------------------------
+# Appendix sections
+# --------------------------------------------------------------------------------------------
+# every public section of every report class → where hostile names are run through it
+SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "position", "distributions", "best_table",
+                                           "maps", "method"}}
+# covered by the end-to-end hostile build in tests/test_hostile.py (slow)
+SECTIONS_IN_HOSTILE_BUILD = {
+    "ProposalReport": {"intro", "sources_section"},
+    "RegionReport": {"intro", "sources_section", "key_table", "map", "interactive_map",
+                     "kommune_table", "history", "peers", "cohesion"},
+    "OverviewReport": {"intro", "sources_section", "map", "interactive_map", "table", "balance",
+                       "against_fylker", "criteria"},
+    "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance", "sources_section"},
+}
+NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n"}
+
+
+def _report_sections() -> dict[str, set[str]]:
+    import importlib
+    import pkgutil
+
+    import regionanalyse.appendix as appendix
+    from regionanalyse.appendix.base import StagedTables
+
+    found = {}
+    for info in pkgutil.iter_modules(appendix.__path__):
+        module = importlib.import_module(f"regionanalyse.appendix.{info.name}")
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, StagedTables) and cls is not StagedTables and cls.__module__ == module.__name__:
+                found[name] = {m for m in dir(cls) if not m.startswith("_")
+                               and m not in NOT_SECTIONS and m not in dir(StagedTables)}
+    return found
+
+
+def test_every_appendix_section_is_covered():
+    assert _report_sections() == {**SECTIONS_IN_HOSTILE_BUILD, **SECTIONS_TESTED_HERE}
+
+
+def test_ensemble_sections_keep_names_inert(scratch, ensemble_dir):
+    from regionanalyse.appendix.ensemble import EnsembleReport
+
+    _, path = scratch
+    report = EnsembleReport(str(path), 2016, str(ensemble_dir))
+    shown = []
+    for name in sorted(SECTIONS_TESTED_HERE["EnsembleReport"]):
+        parts = getattr(report, name)()
+        for part in parts if isinstance(parts, list) else [parts]:
+            markup = _render_markdown(part.data) if type(part).__name__ == "Markdown" else part.data
+            _assert_no_live_markup(markup)
+            shown.append(_html_text(markup))
+    assert PROPOSAL_NAME in "\n".join(shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown and HTML as a browser would see them
+# --------------------------------------------------------------------------------------------
+def _render_markdown(text: str) -> str:
+    """Markdown → HTML with the renderer of the appendices (nbconvert's mistune)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(text)
+
+
+def _render_text(text: str) -> str:
+    return re.sub(r"\s+", " ", _html_text(_render_markdown(text)))
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _assert_no_live_markup(markup: str) -> None:
+    parsed = _Tags()
+    parsed.feed(markup)
+    for tag, attrs in parsed.tags:
+        assert tag not in ("script", "iframe", "svg", "b", "em", "strong", "a") or not any(
+            "alert" in (v or "") for v in attrs.values()), (tag, attrs)
+        assert tag != "script", markup[:300]
+        assert not (tag == "img" and attrs.get("src") == "x"), attrs
+        for key, value in attrs.items():
+            assert not key.startswith("on"), (tag, key)
+            assert not (value or "").strip().lower().startswith("javascript:"), (tag, key, value)
+
+
+def _html_text(markup: str) -> str:
+    parsed = _Tags()
+    parsed.feed(markup)
+    return "".join(parsed.text)
