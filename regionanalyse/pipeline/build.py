@@ -131,7 +131,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     no more jobs than workers. The page scans the workers made of their PDFs go into
     `page_scans` (not into the manifest)."""
     manifest_path = out_dir / "manifest.json"
-    manifest = read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path, repair=True)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
     todo = _out_of_date(all_jobs, out_dir, manifest, label)
     if not todo:
