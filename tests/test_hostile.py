@@ -258,6 +258,28 @@ RAW_YAML = {
     "syntax-error": ("id: [unclosed\nname: x\n", ("linje",)),
     "nul-bytes": ("id: a\x00\x00\n", ()),
 }
+# Strict YAML (issue 22): a repeated key, and numbers YAML 1.1 would silently change
+_BODY = 'name: "T"\nvintage: 2016\nregions:\n  - name: "Nord"\n    members: ["20", "19"]\n' \
+    '  - name: "Sør"\n    members: [%s]\n' % ", ".join(f'"{f}"' for f in SOUTH)
+RAW_YAML |= {
+    "dup-id": ('id: "a"\nid: "b"\n' + _BODY, ("id", "to ganger", "linje 1 og 2")),
+    "dup-region-name": ('id: "a"\n' + _BODY.replace('name: "Nord"', 'name: "Nord"\n    name: "X"'),
+                        ("name", "to ganger")),
+    "members-octal": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", "19", 0301]'),
+                      ("members", "0301", "anførselstegn")),
+    "member-hex": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", "19", 0x3]'),
+                   ("members", "0x3", "anførselstegn")),
+    "member-int": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", 19]'),
+                   ("Nord", "19", "anførselstegn")),
+    "vintage-underscore": ('id: "a"\n' + _BODY.replace("vintage: 2016", "vintage: 2_016"),
+                           ("vintage", "2_016")),
+    "vintage-sexagesimal": ('id: "a"\n' + _BODY.replace("vintage: 2016", "vintage: 33:36"),
+                            ("vintage", "33:36")),
+    "id-int": ("id: 17\n" + _BODY, ("id", "anførselstegn")),
+    "seat-int": ('id: "a"\n' + _BODY.replace('members: ["20", "19"]',
+                                             'seat: 5401\n    members: ["20", "19"]'),
+                 ("seat", "5401", "anførselstegn")),
+}
 
 
 @pytest.mark.parametrize("case", sorted(RAW_YAML))
