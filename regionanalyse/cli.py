@@ -83,9 +83,10 @@ def _cmd_score(args) -> int:
 def _cmd_alternatives(args) -> int:
     from .ensemble.alternatives import request_for, run, write
     from .model import load
-    from .pipeline.settings import parse_formats
+    from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats
     from .territory.validate import validate
 
+    check_year(args.year), check_jobs(args.jobs), check_plans(args.n), check_regions(args.regions)
     proposal = load(args.proposal)
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
@@ -176,7 +177,7 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--regions", type=int, default=None, help="antall regioner (standard: som forslaget)")
     alt.add_argument("--units", choices=["fylke", "kommune"], default=None,
                      help="byggesteiner (standard: forslagets medlemmer)")
-    alt.add_argument("--n", type=int, default=1000, help="antall planer (standard 1000)")
+    alt.add_argument("--n", type=int, default=1000, help="antall planer (standard 1000, høyst 100 000)")
     alt.add_argument("--seed", type=int, default=1)
     alt.add_argument("--tolerance", type=float, default=None,
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")

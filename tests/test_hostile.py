@@ -430,6 +430,32 @@ def test_build_bad_option(box, case):
     assert time.monotonic() - start < 15  # refused before any kernel starts
 
 
+# every command that takes these options checks them the same way (issue 22)
+BAD_ALTERNATIVES_OPTIONS = {
+    "jobs-0": (["--jobs", "0"], ("--jobs", "1–64")),
+    "jobs-negative": (["--jobs", "-1"], ("--jobs", "1–64")),
+    "jobs-huge": (["--jobs", "100000"], ("--jobs", "1–64")),
+    "n-0": (["--n", "0"], ("--n",)),
+    "n-billion": (["--n", "1000000000"], ("--n", "100 000")),
+    "regions-0": (["--regions", "0"], ("--regions", "minst 2")),
+    "regions-negative": (["--regions", "-4"], ("--regions", "minst 2")),
+    "regions-1": (["--regions", "1"], ("--regions", "minst 2")),
+    "regions-too-many": (["--regions", "500"], ("500", "19")),
+    "year-1999": (["--year", "1999"], ("--year", "1999")),
+    "tolerance-0": (["--tolerance", "0"], ("toleransen",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ALTERNATIVES_OPTIONS))
+def test_alternatives_bad_option(box, case):
+    args, words = BAD_ALTERNATIVES_OPTIONS[case]
+    start = time.monotonic()
+    box.run("alternatives", "nav-2016-11", "--to", "none", "--out", box.out / "alt", *args, code=1,
+            words=words, timeout=60)
+    assert time.monotonic() - start < 15  # refused before any plan is drawn
+    assert not (box.out / "alt" / "plans.csv").exists()
+
+
 def test_compare_with_one_proposal(box):
     box.run("compare", "fylker-2016", "--out", box.out, "--to", "html", code=1,
             words=("to forslag",), timeout=60)

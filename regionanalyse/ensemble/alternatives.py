@@ -59,7 +59,7 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
                 keep_ba: bool = False, jobs: int = 1) -> Request:
     """A Request with the defaults of `regionanalyse alternatives` filled in."""
     level = level or member_level(proposal)
-    k = regions or len(proposal.regions)
+    k = regions if regions is not None else len(proposal.regions)
     tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs))
