@@ -93,14 +93,22 @@ def _cmd_alternatives(args) -> int:
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
-    out = write(run(proposal, req), args.out)
-    print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
-          f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
-    if formats:
-        from .pipeline.ensemble import build_ensemble_appendix
+    from .pipeline.ensemble import build_ensemble_appendix, claim_out
+    from .pipeline.publish import LockedError
 
-        for path in build_ensemble_appendix(proposal, req.year, out, formats):
+    try:
+        out, lock = claim_out(args.out)  # the build's output-folder policy
+    except LockedError as exc:
+        print(f"feil: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        out = write(run(proposal, req), out)
+        print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
+              f"seed {req.seed}) skrevet til {out}", file=sys.stderr)
+        for path in build_ensemble_appendix(proposal, req.year, out, formats) if formats else ():
             print(f"vedlegg: {path}", file=sys.stderr)
+    finally:
+        lock.release()
     return EXIT_OK
 
 

@@ -456,6 +456,62 @@ def test_alternatives_bad_option(box, case):
     assert not (box.out / "alt" / "plans.csv").exists()
 
 
+def _alternatives(box: Box, out: Path, code: int, words=(), extra=()):
+    return box.run("alternatives", "nav-2016-11", "--n", "8", "--to", "none", "--out", out, *extra,
+                   code=code, words=words, timeout=120, max_stderr=10_000)
+
+
+def test_alternatives_never_overwrites_a_folder_it_did_not_write(box):
+    foreign = box.out / "annet"
+    (foreign / "forslag").mkdir(parents=True)
+    (foreign / "plans.csv").write_text("ikke vår\n", encoding="utf-8")
+    (foreign / "forslag" / "alt-1.yaml").write_text("ikke vår\n", encoding="utf-8")
+    before = snapshot(foreign)
+    _alternatives(box, foreign, 1, ("annet", "ikke tom"))
+    assert snapshot(foreign) == before
+    (foreign / "innstillinger.json").write_text('{"x": []}', encoding="utf-8")  # not its own either
+    before = snapshot(foreign)
+    _alternatives(box, foreign, 1, ("ikke tom",))
+    assert snapshot(foreign) == before
+
+
+def test_alternatives_writes_again_into_its_own_folder(box):
+    own = box.out / "alt"
+    _alternatives(box, own, 0)
+    first = (own / "plans.csv").read_bytes()
+    _alternatives(box, own, 0)
+    assert (own / "plans.csv").read_bytes() == first  # same seed, same plans
+
+
+def test_alternatives_refuses_symlinked_out(box):
+    target = box.out / "mål"
+    target.mkdir()
+    link = box.out / "lenke"
+    link.symlink_to(target, target_is_directory=True)
+    _alternatives(box, link, 1, ("lenke", "symbolsk lenke"))
+    assert list(target.iterdir()) == []
+
+
+def test_alternatives_refuses_symlink_inside_its_folder(box):
+    own = box.out / "alt"
+    _alternatives(box, own, 0)
+    (own / "plans.csv").unlink()
+    (own / "plans.csv").symlink_to(box.sentinel / "keep.txt")
+    _alternatives(box, own, 1, ("plans.csv", "symbolsk lenke"))
+    assert (box.sentinel / "keep.txt").read_text(encoding="utf-8") == "må ikke endres\n"
+
+
+def test_alternatives_locked_out_while_another_runs(box):
+    import fcntl
+
+    own = box.out / "alt"
+    own.mkdir()
+    with open(own / ".regionanalyse.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _alternatives(box, own, 4, ("låsfil",))
+    assert not (own / "plans.csv").exists()
+
+
 def test_compare_with_one_proposal(box):
     box.run("compare", "fylker-2016", "--out", box.out, "--to", "html", code=1,
             words=("to forslag",), timeout=60)

@@ -119,7 +119,7 @@ def test_cli_format_keeps_names_inert(scratch, command, fmt):
 # The files of `alternatives`
 # --------------------------------------------------------------------------------------------
 ALTERNATIVES_FILES = {"ensemble.csv", "plans.csv", "forslag.csv", "innstillinger.json", "forslag",
-                      ".regionanalyse-alternativer"}
+                      ".regionanalyse-alternativer", ".regionanalyse.lock"}
 
 
 @pytest.fixture(scope="module")

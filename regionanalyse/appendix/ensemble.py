@@ -1,7 +1,6 @@
 """Sections of the appendix «Forslaget sammenlignet med N alternativer» (issue 12)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -11,6 +10,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Markdown
 
+from ..ensemble.folder import read_settings
 from ..indicators.scores import SCORE_COLUMNS, score
 from ..model import load, read_yaml
 from ..present import fmt, maps
@@ -51,7 +51,7 @@ class EnsembleReport(StagedTables):
         validate(self.proposal)
         self.year = int(year)
         self.dir = Path(ensemble_dir)
-        self.settings = json.loads((self.dir / "innstillinger.json").read_text(encoding="utf-8"))
+        self.settings = read_settings(self.dir)  # checked: a broken file is a clear error
         self.ensemble = pd.read_csv(self.dir / "ensemble.csv")
         self.own = score(self.proposal, self.year).iloc[0]
         self.best = [read_yaml(p) for p in sorted((self.dir / "forslag").glob("alt-*.yaml"),
