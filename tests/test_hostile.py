@@ -232,6 +232,19 @@ BAD_PROPOSALS = {
     "name-escape-seq": (two_regions("Nord\x1b[31m", "Sør"), ("Nord",)),
     "name-empty": (two_regions("", "Sør"), ("name",)),
     "proposal-name-control": (proposal(name="Forslag\x08\x08"), ("name",)),
+    # names that display as other text (issue 22)
+    "name-bidi-rlo": (two_regions("Nord\u202eSør", "Sør"), ("\\u202e", "skriveretningen")),
+    "name-bidi-isolate": (two_regions("N\u2066ord\u2069", "Sør"), ("\\u2066", "skriveretningen")),
+    "name-bidi-lrm": (two_regions("Nord\u200e", "Sør"), ("skriveretningen",)),
+    "proposal-name-bidi": (proposal(name="Forslag \u202egalf"), ("name", "skriveretningen")),
+    "source-bidi": (proposal(source="kilde \u2067x\u2069"), ("source", "skriveretningen")),
+    "name-noncharacter": (two_regions("Nord\uffff", "Sør"), ("\\uffff",)),
+    "name-noncharacter-fdd0": (two_regions("Nord\ufdd0", "Sør"), ("\\ufdd0",)),
+    "name-zero-width-joiner": (two_regions("No\u200drd", "Sør"), ("\\u200d", "usynlige")),
+    "name-leading-tab": (two_regions("\tNord", "Sør"), ("\\u0009", "mellomrom")),
+    "name-leading-space": (two_regions(" =Nord", "Sør"), ("=Nord", "mellomrom")),
+    "name-trailing-space": (two_regions("Nord ", "Sør"), ("Nord", "mellomrom")),
+    "proposal-name-trailing-tab": (proposal(name="Forslag\t"), ("name", "mellomrom")),
     # members
     "code-repeated": (proposal(regions=[{"name": "Nord", "members": NORTH + ["20"]},
                                         {"name": "Sør", "members": SOUTH}]), ("Nord", "20", "én gang")),
@@ -249,6 +262,21 @@ def test_validate_refuses_bad_proposal(box, case):
     result = box.run("validate", path.name, code=1, words=(path.name, *words), timeout=30)
     for line in result.stderr.splitlines():  # a message quotes at most ~80 chars of a value
         assert not re.search(r"(.)\1{100,}", line), line[:200]
+
+
+@pytest.mark.parametrize("a,b", [("Sør", "So\u0338r"), ("Nord", "N\u043erd"),
+                                 ("Oslo", "\u039fslo"), ("Romsdal", "Rornsdal"), ("Bodø", "Bod\u043e\u0338")])
+def test_validate_warns_on_confusable_names(box, a, b):
+    """Names that are different text but look alike (UTS #39 skeletons): valid, with a warning."""
+    path = box.write("forveksling.yaml", as_yaml(two_regions(a, b)))
+    result = box.run("validate", path.name, code=0, words=("advarsel", "forveksl"), timeout=60)
+    assert b in result.stderr
+
+
+def test_validate_does_not_warn_on_different_names(box):
+    path = box.write("ulike.yaml", as_yaml(two_regions("Nord-Norge", "Sør-Norge")))
+    result = box.run("validate", path.name, code=0, timeout=60)
+    assert "advarsel" not in result.stderr
 
 
 RAW_YAML = {

@@ -63,8 +63,8 @@ def quote(value, limit: int = 80) -> str:
     """A user value for a message: control and invisible format characters shown as escapes
     (\\u200b), at most `limit` characters."""
     text = value if isinstance(value, str) else repr(value)
-    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else f"\\u{ord(c):04x}"
-                   for c in text[:limit + 1])
+    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Cs") and not _noncharacter(c)
+                   else f"\\u{ord(c):04x}" for c in text[:limit + 1])
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -75,12 +75,33 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFKC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
 
 
+BIDI = set("\u061c\u200e\u200f") | set(map(chr, range(0x202A, 0x202F))) | set(map(chr, range(0x2066, 0x206A)))
+
+
+def _noncharacter(c: str) -> bool:
+    cp = ord(c)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+
+
 def _text_faults(value, label: str, limit: int, multiline: bool = False) -> list[str]:
-    """Faults of a text field: control characters, length."""
+    """Faults of a text field: control characters, text-direction controls (the text would be
+    shown in another order than it is stored), noncharacters and unpaired surrogates, length.
+    A name (not `multiline`) may hold no invisible format character at all (zero-width, soft
+    hyphen …) and no leading or trailing whitespace."""
     faults = []
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
         faults.append(f"{label} «{quote(value)}» inneholder kontrolltegn (linjeskift, tabulator e.l.)")
+    if any(c in BIDI for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder tegn som snur skriveretningen (bidi, "
+                      "f.eks. U+202E); teksten ville vist noe annet enn det som står")
+    elif not multiline and any(unicodedata.category(c) == "Cf" for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder usynlige formateringstegn "
+                      "(f.eks. nullbreddetegn eller myk bindestrek)")
+    if any(_noncharacter(c) or unicodedata.category(c) == "Cs" for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder tegn som ikke er tekst (f.eks. U+FFFF)")
+    if not multiline and value != value.strip():
+        faults.append(f"{label} «{quote(value)}» begynner eller slutter med mellomrom eller tabulator")
     if len(value) > limit:
         faults.append(f"{label} «{quote(value)}» er {len(value)} tegn; høyst {limit} er tillatt")
     return faults
@@ -247,7 +268,6 @@ def from_dict(data, origin: str) -> Proposal:
             faults.append(f"region nr. {i}: name «{quote(rname)}» mangler eller er ikke tekst"
                           if rname not in (None, "") else f"region nr. {i} mangler navn (name)")
             continue
-        rname = rname.strip()
         where = f"region «{quote(rname)}»"
         members = item.get("members")
         if members is None:
@@ -267,7 +287,7 @@ def from_dict(data, origin: str) -> Proposal:
                               seat=seat.strip() if isinstance(seat, str) and seat.strip() else None))
     if faults:
         raise ProposalError(origin, _capped(faults))
-    proposal = Proposal(id=str(pid), name=name.strip(), vintage=vintage, regions=tuple(regions),
+    proposal = Proposal(id=str(pid), name=name, vintage=vintage, regions=tuple(regions),
                         source=source.strip(), note=note.strip(), origin=origin)
     faults = text_faults(proposal)
     if faults:
