@@ -70,13 +70,14 @@ def test_every_cli_format_is_covered():
     assert _cli_formats() == COVERED_FORMATS
 
 
-def check_csv(text: str) -> list[str]:
-    rows = list(csv.reader(io.StringIO(text)))
+def check_csv(text: str, delimiter: str = ",") -> list[str]:
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     assert rows, text[:200]
     width = len(rows[0])
     cells = [c for row in rows for c in row]
     assert all(len(row) == width for row in rows), "ragged CSV"
-    live = [c for c in cells if c.lstrip().startswith(FORMULA_START) and not re.fullmatch(r"-?[0-9.e]+", c)]
+    live = [c for c in cells if c.lstrip().startswith(FORMULA_START)
+            and not re.fullmatch(r"-?[0-9.,e]+", c)]
     assert not live, live[:5]
     return cells
 
@@ -150,7 +151,9 @@ def test_alternatives_files_inert(ensemble_dir):
 # --------------------------------------------------------------------------------------------
 # every public section of every report class → where hostile names are run through it
 SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "position", "distributions", "best_table",
-                                           "maps", "method"}}
+                                           "maps", "method"},
+                        "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
+                                             "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)
 SECTIONS_IN_HOSTILE_BUILD = {
     "ProposalReport": {"intro", "sources_section"},
@@ -158,7 +161,6 @@ SECTIONS_IN_HOSTILE_BUILD = {
                      "kommune_table", "history", "peers", "cohesion"},
     "OverviewReport": {"intro", "sources_section", "map", "interactive_map", "table", "balance",
                        "against_fylker", "criteria"},
-    "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance", "sources_section"},
 }
 NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n"}
 
@@ -184,19 +186,39 @@ def test_every_appendix_section_is_covered():
     assert _report_sections() == {**SECTIONS_IN_HOSTILE_BUILD, **SECTIONS_TESTED_HERE}
 
 
+def _sections_shown(report, sections: set[str]) -> str:
+    """Every section's output as HTML (Markdown rendered as the appendix renders it), each
+    checked for live markup; the text a reader sees."""
+    shown = []
+    for name in sorted(sections):
+        parts = getattr(report, name)()
+        for part in parts if isinstance(parts, (list, tuple)) else [parts]:
+            kind = type(part).__name__
+            if kind not in ("Markdown", "HTML"):
+                continue  # data returned beside a section (a DataFrame)
+            markup = _render_markdown(part.data) if kind == "Markdown" else part.data
+            _assert_no_live_markup(markup)
+            shown.append(_html_text(markup))
+    return "\n".join(shown)
+
+
 def test_ensemble_sections_keep_names_inert(scratch, ensemble_dir):
     from regionanalyse.appendix.ensemble import EnsembleReport
 
     _, path = scratch
     report = EnsembleReport(str(path), 2016, str(ensemble_dir))
-    shown = []
-    for name in sorted(SECTIONS_TESTED_HERE["EnsembleReport"]):
-        parts = getattr(report, name)()
-        for part in parts if isinstance(parts, list) else [parts]:
-            markup = _render_markdown(part.data) if type(part).__name__ == "Markdown" else part.data
-            _assert_no_live_markup(markup)
-            shown.append(_html_text(markup))
-    assert PROPOSAL_NAME in "\n".join(shown)
+    assert PROPOSAL_NAME in _sections_shown(report, SECTIONS_TESTED_HERE["EnsembleReport"])
+
+
+def test_comparison_sections_keep_names_inert(scratch):
+    from regionanalyse.appendix.comparison import ComparisonReport
+
+    _, path = scratch
+    report = ComparisonReport([str(path), "nav-2016-11"], 2016)
+    shown = _sections_shown(report, SECTIONS_TESTED_HERE["ComparisonReport"])
+    assert PROPOSAL_NAME in shown
+    for name in NAMES:
+        assert name in shown, name
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,3 +265,29 @@ def _html_text(markup: str) -> str:
     parsed = _Tags()
     parsed.feed(markup)
     return "".join(parsed.text)
+
+
+@pytest.mark.slow
+def test_alternatives_appendix_end_to_end_inert(scratch, tmp_path):
+    """The published alternatives appendix (HTML, CSV, XLSX) of a hostile proposal."""
+    import openpyxl
+
+    cwd, path = scratch
+    out = tmp_path / "alt"
+    result = run(cwd, "alternatives", path.name, "--n", "8", "--to", "html", "--out", out,
+                 "--tolerance", "0.9", timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
+    parsed = _Tags()
+    parsed.feed(page)
+    for tag, attrs in parsed.tags:
+        assert not (tag == "img" and attrs.get("src") == "x"), attrs
+        for key, value in attrs.items():
+            assert not (key.startswith("on") and "alert" in (value or "")), (tag, key, value)
+    assert "alert(" not in "".join(re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S))
+    assert PROPOSAL_NAME in _html_text(page)
+    check_csv((out / "vedlegg-alternativer.csv").read_text(encoding="utf-8-sig"), ";")
+    for sheet in openpyxl.load_workbook(out / "vedlegg-alternativer.xlsx").worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
