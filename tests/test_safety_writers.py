@@ -45,6 +45,57 @@ def run(cwd: Path, *args, timeout: float = 300) -> subprocess.CompletedProcess:
 
 
 # --------------------------------------------------------------------------------------------
+# Every place in the package that writes a table or a Markdown section, and what covers it
+# --------------------------------------------------------------------------------------------
+WRITER_CALLS = {"to_csv", "to_excel", "to_markdown", "Markdown"}
+WRITERS = {  # (module, function, call) → the test here that runs hostile names through it
+    ("cli", "_cmd_table", "to_csv"): "test_cli_format_keeps_names_inert[table-csv]",
+    ("cli", "_cmd_history", "to_csv"): "test_cli_format_keeps_names_inert[history-csv]",
+    ("cli", "_cmd_score", "to_csv"): "test_cli_format_keeps_names_inert[score-csv]",
+    ("inert", "markdown_table", "to_markdown"): "test_cli_format_keeps_names_inert[*-markdown]",
+    ("ensemble.alternatives", "write", "to_csv"): "test_alternatives_files_inert",
+    ("present.datafiles", "write_csv", "to_csv"): "test_alternatives_appendix_end_to_end_inert",
+    ("present.datafiles", "write_xlsx", "to_excel"): "test_alternatives_appendix_end_to_end_inert",
+    ("appendix.base", "intro", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.base", "sources_section", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.overview", "balance", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.region", "cohesion", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.comparison", "intro", "Markdown"): "test_comparison_sections_keep_names_inert",
+    ("appendix.comparison", "sources_section", "Markdown"): "test_comparison_sections_keep_names_inert",
+    ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
+}
+
+
+def _writer_calls() -> set[tuple[str, str, str]]:
+    """(module, function, call) of every CSV/XLSX/Markdown writer call in the package source."""
+    import ast
+
+    import regionanalyse
+
+    root = Path(regionanalyse.__file__).parent
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Call):
+                    f = node.func
+                    name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+                    if name in WRITER_CALLS:
+                        found.add((module, fn.name, name))
+    return found
+
+
+def test_every_writer_is_covered():
+    """A new writer (a to_csv/to_excel/to_markdown call or a Markdown section) fails here until
+    a hostile-name test covers it and it is listed in WRITERS."""
+    assert _writer_calls() == set(WRITERS)
+
+
+# --------------------------------------------------------------------------------------------
 # Command-line formats
 # --------------------------------------------------------------------------------------------
 def _cli_formats() -> set[tuple[str, str]]:
