@@ -86,7 +86,10 @@ def _cmd_alternatives(args) -> int:
     from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats
     from .territory.validate import validate
 
-    check_year(args.year), check_jobs(args.jobs), check_plans(args.n), check_regions(args.regions)
+    check_year(args.year)  # the same option checks as build, before any work
+    check_jobs(args.jobs)
+    check_plans(args.n)
+    check_regions(args.regions)
     proposal = load(args.proposal)
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
