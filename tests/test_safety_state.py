@@ -56,3 +56,19 @@ def test_broken_manifest_is_reported_and_replaced(built, case):
     again = cli(cwd, "build", "to.yaml", "--to", "html", "--jobs", "2", "--out", "out")
     assert again.returncode == 0 and "alt er oppdatert" in again.stderr, again.stderr[-2000:]
     assert "manifest.json" not in again.stderr.replace("manifest.json skrevet", "")
+
+
+@pytest.mark.parametrize("text", ['{"x": []}', "[1, 2, 3]", "{ikke json", '{"level": 3}', "symlink"])
+def test_broken_alternatives_settings_is_a_clear_error(tmp_path, text):
+    """The alternatives appendix (public API) on a folder whose innstillinger.json is broken."""
+    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.errors import DataError
+
+    settings = tmp_path / "innstillinger.json"
+    if text == "symlink":
+        (tmp_path / "annen.json").write_text("{}", encoding="utf-8")
+        settings.symlink_to(tmp_path / "annen.json")
+    else:
+        settings.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="innstillinger.json"):
+        EnsembleReport("nav-2016-11", 2016, str(tmp_path))
