@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 
 from .config import DEFAULT_YEAR
 from .version import __version__
 from .errors import BuildError, RegionanalyseError, UsageError
+from .inert import markdown_table, neutralise_formulas
 
 EXIT_OK, EXIT_INVALID, EXIT_BUILD_FAILED, EXIT_LOCKED = 0, 1, 3, 4  # argparse uses 2
 
@@ -34,7 +36,7 @@ def _cmd_validate(args) -> int:
 
 def _cmd_table(args) -> int:
     from .indicators.keyfigures import key_figures
-    from .present.tables import csv_table, neutralise_formulas, symbol_table
+    from .present.tables import csv_table, symbol_table
     from .model import load
 
     figures = key_figures(load(args.proposal), args.year, arsverk_file=args.arsverk)
@@ -42,7 +44,7 @@ def _cmd_table(args) -> int:
     if args.format == "csv":
         neutralise_formulas(table).to_csv(sys.stdout, index=False)
     else:
-        print(_markdown(symbol_table(figures, table)))
+        print(markdown_table(symbol_table(figures, table)))
     return EXIT_OK
 
 
@@ -57,10 +59,10 @@ def _cmd_history(args) -> int:
     table = table[["region", "aar", "folkemengde", "indeks", "brudd"]].copy()
     table["indeks"] = table["indeks"].round(2)
     if args.format == "csv":
-        table.assign(brudd=table["brudd"].map({True: "true", False: "false"})).to_csv(
-            sys.stdout, index=False)
+        neutralise_formulas(table.assign(brudd=table["brudd"].map({True: "true", False: "false"}))
+                            ).to_csv(sys.stdout, index=False)
     else:
-        print(_markdown(table))
+        print(markdown_table(table))
     return EXIT_OK
 
 
@@ -74,34 +76,46 @@ def _cmd_score(args) -> int:
         validate(proposal)
     table = score_many(proposals, args.year).round(6)
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise_formulas(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        print(_markdown(table))
+        print(markdown_table(table))
     return EXIT_OK
 
 
 def _cmd_alternatives(args) -> int:
     from .ensemble.alternatives import request_for, run, write
     from .model import load
-    from .pipeline.settings import parse_formats
+    from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats
     from .territory.validate import validate
 
+    check_year(args.year)  # the same option checks as build, before any work
+    check_jobs(args.jobs)
+    check_plans(args.n)
+    check_regions(args.regions)
     proposal = load(args.proposal)
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
-    ens = run(proposal, req)
-    out = write(ens, args.out)
-    how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
-    print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
-          f"{req.tolerance:g}, {how}) skrevet til {out}", file=sys.stderr)
-    if formats:
-        from .pipeline.ensemble import build_ensemble_appendix
+    from .pipeline.ensemble import build_ensemble_appendix, claim_out
+    from .pipeline.publish import LockedError
 
-        for path in build_ensemble_appendix(proposal, req.year, out, formats):
+    try:
+        out, lock = claim_out(args.out)  # the build's output-folder policy
+    except LockedError as exc:
+        print(f"feil: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        ens = run(proposal, req)
+        out = write(ens, out)
+        how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
+        print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
+              f"{req.tolerance:g}, {how}) skrevet til {out}", file=sys.stderr)
+        for path in build_ensemble_appendix(proposal, req.year, out, formats) if formats else ():
             print(f"vedlegg: {path}", file=sys.stderr)
+    finally:
+        lock.release()
     return EXIT_OK
 
 
@@ -124,7 +138,7 @@ def _cmd_data(args) -> int:
         else:
             print(f"Data i bruk: {RAW_DIR} (datasett {datasets.set_name(RAW_DIR, DATA_HOME)}); "
                   f"oppdateringer lagres i {DATA_HOME}")
-            print(_markdown(table.assign(sha256=table["sha256"].str[:12])))
+            print(markdown_table(table.assign(sha256=table["sha256"].str[:12])))
         return EXIT_OK
     if os.environ.get("REGIONANALYSE_RAW"):
         raise UsageError("REGIONANALYSE_RAW er satt: data update og --rollback gjelder datamappen "
@@ -153,11 +167,6 @@ def _cmd_data(args) -> int:
                             compare=affected)
     print("\n".join(report.lines()))
     return EXIT_OK
-
-
-def _markdown(table) -> str:
-    """A table as Markdown (tabulate), missing values as empty cells."""
-    return table.astype(object).where(table.notna(), "").to_markdown(index=False)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -235,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
                      help="byggesteiner (standard: fylke når hver region er hele fylker i året, "
                           "ellers kommune)")
     alt.add_argument("--n", type=int, default=1000,
-                     help="antall planer i et utvalg (standard 1000; hele fylker telles opp eksakt)")
+                     help="antall planer i et utvalg (standard 1000, høyst 100 000; hele fylker telles opp eksakt)")
     alt.add_argument("--seed", type=int, default=1)
     alt.add_argument("--tolerance", type=float, default=None,
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
@@ -264,9 +273,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .procguard import Terminated, install_handlers, restore_handlers
+
     args = parser().parse_args(argv)
+    # SIGTERM: workers killed, temp files removed, exit 143 (signals reach the main thread only)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = install_handlers() if main_thread else None
     try:
         return args.func(args)
+    except Terminated:
+        print("feil: avbrutt (SIGTERM)", file=sys.stderr)
+        return 143
     except RegionanalyseError as exc:
         for line in getattr(exc, "messages", None) or [str(exc)]:
             prefix = f"{exc.source}: " if getattr(exc, "source", None) else ""
@@ -279,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"feil: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        if main_thread:
+            restore_handlers(previous)
 
 
 if __name__ == "__main__":

@@ -232,6 +232,19 @@ BAD_PROPOSALS = {
     "name-escape-seq": (two_regions("Nord\x1b[31m", "Sør"), ("Nord",)),
     "name-empty": (two_regions("", "Sør"), ("name",)),
     "proposal-name-control": (proposal(name="Forslag\x08\x08"), ("name",)),
+    # names that display as other text (issue 22)
+    "name-bidi-rlo": (two_regions("Nord\u202eSør", "Sør"), ("\\u202e", "skriveretningen")),
+    "name-bidi-isolate": (two_regions("N\u2066ord\u2069", "Sør"), ("\\u2066", "skriveretningen")),
+    "name-bidi-lrm": (two_regions("Nord\u200e", "Sør"), ("skriveretningen",)),
+    "proposal-name-bidi": (proposal(name="Forslag \u202egalf"), ("name", "skriveretningen")),
+    "source-bidi": (proposal(source="kilde \u2067x\u2069"), ("source", "skriveretningen")),
+    "name-noncharacter": (two_regions("Nord\uffff", "Sør"), ("\\uffff",)),
+    "name-noncharacter-fdd0": (two_regions("Nord\ufdd0", "Sør"), ("\\ufdd0",)),
+    "name-zero-width-joiner": (two_regions("No\u200drd", "Sør"), ("\\u200d", "usynlige")),
+    "name-leading-tab": (two_regions("\tNord", "Sør"), ("\\u0009", "mellomrom")),
+    "name-leading-space": (two_regions(" =Nord", "Sør"), ("=Nord", "mellomrom")),
+    "name-trailing-space": (two_regions("Nord ", "Sør"), ("Nord", "mellomrom")),
+    "proposal-name-trailing-tab": (proposal(name="Forslag\t"), ("name", "mellomrom")),
     # members
     "code-repeated": (proposal(regions=[{"name": "Nord", "members": NORTH + ["20"]},
                                         {"name": "Sør", "members": SOUTH}]), ("Nord", "20", "én gang")),
@@ -251,12 +264,49 @@ def test_validate_refuses_bad_proposal(box, case):
         assert not re.search(r"(.)\1{100,}", line), line[:200]
 
 
+@pytest.mark.parametrize("a,b", [("Sør", "So\u0338r"), ("Nord", "N\u043erd"),
+                                 ("Oslo", "\u039fslo"), ("Romsdal", "Rornsdal"), ("Bodø", "Bod\u043e\u0338")])
+def test_validate_warns_on_confusable_names(box, a, b):
+    """Names that are different text but look alike (UTS #39 skeletons): valid, with a warning."""
+    path = box.write("forveksling.yaml", as_yaml(two_regions(a, b)))
+    result = box.run("validate", path.name, code=0, words=("advarsel", "forveksl"), timeout=60)
+    assert b in result.stderr
+
+
+def test_validate_does_not_warn_on_different_names(box):
+    path = box.write("ulike.yaml", as_yaml(two_regions("Nord-Norge", "Sør-Norge")))
+    result = box.run("validate", path.name, code=0, timeout=60)
+    assert "advarsel" not in result.stderr
+
+
 RAW_YAML = {
     "empty-file": ("", ()),
     "not-a-mapping": ("- a\n- b\n", ()),
     "python-tag": ("!!python/object/apply:os.system ['id']\n", ()),
     "syntax-error": ("id: [unclosed\nname: x\n", ("linje",)),
     "nul-bytes": ("id: a\x00\x00\n", ()),
+}
+# Strict YAML (issue 22): a repeated key, and numbers YAML 1.1 would silently change
+_BODY = 'name: "T"\nvintage: 2016\nregions:\n  - name: "Nord"\n    members: ["20", "19"]\n' \
+    '  - name: "Sør"\n    members: [%s]\n' % ", ".join(f'"{f}"' for f in SOUTH)
+RAW_YAML |= {
+    "dup-id": ('id: "a"\nid: "b"\n' + _BODY, ("id", "to ganger", "linje 1 og 2")),
+    "dup-region-name": ('id: "a"\n' + _BODY.replace('name: "Nord"', 'name: "Nord"\n    name: "X"'),
+                        ("name", "to ganger")),
+    "members-octal": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", "19", 0301]'),
+                      ("members", "0301", "anførselstegn")),
+    "member-hex": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", "19", 0x3]'),
+                   ("members", "0x3", "anførselstegn")),
+    "member-int": ('id: "a"\n' + _BODY.replace('["20", "19"]', '["20", 19]'),
+                   ("Nord", "19", "anførselstegn")),
+    "vintage-underscore": ('id: "a"\n' + _BODY.replace("vintage: 2016", "vintage: 2_016"),
+                           ("vintage", "2_016")),
+    "vintage-sexagesimal": ('id: "a"\n' + _BODY.replace("vintage: 2016", "vintage: 33:36"),
+                            ("vintage", "33:36")),
+    "id-int": ("id: 17\n" + _BODY, ("id", "anførselstegn")),
+    "seat-int": ('id: "a"\n' + _BODY.replace('members: ["20", "19"]',
+                                             'seat: 5401\n    members: ["20", "19"]'),
+                 ("seat", "5401", "anførselstegn")),
 }
 
 
@@ -311,8 +361,9 @@ def test_two_million_codes_refused_fast(box):
 
 
 def test_many_repeated_codes_linear(box):
-    """300 000 repeats of one code (under 1 MB): reported as a repeat, fast, in a short message."""
-    data = proposal(regions=[{"name": "Nord", "members": [20] * 300_000 + [19]},
+    """190 000 repeats of one code (under 1 MB; codes are quoted text): reported as a repeat,
+    fast, in a short message."""
+    data = proposal(regions=[{"name": "Nord", "members": ["20"] * 190_000 + ["19"]},
                              {"name": "Sør", "members": SOUTH}])
     text = json.dumps(data, separators=(",", ":"))
     assert len(text) < 1_000_000
@@ -406,6 +457,88 @@ def test_build_bad_option(box, case):
     start = time.monotonic()
     box.run("build", path.name, "--out", box.out, *args, code=1, words=words, timeout=60)
     assert time.monotonic() - start < 15  # refused before any kernel starts
+
+
+# every command that takes these options checks them the same way (issue 22)
+BAD_ALTERNATIVES_OPTIONS = {
+    "jobs-0": (["--jobs", "0"], ("--jobs", "1–64")),
+    "jobs-negative": (["--jobs", "-1"], ("--jobs", "1–64")),
+    "jobs-huge": (["--jobs", "100000"], ("--jobs", "1–64")),
+    "n-0": (["--n", "0"], ("--n",)),
+    "n-billion": (["--n", "1000000000"], ("--n", "100 000")),
+    "regions-0": (["--regions", "0"], ("--regions", "minst 2")),
+    "regions-negative": (["--regions", "-4"], ("--regions", "minst 2")),
+    "regions-1": (["--regions", "1"], ("--regions", "minst 2")),
+    "regions-too-many": (["--regions", "500"], ("500", "19")),
+    "year-1999": (["--year", "1999"], ("--year", "1999")),
+    "tolerance-0": (["--tolerance", "0"], ("toleransen",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ALTERNATIVES_OPTIONS))
+def test_alternatives_bad_option(box, case):
+    args, words = BAD_ALTERNATIVES_OPTIONS[case]
+    start = time.monotonic()
+    box.run("alternatives", "nav-2016-11", "--to", "none", "--out", box.out / "alt", *args, code=1,
+            words=words, timeout=60)
+    assert time.monotonic() - start < 15  # refused before any plan is drawn
+    assert not (box.out / "alt" / "plans.csv").exists()
+
+
+def _alternatives(box: Box, out: Path, code: int, words=(), extra=()):
+    return box.run("alternatives", "nav-2016-11", "--n", "8", "--to", "none", "--out", out, *extra,
+                   code=code, words=words, timeout=120, max_stderr=10_000)
+
+
+def test_alternatives_never_overwrites_a_folder_it_did_not_write(box):
+    foreign = box.out / "annet"
+    (foreign / "forslag").mkdir(parents=True)
+    (foreign / "plans.csv").write_text("ikke vår\n", encoding="utf-8")
+    (foreign / "forslag" / "alt-1.yaml").write_text("ikke vår\n", encoding="utf-8")
+    before = snapshot(foreign)
+    _alternatives(box, foreign, 1, ("annet", "ikke tom"))
+    assert snapshot(foreign) == before
+    (foreign / "innstillinger.json").write_text('{"x": []}', encoding="utf-8")  # not its own either
+    before = snapshot(foreign)
+    _alternatives(box, foreign, 1, ("ikke tom",))
+    assert snapshot(foreign) == before
+
+
+def test_alternatives_writes_again_into_its_own_folder(box):
+    own = box.out / "alt"
+    _alternatives(box, own, 0)
+    first = (own / "plans.csv").read_bytes()
+    _alternatives(box, own, 0)
+    assert (own / "plans.csv").read_bytes() == first  # same seed, same plans
+
+
+def test_alternatives_refuses_symlinked_out(box):
+    target = box.out / "mål"
+    target.mkdir()
+    link = box.out / "lenke"
+    link.symlink_to(target, target_is_directory=True)
+    _alternatives(box, link, 1, ("lenke", "symbolsk lenke"))
+    assert list(target.iterdir()) == []
+
+
+def test_alternatives_refuses_symlink_inside_its_folder(box):
+    own = box.out / "alt"
+    _alternatives(box, own, 0)
+    (own / "plans.csv").unlink()
+    (own / "plans.csv").symlink_to(box.sentinel / "keep.txt")
+    _alternatives(box, own, 1, ("plans.csv", "symbolsk lenke"))
+    assert (box.sentinel / "keep.txt").read_text(encoding="utf-8") == "må ikke endres\n"
+
+
+def test_alternatives_locked_out_while_another_runs(box):
+    import fcntl
+
+    own = box.out / "alt"
+    own.mkdir()
+    with open(own / ".regionanalyse.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _alternatives(box, own, 4, ("låsfil",))
+    assert not (own / "plans.csv").exists()
 
 
 def test_compare_with_one_proposal(box):

@@ -81,9 +81,11 @@ def test_malformed_files(write_yaml, text, message):
     assert str(path) in str(err.value)
 
 
-def test_unquoted_numeric_codes_are_normalised(write_yaml):
+def test_unquoted_numeric_codes_are_refused(write_yaml):
+    """A code must be text: YAML drops the 0 of 01 and reads 0301 as octal (issue 22)."""
     path = write_yaml(HEAD + "  - name: A\n    members: [1, 2]\n" + rest_region())
-    assert read_yaml(path).regions[0].members == ("01", "02")
+    with pytest.raises(ProposalError, match="anførselstegn"):
+        read_yaml(path)
 
 
 def test_roundtrip_yaml(tmp_path):

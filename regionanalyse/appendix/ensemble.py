@@ -1,7 +1,6 @@
 """Sections of the appendix «Forslaget sammenlignet med N alternativer» (issue 12)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,6 +11,7 @@ import seaborn as sns
 from IPython.display import HTML, Markdown
 
 from ..ensemble.alternatives import EXACT_LIMIT
+from ..ensemble.folder import read_settings
 from ..indicators.scores import SCORE_COLUMNS, score
 from ..model import load, read_yaml
 from ..present import fmt, maps
@@ -53,7 +53,7 @@ class EnsembleReport(StagedTables):
         validate(self.proposal)
         self.year = int(year)
         self.dir = Path(ensemble_dir)
-        self.settings = json.loads((self.dir / "innstillinger.json").read_text(encoding="utf-8"))
+        self.settings = read_settings(self.dir)  # checked: a broken file is a clear error
         self.ensemble = pd.read_csv(self.dir / "ensemble.csv")
         self.own = score(self.proposal, self.year).iloc[0]
         self.best = [read_yaml(p) for p in sorted((self.dir / "forslag").glob("alt-*.yaml"),
@@ -69,7 +69,7 @@ class EnsembleReport(StagedTables):
         ba = (" Trekkingen er i tillegg styrt bort fra å dele BA-regioner (et tillegg på kantene "
               "mellom BA-regioner når trærne trekkes).") if s["keep_ba"] else ""
         return Markdown(
-            f"**Forslag:** {self.proposal.name} ({len(self.proposal.regions)} regioner). "
+            f"**Forslag:** {fmt.md_text(self.proposal.name)} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
             f"{found_text(s, self.n, s['unike_planer'])} Ingen region får avvike mer enn "
             f"{fmt.percent(100 * s['tolerance'], 0)} fra idealstørrelsen (folkemengden delt på "

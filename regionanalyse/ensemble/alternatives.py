@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..inert import neutralise_formulas
 from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
@@ -69,7 +70,7 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
                 keep_ba: bool = False, jobs: int = 1) -> Request:
     """A Request with the defaults of `regionanalyse alternatives` filled in."""
     level = level or member_level(proposal, year)
-    k = regions or len(proposal.regions)
+    k = regions if regions is not None else len(proposal.regions)
     tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs))
@@ -170,18 +171,18 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     (out / "forslag").mkdir(parents=True, exist_ok=True)
     for old in (out / "forslag").glob("alt-*.yaml"):
         old.unlink()
-    ens.scores.round(6).to_csv(out / "ensemble.csv", index=False, lineterminator="\n")
+    neutralise_formulas(ens.scores.round(6)).to_csv(out / "ensemble.csv", index=False, lineterminator="\n")
     codes = units(ens.request.year, ens.request.level).nodes["kode"].to_numpy()
     n, m = ens.labels.shape
     plans = pd.DataFrame({"plan": np.repeat(np.arange(1, n + 1), m), "kode": np.tile(codes, n),
                           "region": ens.labels.ravel().astype(int) + 1})
-    plans.to_csv(out / "plans.csv", index=False, lineterminator="\n")
+    neutralise_formulas(plans).to_csv(out / "plans.csv", index=False, lineterminator="\n")
     own = ens.own.iloc[0]
     table = ens.percentiles.copy()
     table.insert(0, "aar", own["aar"])
     table.insert(0, "forslag", own["forslag"])
     table["metode"] = ens.method
-    table.round(6).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
+    neutralise_formulas(table.round(6)).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
     for j, alt in enumerate(ens.best, start=1):
         alt.to_yaml(out / "forslag" / f"alt-{j}.yaml")
     (out / "innstillinger.json").write_text(json.dumps(

@@ -14,13 +14,13 @@ from __future__ import annotations
 import math
 import random
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
 from ..errors import RegionanalyseError
+from ..procguard import guarded_pool
 from ..indicators.scores import context
 from ..territory.adjacency import adjacency, units
 
@@ -187,7 +187,7 @@ def generate(req: Request) -> np.ndarray:
     if jobs == 1:
         parts = [_chain(req, c, s, progress=show) for c, s in enumerate(steps)]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with guarded_pool(jobs) as pool:  # workers die with this process (SIGKILL too)
             futures = [pool.submit(_chain_job, (req, c, s, False)) for c, s in enumerate(steps)]
             if show:
                 from tqdm import tqdm

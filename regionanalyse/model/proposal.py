@@ -24,15 +24,47 @@ MAX_TEXT = 2000         # source, note
 MAX_FAULTS = 20         # lines in one message
 TOP_KEYS = ("id", "name", "vintage", "source", "note", "regions")
 REGION_KEYS = ("name", "members", "seat")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_INT_TAG = "tag:yaml.org,2002:int"
+QUOTE_HINT = 'skriv koder og id-er i anførselstegn, f.eks. members: ["0301", "03"]'
+
+
+class _StrictYAMLError(Exception):
+    """A repeated key or a number YAML 1.1 would change; the message names key and line."""
+
+
+class _StrictLoader(_BASE_LOADER):
+    """The safe loader, stricter: a key given twice in one map is refused (the last would win,
+    so a reader sees another value than the one built), and so is every number YAML 1.1 would
+    silently convert (0301 is octal 193, 0x3 is 3, 2_024 is 2024, 1:20 is 80)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _StrictYAMLError(f"feltet «{quote(key, 40)}» står to ganger i samme kart "
+                                       f"(linje {seen[key]} og {line}); bare én verdi er tillatt")
+            seen[key] = line
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for item in items:
+                if (isinstance(item, yaml.ScalarNode) and item.tag == _INT_TAG and not item.style
+                        and not _PLAIN_INT.fullmatch(item.value)):
+                    raise _StrictYAMLError(
+                        f"{quote(key, 40)}: «{quote(item.value, 40)}» (linje {item.start_mark.line + 1}) "
+                        f"er et tall YAML ville gjort om (oktal, heksadesimal eller med _); {QUOTE_HINT}, "
+                        "og skriv årstall med bare sifre (2024)")
+        return super().construct_mapping(node, deep=deep)
 
 
 def quote(value, limit: int = 80) -> str:
     """A user value for a message: control and invisible format characters shown as escapes
     (\\u200b), at most `limit` characters."""
     text = value if isinstance(value, str) else repr(value)
-    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else f"\\u{ord(c):04x}"
-                   for c in text[:limit + 1])
+    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Cs") and not _noncharacter(c)
+                   else f"\\u{ord(c):04x}" for c in text[:limit + 1])
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -43,12 +75,33 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFKC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
 
 
+BIDI = set("\u061c\u200e\u200f") | set(map(chr, range(0x202A, 0x202F))) | set(map(chr, range(0x2066, 0x206A)))
+
+
+def _noncharacter(c: str) -> bool:
+    cp = ord(c)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+
+
 def _text_faults(value, label: str, limit: int, multiline: bool = False) -> list[str]:
-    """Faults of a text field: control characters, length."""
+    """Faults of a text field: control characters, text-direction controls (the text would be
+    shown in another order than it is stored), noncharacters and unpaired surrogates, length.
+    A name (not `multiline`) may hold no invisible format character at all (zero-width, soft
+    hyphen …) and no leading or trailing whitespace."""
     faults = []
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
         faults.append(f"{label} «{quote(value)}» inneholder kontrolltegn (linjeskift, tabulator e.l.)")
+    if any(c in BIDI for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder tegn som snur skriveretningen (bidi, "
+                      "f.eks. U+202E); teksten ville vist noe annet enn det som står")
+    elif not multiline and any(unicodedata.category(c) == "Cf" for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder usynlige formateringstegn "
+                      "(f.eks. nullbreddetegn eller myk bindestrek)")
+    if any(_noncharacter(c) or unicodedata.category(c) == "Cs" for c in value):
+        faults.append(f"{label} «{quote(value)}» inneholder tegn som ikke er tekst (f.eks. U+FFFF)")
+    if not multiline and value != value.strip():
+        faults.append(f"{label} «{quote(value)}» begynner eller slutter med mellomrom eller tabulator")
     if len(value) > limit:
         faults.append(f"{label} «{quote(value)}» er {len(value)} tegn; høyst {limit} er tillatt")
     return faults
@@ -148,12 +201,14 @@ class Proposal:
 
 
 def _code(value, where: str, faults: list[str]) -> str:
-    """Normalise a member code; YAML may have turned '03' into 3."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    """A member code: text. A number is refused (YAML reads 0301 as octal and drops the 0 of
+    03), with a message that says to quote it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        faults.append(f"{where}: medlem {value} er et tall, ikke en kode; {QUOTE_HINT}")
+        return ""
+    if not isinstance(value, str):
         faults.append(f"{where}: medlem «{quote(value)}» er ikke en fylkes- eller kommunekode (tekst som «03»)")
         return ""
-    if isinstance(value, int):
-        return str(value).zfill(2 if value < 100 else 4)
     return value.strip()
 
 
@@ -188,8 +243,9 @@ def from_dict(data, origin: str) -> Proposal:
     if faults:
         raise ProposalError(origin, _capped(faults))
     pid = data["id"]
-    if isinstance(pid, bool) or not isinstance(pid, (str, int)):
-        faults.append(f"id «{quote(pid)}» har feil type ({type(pid).__name__}); skal være tekst")
+    if not isinstance(pid, str):
+        hint = f"; {QUOTE_HINT}" if isinstance(pid, int) and not isinstance(pid, bool) else ""
+        faults.append(f"id «{quote(pid)}» har feil type ({type(pid).__name__}); skal være tekst{hint}")
         pid = ""
     name = _typed(data, "name", str, "name", faults, "")
     vintage = data["vintage"]
@@ -212,7 +268,6 @@ def from_dict(data, origin: str) -> Proposal:
             faults.append(f"region nr. {i}: name «{quote(rname)}» mangler eller er ikke tekst"
                           if rname not in (None, "") else f"region nr. {i} mangler navn (name)")
             continue
-        rname = rname.strip()
         where = f"region «{quote(rname)}»"
         members = item.get("members")
         if members is None:
@@ -221,17 +276,18 @@ def from_dict(data, origin: str) -> Proposal:
             faults.append(f"{where}: members må være en liste")
             members = []
         seat = item.get("seat")
-        if isinstance(seat, bool) or not isinstance(seat, (str, int, type(None))):
+        if isinstance(seat, int) and not isinstance(seat, bool):
+            faults.append(f"{where}: seat {seat} er et tall, ikke en kode; {QUOTE_HINT}")
+            seat = None
+        elif not isinstance(seat, (str, type(None))):
             faults.append(f"{where}: seat «{quote(seat)}» har feil type ({type(seat).__name__}); "
                           "skal være et kommunenavn eller -nummer")
             seat = None
-        if isinstance(seat, int):
-            seat = str(seat).zfill(4)
         regions.append(Region(name=rname, members=tuple(_code(m, where, faults) for m in members),
                               seat=seat.strip() if isinstance(seat, str) and seat.strip() else None))
     if faults:
         raise ProposalError(origin, _capped(faults))
-    proposal = Proposal(id=str(pid), name=name.strip(), vintage=vintage, regions=tuple(regions),
+    proposal = Proposal(id=str(pid), name=name, vintage=vintage, regions=tuple(regions),
                         source=source.strip(), note=note.strip(), origin=origin)
     faults = text_faults(proposal)
     if faults:
@@ -243,7 +299,7 @@ def _check_events(text: str, origin: str) -> None:
     """Refuse YAML anchors/aliases (alias bombs) and deep nesting before anything is built."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_YAML_LOADER):
+        for event in yaml.parse(text, Loader=_BASE_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 raise ProposalError(origin, [f"YAML-alias (*{quote(event.anchor, 40)}) er ikke tillatt "
                                              "i et forslag; skriv verdien ut"])
@@ -292,7 +348,9 @@ def read_yaml(path: str | Path) -> Proposal:
         raise ProposalError(origin, ["inneholder NUL-tegn; er det en YAML-fil?"])
     _check_events(text, origin)
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=_StrictLoader)
+    except _StrictYAMLError as exc:
+        raise ProposalError(origin, [str(exc)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""

@@ -4,9 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
-import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -16,7 +15,7 @@ from ..model import Proposal, load
 from ..territory.validate import validate
 from .executors import DEFAULT_EXECUTOR
 from .plan import Job, comparison_dir, plan, plan_comparison
-from . import guard
+from .. import procguard as guard
 from .publish import (acquire_lock, child_dir, make_public, move_stale,
                       prepare_out, progress, read_manifest, write_atomic,
                       write_manifest)
@@ -133,7 +132,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     no more jobs than workers. The page scans the workers made of their PDFs go into
     `page_scans` (not into the manifest)."""
     manifest_path = out_dir / "manifest.json"
-    manifest = read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path, repair=True)
     _remove_temp(out_dir)  # left by a killed build; we hold the lock
     todo = _out_of_date(all_jobs, out_dir, manifest, label)
     if not todo:
@@ -143,9 +142,7 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
     # spawned, not forked: a fork of a process holding threads or a kernel client (an analyst's
     # notebook, a test) can deadlock in the child
     workers = max(1, min(jobs, len(todo)))
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=guard.worker_init, initargs=(os.getpid(),))
+    pool = guard.pool(workers, multiprocessing.get_context("spawn"))
     try:
         # heaviest first, so that the last appendices are short and no worker waits at the end
         futures = {pool.submit(partial(run_in_worker, executor_name=executor), job): job

@@ -18,7 +18,7 @@ from multiprocessing.util import Finalize
 
 from ..config import NOTEBOOK_DIR
 from ..errors import UsageError
-from .guard import kernel_preexec
+from ..procguard import kernel_preexec
 
 RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
 

@@ -13,11 +13,13 @@ import tempfile
 from pathlib import Path
 
 from ..errors import RegionanalyseError, UsageError
+from ..statefile import read_json
 
 LOCK_NAME = ".regionanalyse.lock"
 LOG_NAME = "build.log"
 STALE_DIR = "_tidligere"
 FILE_MODE = 0o644
+log = logging.getLogger("regionanalyse.publish")
 
 
 class LockedError(RegionanalyseError):
@@ -117,12 +119,37 @@ def move_stale(out_dir: Path, keep: set[str]) -> list[str]:
     return stale
 
 
-def read_manifest(path: Path) -> dict:
-    """The manifest (appendix stem → inputs hash, files, title, time), or {} if unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def read_manifest(path: Path, repair: bool = False) -> dict:
+    """The manifest (appendix stem → inputs hash, files, title, time, checks). A file that is
+    not such a map, or an entry of the wrong shape, is reported and left out (those appendices
+    are built again); with `repair` (the build holds the lock) the file is rewritten at once
+    without them."""
+    data, problem = read_json(path)
+    if problem is None and data is not None and not isinstance(data, dict):
+        problem = "er ikke et JSON-kart"
+    if problem:
+        log.warning("%s %s; den erstattes, og vedleggene bygges på nytt", path, problem)
+        if repair:
+            write_manifest(path, {})
         return {}
+    manifest = {stem: entry for stem, entry in (data or {}).items() if _entry_ok(stem, entry)}
+    if len(manifest) < len(data or {}):
+        log.warning("%s: %d ugyldig(e) oppføring(er) fjernet; de vedleggene bygges på nytt", path,
+                    len(data) - len(manifest))
+        if repair:
+            write_manifest(path, manifest)
+    return manifest
+
+
+def _entry_ok(stem, entry) -> bool:
+    """One manifest entry as the build writes it: a map with a text hash, a list of file names
+    and (if any) checks per file."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), str):
+        return False
+    files, checks = entry.get("files", []), entry.get("checks")
+    return (isinstance(files, list) and all(isinstance(f, str) for f in files)
+            and (checks is None or (isinstance(checks, dict)
+                                    and all(isinstance(c, dict) for c in checks.values()))))
 
 
 def write_atomic(path: Path, text: str) -> None:

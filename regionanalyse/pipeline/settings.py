@@ -111,6 +111,25 @@ def check_jobs(jobs: int, label: str = "--jobs") -> int:
     return jobs
 
 
+MAX_PLANS = 100_000  # ~20 minutes of kommune-level plans on two cores
+
+
+def check_plans(n: int, label: str = "--n") -> int:
+    """The number of plans `alternatives` draws: 1–MAX_PLANS."""
+    if not 1 <= n <= MAX_PLANS:
+        raise UsageError(f"{label} {n}: antall planer må være 1–{MAX_PLANS:,}".replace(",", " "))
+    return n
+
+
+def check_regions(k: int | None, label: str = "--regions") -> int | None:
+    """A number of regions (None = as the proposal): at least 2; the upper bound (the number of
+    units) is checked with the data."""
+    if k is not None and k < 2:
+        raise UsageError(f"{label} {k}: antall regioner må være minst 2 (utelat {label} for "
+                         "forslagets eget antall)")
+    return k
+
+
 def resolve(*, proposals=(), compare: bool = False, build_all: bool = False, year=None, to=None,
             jobs=None, out=None, arsverk=None, executor: str | None = None,
             config_path: Path = Path(CONFIG_FILE)) -> BuildSettings:

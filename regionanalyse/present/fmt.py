@@ -5,6 +5,8 @@ import math
 
 import pandas as pd
 
+from .. import inert
+
 MISSING = "ikke oppgitt"
 NBSP = "\u00a0"  # keeps "1 234 567" on one line
 
@@ -26,13 +28,4 @@ def percent(value, decimals: int = 1, missing: str = MISSING) -> str:
     return missing if is_missing(value) else f"{number(value, decimals)}{NBSP}%"
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$&:=@\"'^")
-
-
-def md_text(value) -> str:
-    """Text from a proposal or data file, made inert inside Markdown: every character Markdown,
-    HTML, math ($) or a link could act on becomes a numeric character reference, so it is
-    shown as typed (verbatim in HTML and PDF) and never parsed."""
-    text = "" if value is None else str(value)
-    out = "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in text)
-    return out.replace("\r\n", "\n").replace("\n", "  \n")
+md_text = inert.md_text  # the one inert path for Markdown (regionanalyse/inert.py)

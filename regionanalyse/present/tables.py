@@ -5,6 +5,7 @@ import pandas as pd
 
 from ..indicators.keyfigures import KeyFigures, national_figures, totals
 from . import fmt
+from ..inert import FORMULA_START, neutralise_formulas  # noqa: F401  (the one place)
 
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
                "alder_67_pluss", "andel_landet_pst", "areal_km2", "tetthet_per_km2", "navkontor",
@@ -161,20 +162,3 @@ def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -
     is given only where every region has a value.
     """
     return display_table_notes(figures, columns, total)[0]
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula (starting with = + - @, tab or CR; OWASP
-    «CSV injection») get a leading apostrophe; numbers are left alone. For CSV and XLSX files."""
-    def safe(value):
-        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe)
-    out.columns = [safe(c) for c in out.columns]
-    return out

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..errors import ProposalError
 from ..model import Proposal
+from ..model.confusables import confusable_pairs
 from ..model.proposal import MAX_FAULTS, quote, text_faults
 from ..sources import codes
 from ..sources.population import YEARS
@@ -84,7 +85,9 @@ def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
     faults += _code_faults(proposal, kommuner)
     faults += _overlap_faults(proposal, expanded)
     faults += _uncovered_faults(proposal, kommuner, expanded)
-    warnings = []
+    warnings = [f"regionnavnene «{quote(a)}» og «{quote(b)}» er ulik tekst, men kan se like ut "
+                "(Unicode-forvekslinger, UTS #39); gi dem navn som ikke kan forveksles"
+                for a, b in confusable_pairs(proposal.region_names())]
     for region in proposal.regions:
         if region.seat is None:
             continue

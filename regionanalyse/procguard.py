@@ -1,4 +1,5 @@
-"""No orphans, clean interrupts: every process of a build dies with it.
+"""No orphans, clean interrupts: every process of a long-running command (build, compare,
+alternatives) dies with it.
 
 - Pool workers and the kernels they start ask Linux to SIGKILL them when their parent dies
   (prctl PR_SET_PDEATHSIG), so a SIGKILL of the main process leaves nothing running; the
@@ -13,6 +14,8 @@ import ctypes.util
 import os
 import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1
 
@@ -54,6 +57,26 @@ def kill_pool(pool) -> None:
             proc.join(timeout=1.0)
         except (OSError, AssertionError, ValueError):
             pass
+
+
+def pool(workers: int, mp_context=None) -> ProcessPoolExecutor:
+    """A process pool whose workers die with this process and leave Ctrl-C to it."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp_context,
+                               initializer=worker_init, initargs=(os.getpid(),))
+
+
+@contextmanager
+def guarded_pool(workers: int, mp_context=None):
+    """`with guarded_pool(n) as p:` a `pool`; on any exception (Ctrl-C, SIGTERM) its workers are
+    killed at once instead of being waited for."""
+    executor = pool(workers, mp_context)
+    try:
+        yield executor
+    except BaseException:
+        kill_pool(executor)
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
 
 
 class Terminated(BaseException):

@@ -1,0 +1,74 @@
+"""State files read back from an output folder are read defensively (issue 22, black box): a
+broken manifest.json is reported and replaced, never a traceback, never carried on; the same for
+the settings file of an alternatives folder."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NORTH = ["20", "19"]
+SOUTH = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "14", "15", "16",
+         "17", "18"]
+
+
+def cli(cwd: Path, *args, timeout: float = 600) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", *map(str, args)], cwd=cwd,
+                            capture_output=True, text=True, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, dict]:
+    cwd = tmp_path_factory.mktemp("state")
+    (cwd / "to.yaml").write_text(json.dumps({
+        "id": "to", "name": "To", "vintage": 2016, "source": "test",
+        "regions": [{"name": "Nord", "members": NORTH}, {"name": "Sør", "members": SOUTH}]}),
+        encoding="utf-8")
+    result = cli(cwd, "build", "to.yaml", "--to", "html", "--jobs", "2", "--out", "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return cwd, json.loads((cwd / "out" / "to" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["entry-list", "entry-text", "checks-list", "list", "not-json",
+                                  "number", "binary"])
+def test_broken_manifest_is_reported_and_replaced(built, case):
+    cwd, good = built
+    manifest = cwd / "out" / "to" / "manifest.json"
+    stem = next(iter(good))
+    broken = {"entry-list": json.dumps({**good, "x": []}),
+              "entry-text": json.dumps({**good, stem: "tekst"}),
+              "checks-list": json.dumps({**good, stem: {**good[stem], "checks": [1, 2]}}),
+              "list": "[1, 2, 3]", "not-json": "{ikke json", "number": "17",
+              "binary": "\udcff\udcfe"}[case]
+    manifest.write_bytes(broken.encode("utf-8", "surrogateescape"))
+    result = cli(cwd, "build", "to.yaml", "--to", "html", "--jobs", "2", "--out", "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "manifest.json" in result.stderr, result.stderr[-2000:]
+    rewritten = json.loads(manifest.read_text(encoding="utf-8"))
+    assert set(rewritten) == set(good), rewritten.keys()  # no bad entry carried on
+    assert all(isinstance(e, dict) and isinstance(e.get("checks"), dict) for e in rewritten.values())
+    again = cli(cwd, "build", "to.yaml", "--to", "html", "--jobs", "2", "--out", "out")
+    assert again.returncode == 0 and "alt er oppdatert" in again.stderr, again.stderr[-2000:]
+    assert "manifest.json" not in again.stderr.replace("manifest.json skrevet", "")
+
+
+@pytest.mark.parametrize("text", ['{"x": []}', "[1, 2, 3]", "{ikke json", '{"level": 3}', "symlink"])
+def test_broken_alternatives_settings_is_a_clear_error(tmp_path, text):
+    """The alternatives appendix (public API) on a folder whose innstillinger.json is broken."""
+    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.errors import DataError
+
+    settings = tmp_path / "innstillinger.json"
+    if text == "symlink":
+        (tmp_path / "annen.json").write_text("{}", encoding="utf-8")
+        settings.symlink_to(tmp_path / "annen.json")
+    else:
+        settings.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="innstillinger.json"):
+        EnsembleReport("nav-2016-11", 2016, str(tmp_path))
