@@ -64,6 +64,11 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.comparison", "sources_section", "Markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.region", "kommune_table", "Markdown"): "test_empty_region_sections_keep_names_inert",
+    # writers that carry no proposal text: data files and their status, and a hash input
+    ("cli", "_cmd_data", "to_csv"): "NO_USER_TEXT: data status (files and provenance of data/raw)",
+    ("sources.update.refresh", "_switch", "to_csv"): "NO_USER_TEXT: refreshed SSB/KLASS data files",
+    ("pipeline.affected", "fingerprints", "to_csv"): "NO_USER_TEXT: hashed, never written",
 }
 
 
@@ -270,6 +275,23 @@ def test_comparison_sections_keep_names_inert(scratch):
     assert PROPOSAL_NAME in shown
     for name in NAMES:
         assert name in shown, name
+
+
+def test_empty_region_sections_keep_names_inert():
+    """A region with no kommune in the year (Haram alone, 2024 codes, read for 2021) explains
+    itself in words that name other regions: hostile names there stay text."""
+    from regionanalyse.appendix.region import RegionReport
+    from regionanalyse.model import Proposal, Region
+    from regionanalyse.sources import codes
+
+    k24 = codes.kommuner(2024)
+    more = tuple(c for c in k24.loc[k24["fylkesnummer"] == "15", "kommunenummer"] if c != "1580")
+    rest = tuple(f for f in codes.fylker(2024)["fylkesnummer"] if f != "15")
+    proposal = Proposal(id="tom-region", name=PROPOSAL_NAME, vintage=2024, source="test",
+                        regions=(Region(NAMES[0], ("1580",)), Region(NAMES[1], more),
+                                 Region(NAMES[2], rest)))
+    shown = _sections_shown(RegionReport(proposal, NAMES[0], 2021), {"kommune_table", "cohesion"})
+    assert "Ålesund (1507)" in shown and NAMES[1] in shown
 
 
 # --------------------------------------------------------------------------------------------
