@@ -182,10 +182,8 @@ class RegionReport(ProposalReport):
                                   + (" (lik verdi)" if tied else "")
                                   for r, tied, n, total in zip(ranks["rang"], ranks["delt"],
                                                                ranks["av"], ranks["regioner"])],
-            "Median for regionene": [tables.format_cell(f, v) if not fmt.is_missing(v) else
-                                     f"kjent for {n} av {total} regioner"
-                                     for f, v, n, total in zip(ranks["figur"], ranks["median"],
-                                                               ranks["av"], ranks["regioner"])],
+            "Median for regionene": [tables.format_cell(f, v) if not fmt.is_missing(v) else ".."
+                                     for f, v in zip(ranks["figur"], ranks["median"])],
         })
         symbols = self._symbols()  # the same symbol as in table 1 (: known only for more fylker)
         for col in ("Regionen", "Rang (1 = størst)"):
@@ -194,7 +192,9 @@ class RegionReport(ProposalReport):
         return self.table_html(frame, f"Tabell 3. {self.region} blant regionene i forslaget, folkemengde "
                                  f"1. januar {self.year}, NAV-kontor {nav.OFFICES_YEAR}",
                           "; ".join(dict.fromkeys(self.figures.sources[c] for c in
-                                                  ("folkemengde", "areal_km2", "navkontor"))))
+                                                  ("folkemengde", "areal_km2", "navkontor"))),
+                          ["Medianen vises bare der tallet er kjent for alle regionene (ellers «..»)."]
+                          if (ranks["av"] < ranks["regioner"]).any() else [])
 
     def cohesion(self) -> tuple:
         ba = ba_cohesion(self.proposal, self.year)

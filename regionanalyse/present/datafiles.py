@@ -96,6 +96,10 @@ def _cell_value(raw, kind, value, mark, decimals):
     return text[:-len(mark)].strip() if mark else text
 
 
+def _is_dash(cell) -> bool:
+    return str(cell).strip() in ("–", "-")
+
+
 def _is_numberish(text: str) -> bool:
     t = text.strip()
     t = t[:-1].strip() if t.endswith("%") else t
@@ -132,6 +136,7 @@ def as_printed(frame: pd.DataFrame, notes: list[str] = ()) -> pd.DataFrame:
         cells = parsed[col]
         kinds = {k for k, *_ in cells if k != "missing"}
         numeric = col != label_col and kinds and kinds <= {"number", "percent"}
+        text = "text" in kinds
         heading = col
         if numeric:
             values = [v for _, v, _, _ in cells]
@@ -147,11 +152,15 @@ def as_printed(frame: pd.DataFrame, notes: list[str] = ()) -> pd.DataFrame:
             out[heading] = pd.Series([_cell_value(frame[col].iloc[i], k, v, mark, d)
                                       for i, (k, v, mark, d) in enumerate(cells)], dtype=object)
             percent_rows |= {i for i, (k, *_rest) in enumerate(cells) if k == "percent"}
-        else:
-            out[heading] = [_cell_value(frame[col].iloc[i], k, v, mark, d)
+        else:  # a text column: «–» (none) is text, as printed, not a missing number
+            out[heading] = [str(frame[col].iloc[i]).strip() if text and _is_dash(frame[col].iloc[i])
+                            else _cell_value(frame[col].iloc[i], k, v, mark, d)
                             for i, (k, v, mark, d) in enumerate(cells)]
         for i, (kind, _, mark, _) in enumerate(cells):
             reason = footnotes.get(mark) if mark else None
+            token = str(frame[col].iloc[i]).strip()
+            if kind == "missing" and (token == "" or (text and _is_dash(token))):
+                continue  # an empty cell or a dash in a text column says nothing to explain
             if kind == "missing":
                 token = str(frame[col].iloc[i]).strip()
                 token = token[:-len(mark)].strip() if mark else token
