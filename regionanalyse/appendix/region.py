@@ -159,16 +159,16 @@ class RegionReport(ProposalReport):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
         span = f"{population.YEARS[0]}–{population.YEARS[-1]}"
-        caption = (f"Figur 2. Folkemengde 1. januar {span} for {self.region} og Norge, "
+        caption = (f"Figur 2. Folkemengde 1. januar {span} for {self.region} og hele landet, "
                    "kjedet indeks 2005 = 100")
+        note = ("Veksten hvert år er regnet på de samme kommunene begge år, så en kommune som "
+                "skifter region ved en sammenslåing, vises ikke som vekst eller nedgang.")
         if not approx.empty:
-            caption += (". I markerte år ligger en eller flere kommuner delvis i en annen region; "
-                        "de er talt med der flest bodde. Veksten hvert år er regnet på de samme "
-                        "kommunene begge år, så en kommune som skifter region ved en "
-                        "sammenslåing vises ikke som vekst eller nedgang")
+            note += (" I markerte år ligger en eller flere kommuner delvis i en annen region; de "
+                     "er talt med der flest av innbyggerne hørte til.")
         self.keep_series("Figur 2. Befolkningsutvikling", history_sheet(hist), population.SOURCE)
         return figure_out(fig, caption, population.SOURCE, heading=f"4. Befolkningsutvikling {span}",
-                          alt=history_alt(hist, self.region))
+                          alt=history_alt(hist, self.region), note=note)
 
     def peers(self) -> HTML:
         ranks = peer_ranks(self.figures, self.region)

@@ -74,7 +74,7 @@ def _align_text_columns(body: str, frame: pd.DataFrame) -> str:
     return head + sep + re.sub(r"<tr>.*?</tr>", row, rest, flags=re.S)
 
 
-def figure_out(fig, caption: str, source: str, heading: str | None = None,
+def figure_out(fig, caption: str, source: str, heading: str | None = None, note: str | None = None,
                alt: str | None = None, max_height_mm: int = 170) -> HTML:
     """A matplotlib figure as one unbreakable block: optional heading, image, caption, source.
 
@@ -93,7 +93,8 @@ def figure_out(fig, caption: str, source: str, heading: str | None = None,
     return HTML(f'<div class="figurblokk">{head}<figure class="figur"><img alt="{html.escape(alt or caption)}" '
                 f'src="data:image/png;base64,{data}" style="max-width:100%;max-height:{max_height_mm}mm">'
                 f'<figcaption class="figurtekst"><strong>{html.escape(caption)}</strong><br>'
-                f'Kilde: {html.escape(source)}</figcaption></figure></div>')
+                + (f"{html.escape(note)}<br>" if note else "")
+                + f'Kilde: {html.escape(source)}</figcaption></figure></div>')
 
 
 def interactive_block(fmap, title: str = "Interaktivt kart", text_alternative: str = "") -> HTML:
