@@ -7,6 +7,7 @@ import pytest
 import regionanalyse as ra
 from regionanalyse.errors import ProposalError
 from regionanalyse.model import read_yaml
+from regionanalyse.present import fmt
 from regionanalyse.present.editor import EditorModel
 from regionanalyse.territory.validate import validate
 
@@ -152,3 +153,58 @@ def test_unknown_codes_and_regions(nav):
         ed.assign("0219", "Atlantis")
     with pytest.raises(ProposalError, match="ukjent sete «Atlantis»"):
         ed.set_seat("Oslo", "Atlantis")
+
+
+def test_the_pages_messages_edit_and_refused_ones_say_why(nav):
+    from regionanalyse.present.editor.widget import Session
+
+    s = Session(EditorModel(nav, 2016))
+    s.handle({"op": "assign", "codes": ["0219", "0220"], "region": "Oslo"})
+    q = nav.move("0219", to="Oslo").move("0220", to="Oslo")
+    assert s.model.proposal.regions == q.regions
+    oslo = next(r for r in s.panel()["rows"] if r[0] == "Oslo")
+    table = q.figures(2016).set_index("region")
+    assert oslo[1] == fmt.number(table.loc["Oslo", "folkemengde"]) and oslo[3] == "3"
+    s.handle({"op": "undo"})
+    assert s.model.region_of("0220") == "Østfold og Akershus" and s.model.region_of("0219") == "Østfold og Akershus"
+    for bad in ({"op": "add", "name": "OSLO"}, {"op": "assign", "codes": ["9999"], "region": "Oslo"},
+                {"op": "remove", "name": "Oslo"}):
+        s.handle(bad)
+        assert s.state()["message"].startswith("Feil: ")
+    for junk in ("x", {"op": "assign", "codes": "0219", "region": 3}, {"op": None}, {"op": "activate", "index": "1"}):
+        s.handle(junk)  # ignored or refused, never an exception
+    assert s.model.region_of("0219") == "Østfold og Akershus"
+    s.handle({"op": "activate", "index": 99})
+    assert s.state()["active"] == len(s.model.regions) - 1
+
+
+def test_the_widget_is_what_ra_editor_returns(nav, tmp_path):
+    pytest.importorskip("anywidget")
+    w = ra.editor("nav-2016-11", 2016)
+    assert "const L = (function" in w._esm and "leaflet" not in w._esm.split("export default")[-1]
+    w.assign("0219", "Oslo")
+    assert w.state["can_undo"] and w.proposal.figures(2016).set_index("region").loc["Oslo", "antall_kommuner"] == 2
+    w._apply({"op": "rename", "old": "Oslo", "name": "Oslo og Bærum"})
+    assert w.state["regions"][10]["name"] == "Oslo og Bærum"
+    assert w.save(tmp_path / "tegnet.yaml").score(2016)["regioner"].iloc[0] == 11
+
+
+def test_percentiles_among_alternatives_follow_the_edits(nav):
+    """The panel's percentile is the alternatives appendix's (share below, equal counted half),
+    recounted here by brute force; None when the drawing has another number of regions."""
+    from regionanalyse.ensemble.alternatives import percentiles, request_for, run
+    from regionanalyse.indicators.scores import SCORE_COLUMNS
+
+    ens = run(nav, request_for(nav, 2016))
+    ed = EditorModel(nav, 2016).use_ensemble(ens)
+    own = ens.percentiles.set_index("maal")["persentil"]
+    assert all(abs(ed.percentiles[c] - own[c]) < 1e-9 for c in SCORE_COLUMNS)
+    ed.assign("0219", "Oslo")
+    row = ed.panel.scores.iloc[0]
+    for col in SCORE_COLUMNS:
+        values = list(ens.scores[col])
+        brute = 100 * (sum(v < row[col] for v in values) + sum(v == row[col] for v in values) / 2) / len(values)
+        assert abs(ed.percentiles[col] - brute) < 1e-9
+        assert abs(ed.percentiles[col] - percentiles(ens.scores, row).set_index("maal").loc[col, "persentil"]) < 1e-9
+    ed.add_region("Ny").assign("0301", "Ny")
+    assert ed.percentiles is None

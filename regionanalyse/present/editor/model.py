@@ -28,7 +28,7 @@ from ...sources import succession
 from ...territory.seats import find_seat
 from ...territory.validate import validate
 from .basis import Basis, basis, year_labels
-from .panel import Contiguity, Panel, plan_scores, region_figures, seat_units, warnings
+from .panel import Alternatives, Contiguity, Panel, plan_scores, region_figures, seat_units, warnings
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,30 @@ class EditorModel:
         self._next_key = len(self._slots)
         self._undo: list[tuple[Slot, ...]] = []
         self._redo: list[tuple[Slot, ...]] = []
+        self.alternatives: Alternatives | None = None
         self._refresh()
+
+    def use_ensemble(self, ensemble) -> "EditorModel":
+        """Show, after every edit, where the drawing falls among the plans of `ensemble`
+        (`regionanalyse.ensemble.alternatives.run`, for the same year): the percentile of
+        each score as the alternatives appendix computes it."""
+        if ensemble.request.year != self.year:
+            raise ProposalError(self.start.id, [f"ensemblet gjelder {ensemble.request.year}, editoren "
+                                                f"{self.year}"])
+        self.alternatives = Alternatives.of(ensemble)
+        self._refresh()
+        return self
 
     # --- what the editor holds -------------------------------------------------------------
     @property
     def regions(self) -> list[str]:
         """Region names in order, empty regions included."""
         return [s.name for s in self._slots]
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        """The regions as drawn (empty ones too), each with a key that survives renames."""
+        return self._slots
 
     @property
     def labels(self) -> np.ndarray:
@@ -86,25 +103,36 @@ class EditorModel:
     # --- edits ---------------------------------------------------------------------------------
     def assign(self, code: str, region: str) -> "EditorModel":
         """Put a kommune (or a whole fylke) of the vintage into `region`; as `p.move`."""
+        return self.assign_many([code], region)
+
+    def assign_many(self, codes: list[str], region: str) -> "EditorModel":
+        """Put several kommuner (or fylker) into `region` as one edit (one undo step)."""
         target = self._slot(region)
-        units = self.basis.kommuner_of(code)
-        if not units:
-            raise ProposalError(self.start.id, [f"«{quote(code)}» er ikke en fylkes- eller kommunekode i "
-                                                f"{self.start.vintage}-inndelingen"])
-        if all(self._labels[u] == self._index(target.key) for u in units):
-            return self
-        slots = []
-        for slot in self._slots:
+        slots = self._slots
+        for code in codes:
+            if not self.basis.kommuner_of(code):
+                raise ProposalError(self.start.id, [f"«{quote(code)}» er ikke en fylkes- eller "
+                                                    f"kommunekode i {self.start.vintage}-inndelingen"])
+            slots = self._moved(slots, code, target.key)
+        return self._commit(slots)
+
+    def _moved(self, slots: tuple[Slot, ...], code: str, key: int) -> tuple[Slot, ...]:
+        """`slots` with `code` moved into the slot `key` (members as `territory.edit.move`)."""
+        region_of = {m: s.key for s in slots for m in s.members}
+        if region_of.get(code) == key or (len(code) == 4 and region_of.get(code[:2]) == key):
+            return slots
+        out = []
+        for slot in slots:
             members = [m for m in slot.members if m != code]
-            if len(code) == 4 and code[:2] in members and slot.key != target.key:
+            if len(code) == 4 and code[:2] in members and slot.key != key:
                 members.remove(code[:2])
                 members += [k for k in self.basis.codes[self.basis.fylke == code[:2]] if k != code]
             if len(code) == 2:  # a whole fylke: its kommuner listed one by one go too
                 members = [m for m in members if m[:2] != code or len(m) == 2]
-            if slot.key == target.key:
+            if slot.key == key:
                 members.append(code)
-            slots.append(dataclasses.replace(slot, members=tuple(members)))
-        return self._commit(tuple(slots))
+            out.append(dataclasses.replace(slot, members=tuple(members)))
+        return tuple(out)
 
     def add_region(self, name: str, seat: str | None = None) -> "EditorModel":
         """A new, empty region at the end of the list."""
@@ -220,6 +248,8 @@ class EditorModel:
             scores=plan_scores(b, labels_y, official, self.proposal.id),
             warnings=warnings(b, self._contiguity, labels, names, [s.seat for s in self._slots],
                               seat_codes))
+        self.percentiles = (self.alternatives.percentiles(self.panel.scores.iloc[0])
+                            if self.alternatives is not None else None)
 
     def _slot(self, name: str) -> Slot:
         for slot in self._slots:

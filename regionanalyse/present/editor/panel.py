@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...indicators.scores import score_labels
+from ...indicators.scores import SCORE_COLUMNS, score_labels
 from ...model.proposal import quote
 from ...territory.adjacency import disconnected_parts
 from .basis import Basis
@@ -100,6 +100,37 @@ def plan_scores(b: Basis, labels_y: np.ndarray, official: np.ndarray, plan_id: s
     row.insert(0, "aar", b.year)
     row.insert(0, "forslag", plan_id)
     return row
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """An ensemble's scores, sorted once per column, for a percentile per edit in O(log N)."""
+
+    regions: int               # K of the ensemble
+    method: str                # "eksakt" or "utvalg"
+    level: str                 # units: "fylke" or "kommune"
+    n: int
+    sorted_scores: dict        # score column → sorted values
+
+    @classmethod
+    def of(cls, ensemble) -> "Alternatives":
+        return cls(int(ensemble.request.regions), ensemble.method, ensemble.request.level,
+                   len(ensemble.scores), {c: np.sort(ensemble.scores[c].to_numpy(dtype=float))
+                                          for c in SCORE_COLUMNS})
+
+    def percentiles(self, own: pd.Series) -> dict[str, float] | None:
+        """Per score: the share of plans below the drawing's value, equal ones counted half
+        (`ensemble.alternatives.percentiles`); None when the drawing has another number of
+        regions than the ensemble (not like with like)."""
+        if int(own["regioner"]) != self.regions:
+            return None
+        out = {}
+        for col, values in self.sorted_scores.items():
+            v = float(own[col])
+            below = np.searchsorted(values, v, side="left")
+            equal = np.searchsorted(values, v, side="right") - below
+            out[col] = 100 * (below + equal / 2) / len(values)
+        return out
 
 
 class Contiguity:
