@@ -50,6 +50,7 @@ class EditorModel:
         self.year = int(year)
         self.basis: Basis = basis(proposal.vintage, self.year)
         self._contiguity = Contiguity(self.basis)
+        self._seat_codes: dict[str, str | None] = {}
         self._slots = tuple(Slot(i, r.name, r.members, r.seat) for i, r in enumerate(proposal.regions))
         self._next_key = len(self._slots)
         self._undo: list[tuple[Slot, ...]] = []
@@ -237,7 +238,7 @@ class EditorModel:
         self._proposal = None
         k = len(self._slots)
         labels_y = year_labels(b, labels, k)
-        seat_codes = [_seat_code(self.start, s.seat) if s.seat else None for s in self._slots]
+        seat_codes = [self._seat_code(s.seat) if s.seat else None for s in self._slots]
         official = np.array([_year_unit(b.vintage, b.year, c) if c else -1 for c in seat_codes],
                             dtype=np.int64)
         seats = seat_units(b, labels_y, k, official)
@@ -250,6 +251,13 @@ class EditorModel:
                               seat_codes))
         self.percentiles = (self.alternatives.percentiles(self.panel.scores.iloc[0])
                             if self.alternatives is not None else None)
+
+    def _seat_code(self, seat: str) -> str | None:
+        """The vintage kommune a seat names (find_seat, once per seat text: it is slow)."""
+        if seat not in self._seat_codes:
+            hit = find_seat(self.start, seat)
+            self._seat_codes[seat] = None if hit is None else hit["kommunenummer"]
+        return self._seat_codes[seat]
 
     def _slot(self, name: str) -> Slot:
         for slot in self._slots:
@@ -301,11 +309,6 @@ def _note(start: Proposal, changes: list[str]) -> str:
     head = f"Endret fra {start.id}: " if changes else f"Uendret fra {start.id}."
     text = head + "; ".join(changes) + ("." if changes else "")
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
-
-
-def _seat_code(proposal: Proposal, seat: str) -> str | None:
-    hit = find_seat(proposal, seat)
-    return None if hit is None else hit["kommunenummer"]
 
 
 def _seat_text(b: Basis, code: str) -> str:
