@@ -103,14 +103,21 @@ def population(table, region):
 def test_a_click_and_the_keyboard_change_the_panel_to_the_figures_of_table(driven):
     out, session, shot = driven
     p = ra.proposal("nav-2016-11")
-    clicked = p.move("0219", to="Oslo")
+    clicked = p.move("0219", to="Oslo").move("1902", to="Nordland").move("1931", to="Nordland")
     keyed = clicked.move("0220", to="Oslo")
     for rows, q in [(out["before"], p), (out["afterClick"], clicked), (out["afterKeyboard"], keyed)]:
         table = q.figures(2016)
-        for region in ("Oslo", "Østfold og Akershus"):
+        for region in ("Oslo", "Østfold og Akershus", "Nordland", "Finnmark og Troms"):
             assert rows[region][0] == population(table, region)
     assert out["afterClick"]["Oslo"][2] == "2"       # kommuner: Oslo and Bærum
     assert out["keyboardButton"] == "Flytt"
+    assert session.model.region_of("1902") == "Nordland"
+    for _ in range(3):   # the new region, the keyboard move, the painted stroke (one step)
+        session.handle({"op": "undo"})
+    assert session.model.region_of("1902") == session.model.region_of("1931") == "Finnmark og Troms"
+    assert session.model.region_of("0219") == "Oslo"
+    for _ in range(3):
+        session.handle({"op": "redo"})
     assert out["repaintMs"] < 200
     assert shot.stat().st_size > 50_000
 

@@ -67,6 +67,24 @@ try {
   out.afterClick = await page.evaluate(rows);
   out.repaintMs = await page.$eval(".ra-editor", (e) => Number(e.dataset.repaintMs));
 
+  // 1b. Shift+drag paints: Tromsø (1902) and Lenvik (1931) into Nordland as one edit
+  const nordland = await page.$$eval(".ra-region-list label", (ls) => ls.findIndex((l) => l.textContent === "Nordland"));
+  await page.click(`.ra-region-list li:nth-child(${nordland + 1}) input`);
+  await page.waitForFunction((i) => document.querySelector(`.ra-region-list li:nth-child(${i + 1}) input`).checked, {}, nordland);
+  await page.evaluate(() => {
+    const a = document.querySelector('path[data-koder~="1902"]');
+    const b = document.querySelector('path[data-koder~="1931"]');
+    const opts = { bubbles: true, cancelable: true, view: window, shiftKey: true, button: 0 };
+    a.dispatchEvent(new MouseEvent("mousedown", opts));
+    b.dispatchEvent(new MouseEvent("mouseover", opts));
+    b.dispatchEvent(new MouseEvent("mousemove", opts));
+    b.dispatchEvent(new MouseEvent("mouseup", opts));
+  });
+  await waitForPanel(out.afterClick);
+  out.afterClick = await page.evaluate(rows);
+  const oslo2 = await page.$$eval(".ra-region-list label", (ls) => ls.findIndex((l) => l.textContent === "Oslo"));
+  await page.click(`.ra-region-list li:nth-child(${oslo2 + 1}) input`);
+
   // 2. the keyboard only: Asker (0220) to Oslo through the form
   await page.focus("select[id$='-kommune']");
   await page.select("select[id$='-kommune']", "0220");

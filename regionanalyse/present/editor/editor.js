@@ -100,13 +100,15 @@ function render({ model, el: host }) {
 
   const send = (msg) => model.send(msg);
   const state = () => model.get("state");
+  let active = state().active;  // set at once on a choice, so a click right after paints there
   const regionName = (i) => state().regions[i].name;
 
   // --- the map ------------------------------------------------------------------------------
   let map = null;
   let layers = [];
   if (typeof L !== "undefined") {
-    map = L.map(mapBox, { keyboard: true, zoomSnap: 0.25 });
+    // Shift+drag paints (so Leaflet's Shift+drag box zoom is off)
+    map = L.map(mapBox, { keyboard: true, zoomSnap: 0.25, boxZoom: false });
     L.control.scale({ imperial: false }).addTo(map);
     let painting = false;
     let stroke = [];
@@ -116,8 +118,7 @@ function render({ model, el: host }) {
         layers.push(layer);
         layer.bindTooltip(() => tooltip(feature), { sticky: true });
         layer.on("click", () => {
-          const st = state();
-          send({ op: "assign", codes: feature.properties.koder, region: st.regions[st.active].name });
+          send({ op: "assign", codes: feature.properties.koder, region: state().regions[active].name });
         });
         layer.on("mousedown", (e) => {
           if (!e.originalEvent.shiftKey) return;
@@ -129,16 +130,14 @@ function render({ model, el: host }) {
       },
     }).addTo(map);
     function paint(feature, layer) {
-      const st = state();
       stroke.push(...feature.properties.koder);
-      layer.setStyle({ fillColor: st.regions[st.active].color });
+      layer.setStyle({ fillColor: state().regions[active].color });
     }
     map.on("mouseup", () => {
       if (!painting) return;
       painting = false;
       map.dragging.enable();
-      const st = state();
-      if (stroke.length) send({ op: "assign", codes: [...new Set(stroke)], region: st.regions[st.active].name });
+      if (stroke.length) send({ op: "assign", codes: [...new Set(stroke)], region: state().regions[active].name });
     });
     map.fitBounds(mapdata.bounds);
     // the widget may be laid out after it is rendered (JupyterLab): fit again once it has a size
@@ -179,12 +178,13 @@ function render({ model, el: host }) {
 
   function drawState() {
     const st = state();
+    active = st.active;
     regionList.replaceChildren();
     st.regions.forEach((region, i) => {
       const li = el("li", {});
       const input = el("input", { type: "radio", name: id("active"), id: id("r" + i), value: String(i) });
       input.checked = i === st.active;
-      input.addEventListener("change", () => send({ op: "activate", index: i }));
+      input.addEventListener("change", () => { active = i; send({ op: "activate", index: i }); });
       const label = el("label", { for: id("r" + i) });
       const swatch = el("span", { class: "ra-swatch", "aria-hidden": "true" });
       swatch.style.background = region.color;
@@ -254,10 +254,10 @@ function render({ model, el: host }) {
     send({ op: "assign", codes: [kommuneSel.value], region: regionName(Number(toSel.value)) });
   });
   addBtn.addEventListener("click", () => send({ op: "add", name: nameInput.value }));
-  renameBtn.addEventListener("click", () => send({ op: "rename", old: regionName(state().active), name: nameInput.value }));
-  removeBtn.addEventListener("click", () => send({ op: "remove", name: regionName(state().active),
+  renameBtn.addEventListener("click", () => send({ op: "rename", old: regionName(active), name: nameInput.value }));
+  removeBtn.addEventListener("click", () => send({ op: "remove", name: regionName(active),
     to: restSel.value === "" ? null : regionName(Number(restSel.value)) }));
-  seatBtn.addEventListener("click", () => send({ op: "seat", region: regionName(state().active), seat: seatSel.value || null }));
+  seatBtn.addEventListener("click", () => send({ op: "seat", region: regionName(active), seat: seatSel.value || null }));
   undoBtn.addEventListener("click", () => send({ op: "undo" }));
   redoBtn.addEventListener("click", () => send({ op: "redo" }));
 
