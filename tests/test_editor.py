@@ -208,3 +208,27 @@ def test_percentiles_among_alternatives_follow_the_edits(nav):
         assert abs(ed.percentiles[col] - percentiles(ens.scores, row).set_index("maal").loc[col, "persentil"]) < 1e-9
     ed.add_region("Ny").assign("0301", "Ny")
     assert ed.percentiles is None
+
+
+@pytest.mark.slow
+def test_a_drawn_plan_saved_and_built_has_the_panels_figures(tmp_path):
+    """Draw, save, build (HTML + data files): the overview's CSV has the panel's figures."""
+    import csv
+
+    from regionanalyse.model import load
+    from regionanalyse.pipeline.build import build_proposal
+    from tests.conftest import nav_cut
+
+    tvb = load("nav-2016-11").region("Telemark, Vestfold og Buskerud")
+    start = nav_cut("editor-start", "Editortest", tvb.name, list(tvb.members), "Resten av landet")
+    ed = EditorModel(start, 2016)
+    ed.assign_many(["0219", "0220"], tvb.name).rename(tvb.name, "Vestviken").set_seat("Vestviken", "Drammen")
+    saved = ed.save(tmp_path / "vestviken.yaml")
+    assert build_proposal(ra.proposal(tmp_path / "vestviken.yaml"), 2016, ("html",), tmp_path / "out", jobs=1)
+    with open(tmp_path / "out" / saved.id / "vedlegg-00-oversikt.csv", encoding="utf-8-sig") as fh:
+        built = {row["Region"]: row for row in csv.DictReader(fh, delimiter=";")}
+    for _, row in ed.panel.regions.iterrows():
+        printed = built[row["region"]]
+        assert int(printed["Folkemengde 1.1. (personer)"]) == row["folkemengde"]
+        assert int(printed["Kommuner (antall)"]) == row["antall_kommuner"]
+        assert int(printed["Areal (km²)"]) == round(row["areal_km2"])
