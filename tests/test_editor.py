@@ -190,24 +190,41 @@ def test_the_widget_is_what_ra_editor_returns(nav, tmp_path):
 
 
 def test_percentiles_among_alternatives_follow_the_edits(nav):
-    """The panel's percentile is the alternatives appendix's (share below, equal counted half),
-    recounted here by brute force; None when the drawing has another number of regions."""
-    from regionanalyse.ensemble.alternatives import percentiles, request_for, run
-    from regionanalyse.indicators.scores import SCORE_COLUMNS
+    """The page's «Sammenlign med alternativer» runs `alternatives` in the background; then the
+    panel's percentile is the alternatives appendix's (share below, equal counted half),
+    recounted here by brute force, after every edit; none when the drawing has another number
+    of regions than the ensemble."""
+    import threading
 
-    ens = run(nav, request_for(nav, 2016))
-    ed = EditorModel(nav, 2016).use_ensemble(ens)
-    own = ens.percentiles.set_index("maal")["persentil"]
-    assert all(abs(ed.percentiles[c] - own[c]) < 1e-9 for c in SCORE_COLUMNS)
-    ed.assign("0219", "Oslo")
-    row = ed.panel.scores.iloc[0]
-    for col in SCORE_COLUMNS:
-        values = list(ens.scores[col])
-        brute = 100 * (sum(v < row[col] for v in values) + sum(v == row[col] for v in values) / 2) / len(values)
-        assert abs(ed.percentiles[col] - brute) < 1e-9
-        assert abs(ed.percentiles[col] - percentiles(ens.scores, row).set_index("maal").loc[col, "persentil"]) < 1e-9
+    from regionanalyse.ensemble.alternatives import percentiles
+    from regionanalyse.indicators.scores import SCORE_COLUMNS
+    from regionanalyse.present.editor.widget import Session
+
+    done = threading.Event()
+    s = Session(EditorModel(nav, 2016), notify=done.set)
+    s.handle({"op": "ensemble"})
+    assert s.state()["busy"] and s.state()["message"] == "Regner ut alternativer i bakgrunnen …"
+    assert done.wait(600) and not s.state()["busy"]
+    assert s.state()["message"].startswith("Alternativer beregnet: ")
+    ed = s.model
+    ens_scores = ed.alternatives.sorted_scores
+    own = ed.panel.scores.iloc[0]
+    for step in ("start", "edited"):
+        for col in SCORE_COLUMNS:
+            values = list(ens_scores[col])
+            brute = 100 * (sum(v < own[col] for v in values) + sum(v == own[col] for v in values) / 2) / len(values)
+            assert abs(ed.percentiles[col] - brute) < 1e-9, (step, col)
+        if step == "start":
+            s.handle({"op": "assign", "codes": ["0219"], "region": "Oslo"})
+            own = ed.panel.scores.iloc[0]
+    import pandas as pd
+    table = percentiles(pd.DataFrame(ens_scores), own).set_index("maal")["persentil"]
+    assert all(abs(ed.percentiles[c] - table[c]) < 1e-9 for c in SCORE_COLUMNS)
+    panel = s.panel()
+    assert panel["has_percentiles"] and panel["note"].startswith("Persentil: andelen av")
+    assert all(row[2].endswith("%") for row in panel["scores"])
     ed.add_region("Ny").assign("0301", "Ny")
-    assert ed.percentiles is None
+    assert ed.percentiles is None and s.panel()["note"].startswith("Ingen persentil: ensemblet har 11")
 
 
 @pytest.mark.slow

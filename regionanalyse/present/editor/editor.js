@@ -84,8 +84,10 @@ function render({ model, el: host }) {
   const undoBar = el("div", { class: "ra-undo" });
   const undoBtn = el("button", { type: "button" }, "Angre");
   const redoBtn = el("button", { type: "button" }, "Gjør om");
+  const ensembleBtn = el("button", { type: "button" }, "Sammenlign med alternativer");
   undoBar.appendChild(undoBtn);
   undoBar.appendChild(redoBtn);
+  undoBar.appendChild(ensembleBtn);
   side.appendChild(undoBar);
 
   // --- the panel ----------------------------------------------------------------------------
@@ -203,6 +205,7 @@ function render({ model, el: host }) {
     undoBtn.disabled = !st.can_undo;
     redoBtn.disabled = !st.can_redo;
     removeBtn.disabled = st.regions.length < 2;
+    ensembleBtn.disabled = Boolean(st.busy);
     status.textContent = st.message || "";
     status.classList.toggle("ra-error", Boolean(st.message && st.message.startsWith("Feil")));
     drawMap();
@@ -260,6 +263,7 @@ function render({ model, el: host }) {
   seatBtn.addEventListener("click", () => send({ op: "seat", region: regionName(active), seat: seatSel.value || null }));
   undoBtn.addEventListener("click", () => send({ op: "undo" }));
   redoBtn.addEventListener("click", () => send({ op: "redo" }));
+  ensembleBtn.addEventListener("click", () => send({ op: "ensemble" }));
 
   model.on("change:state", drawState);
   model.on("change:panel", drawPanel);

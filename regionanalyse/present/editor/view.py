@@ -89,13 +89,14 @@ class Colors:
         return [self._by_key[s.key] for s in slots]
 
 
-def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "") -> dict:
-    """Regions (name, colour, seat), the region index of every vintage kommune, undo/redo."""
+def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", busy: bool = False) -> dict:
+    """Regions (name, colour, seat), the region index of every vintage kommune, undo/redo, and
+    whether alternatives are being generated in the background."""
     slots = ed.slots
     return {"regions": [{"name": s.name, "color": c, "seat": s.seat or ""}
                         for s, c in zip(slots, colors.of(slots))],
             "labels": ed.labels.tolist(), "active": min(max(active, 0), len(slots) - 1),
-            "can_undo": ed.can_undo, "can_redo": ed.can_redo, "message": message}
+            "can_undo": ed.can_undo, "can_redo": ed.can_redo, "message": message, "busy": busy}
 
 
 def _cell(col: str, value, row) -> str:

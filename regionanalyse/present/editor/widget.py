@@ -3,6 +3,7 @@ from the package (no CDN). `regionanalyse.editor(proposal, year)` returns one.""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -33,28 +34,65 @@ def css_source() -> str:
 
 
 class Session:
-    """The page's messages applied to an EditorModel; state and panel as JSON after each."""
+    """The page's messages applied to an EditorModel; state and panel as JSON after each.
+    `notify` is called when work started in the background (the alternatives) has finished."""
 
-    def __init__(self, model: EditorModel):
+    def __init__(self, model: EditorModel, notify=None):
         self.model = model
         self.colors = Colors(model)
         self.active = 0
         self.message = ""
         self.last_ms = 0.0
+        self.notify = notify or (lambda: None)
+        self.background: threading.Thread | None = None
+        self._lock = threading.RLock()
 
     def map(self) -> dict:
         return map_data(self.model.basis)
 
     def state(self) -> dict:
-        return state_data(self.model, self.colors, self.active, self.message)
+        busy = self.background is not None and self.background.is_alive()
+        return state_data(self.model, self.colors, self.active, self.message, busy)
 
     def panel(self) -> dict:
         return panel_data(self.model.panel, self.model.year, self.model.percentiles,
                           self.model.alternatives)
 
     def handle(self, msg: dict) -> None:
-        """Apply one message from the page: {op: assign|activate|add|rename|remove|seat|undo|redo, …}.
-        A refused edit (a name already used, …) leaves the drawing as it was and says why."""
+        """Apply one message from the page: {op: assign|activate|add|rename|remove|seat|undo|redo|
+        ensemble, …}. A refused edit (a name already used, …) leaves the drawing as it was and
+        says why."""
+        with self._lock:
+            self._handle(msg)
+
+    def alternatives(self) -> None:
+        """Generate the alternatives for the drawing as it is now (`regionanalyse alternatives`'
+        defaults: same K, its own largest deviation as tolerance) in a background thread; the
+        percentiles then follow every edit."""
+        if self.background is not None and self.background.is_alive():
+            self.message = "Alternativene regnes allerede ut"
+            return
+        proposal, year = self.model.proposal, self.model.year
+
+        def work():
+            from ...ensemble.alternatives import request_for, run
+
+            try:
+                ensemble = run(proposal, request_for(proposal, year))
+                with self._lock:
+                    self.model.use_ensemble(ensemble)
+                    self.message = (f"Alternativer beregnet: {len(ensemble.scores)} planer med "
+                                    f"{ensemble.request.regions} regioner")
+            except RegionanalyseError as exc:
+                with self._lock:
+                    self.message = "Feil: " + "; ".join(getattr(exc, "messages", [str(exc)]))
+            self.notify()
+
+        self.background = threading.Thread(target=work, name="regionanalyse-alternativer", daemon=True)
+        self.background.start()
+        self.message = "Regner ut alternativer i bakgrunnen …"
+
+    def _handle(self, msg: dict) -> None:
         ed = self.model
         t0 = time.perf_counter()
         op = msg.get("op") if isinstance(msg, dict) else None
@@ -88,6 +126,8 @@ class Session:
             elif op == "redo":
                 ed.redo()
                 self.message = "Gjort om"
+            elif op == "ensemble":
+                self.alternatives()
         except RegionanalyseError as exc:
             self.message = "Feil: " + "; ".join(getattr(exc, "messages", [str(exc)]))
         self.last_ms = 1000 * (time.perf_counter() - t0)
@@ -114,7 +154,7 @@ def editor(proposal: Proposal, year: int = 2016, wrap=None):
         panel = traitlets.Dict().tag(sync=True)
 
         def __init__(self, model: EditorModel):
-            self.session = Session(model)
+            self.session = Session(model, notify=lambda: self._sync())
             super().__init__(mapdata=self.session.map(), state=self.session.state(),
                              panel=self.session.panel())
             self.on_msg(lambda _widget, msg, _buffers: self._apply(msg))
