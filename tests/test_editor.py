@@ -46,6 +46,7 @@ def test_moves_equal_the_api(nav):
         q = q.move(code, to=to)
         assert_same_as_api(ed, q, 2016)
     assert any("atskilt fra resten: Sør-Varanger" in w for w in ed.panel.warnings)
+    assert (ed.regions.index("Oslo"), "ikke sammenhengende") in ed.panel.flags
     oslo = ed.panel.regions.set_index("region").loc["Oslo"]
     assert oslo["antall_kommuner"] == 3 and oslo["ba_delt"] >= 1
     # the deviation is from the ideal size (total / regions with kommuner)

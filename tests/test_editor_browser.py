@@ -133,3 +133,4 @@ def test_a_hostile_region_name_stays_text(driven):
     assert session.model.regions[-1] == HOSTILE
     assert out["payloadElements"] == [] and out["dialogs"] == []
     assert any(w.startswith(f"region «{HOSTILE}» er tom") for w in out["warnings"])
+    assert out["flags"][-1] == "– tom"   # the warning also where it arises, in the region list

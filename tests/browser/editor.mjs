@@ -106,6 +106,7 @@ try {
   await new Promise((r) => setTimeout(r, 300));
   out.regionLabels = await page.$$eval(".ra-region-list label", (ls) => ls.map((l) => l.textContent));
   out.warnings = await page.$$eval(".ra-warnings li", (ls) => ls.map((l) => l.textContent));
+  out.flags = await page.$$eval(".ra-region-list li", (ls) => ls.map((l) => l.querySelector(".ra-flag").textContent));
   out.payloadElements = await page.evaluate(findPayloads);
 
   // 4. axe-core on the whole widget

@@ -194,8 +194,10 @@ function render({ model, el: host }) {
       label.appendChild(document.createTextNode(region.name));
       li.appendChild(input);
       li.appendChild(label);
+      li.appendChild(el("span", { class: "ra-flag" }));
       regionList.appendChild(li);
     });
+    flagRegions();
     const names = st.regions.map((r, i) => [i, r.name]);
     fillSelect(toSel, names, st.active);
     fillSelect(restSel, names.filter(([i]) => i !== st.active));
@@ -209,6 +211,16 @@ function render({ model, el: host }) {
     status.textContent = st.message || "";
     status.classList.toggle("ra-error", Boolean(st.message && st.message.startsWith("Feil")));
     drawMap();
+  }
+
+  // warnings where they arise: a short text after the region's name («ikke sammenhengende», …)
+  function flagRegions() {
+    const flags = model.get("panel").flags || [];
+    [...regionList.children].forEach((li, i) => {
+      const span = li.querySelector(".ra-flag");
+      const mine = flags.filter(([r]) => r === i).map(([, text]) => text);
+      span.textContent = mine.length ? "– " + mine.join(", ") : "";
+    });
   }
 
   // --- panel → DOM (text only) ---------------------------------------------------------------
@@ -249,6 +261,7 @@ function render({ model, el: host }) {
     warn.appendChild(ul);
     parts.push(warn);
     panelBox.replaceChildren(...parts);
+    flagRegions();
   }
 
   // --- controls → messages ---------------------------------------------------------------------

@@ -244,11 +244,11 @@ class EditorModel:
         seats = seat_units(b, labels_y, k, official)
         names = self.regions
         seat_names = [b.names[b.index[c]] if c else None for c in seat_codes]
+        texts, flags = warnings(b, self._contiguity, labels, names, [s.seat for s in self._slots],
+                                seat_codes)
         self.panel = Panel(
             regions=region_figures(b, labels_y, names, seats, official >= 0, seat_names),
-            scores=plan_scores(b, labels_y, official, self.proposal.id),
-            warnings=warnings(b, self._contiguity, labels, names, [s.seat for s in self._slots],
-                              seat_codes))
+            scores=plan_scores(b, labels_y, official, self.proposal.id), warnings=texts, flags=flags)
         self.percentiles = (self.alternatives.percentiles(self.panel.scores.iloc[0])
                             if self.alternatives is not None else None)
 

@@ -33,12 +33,14 @@ class Panel:
     region / split by its border / the region's own residents in them, the seat (the proposal's,
     else the most populous kommune: `sete_oppgitt` False) and the farthest kommune from it.
     scores: one row, the columns of `regionanalyse score`. warnings: as `validate(geometry=True)`
-    gives them, plus empty regions.
+    gives them, plus empty regions; `flags`: per warning, (region index, short label) for the
+    region list.
     """
 
     regions: pd.DataFrame
     scores: pd.DataFrame
     warnings: tuple[str, ...]
+    flags: tuple[tuple[int, str], ...] = ()
 
 
 def _sum(labels: np.ndarray, k: int, weights) -> np.ndarray:
@@ -151,17 +153,22 @@ class Contiguity:
 
 
 def warnings(b: Basis, contiguity: Contiguity, labels: np.ndarray, names: list[str],
-             seats: list[str | None], seat_codes: list[str | None]) -> tuple[str, ...]:
-    """Warnings in the order and words of `validate(geometry=True)`; then empty regions."""
-    out = []
+             seats: list[str | None], seat_codes: list[str | None]) -> tuple[tuple[str, ...], tuple]:
+    """Warnings in the order and words of `validate(geometry=True)`, then empty regions; and
+    per warning (region index, short label)."""
+    out, flags = [], []
     for r, (name, seat, code) in enumerate(zip(names, seats, seat_codes)):
         if seat is not None and code is not None and labels[b.index[code]] != r and (labels == r).any():
             out.append(f"region «{name}»: setet {seat} ligger utenfor regionen")
+            flags.append((r, "setet ligger utenfor"))
     for r, name in enumerate(names):
         parts = contiguity.parts(np.flatnonzero(labels == r))
         if parts:
             listed = "; ".join(", ".join(p) for p in parts)
             out.append(f"region «{name}» er ikke sammenhengende: atskilt fra resten: {listed}")
-    out += [f"region «{quote(name)}» er tom: den er ikke med i forslaget før den får en kommune"
-            for r, name in enumerate(names) if not (labels == r).any()]
-    return tuple(out)
+            flags.append((r, "ikke sammenhengende"))
+    for r, name in enumerate(names):
+        if not (labels == r).any():
+            out.append(f"region «{quote(name)}» er tom: den er ikke med i forslaget før den får en kommune")
+            flags.append((r, "tom"))
+    return tuple(out), tuple(flags)

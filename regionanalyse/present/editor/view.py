@@ -140,4 +140,4 @@ def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> 
     return {"caption": f"Nøkkeltall per region, 1. januar {year}", "figures_note": figures_note,
             "columns": [label for _, label in PANEL_COLUMNS], "rows": rows,
             "scores": scores, "has_percentiles": percentiles is not None, "note": note,
-            "warnings": list(panel.warnings)}
+            "warnings": list(panel.warnings), "flags": [list(f) for f in panel.flags]}
