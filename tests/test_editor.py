@@ -250,3 +250,22 @@ def test_a_drawn_plan_saved_and_built_has_the_panels_figures(tmp_path):
         assert int(printed["Folkemengde 1.1. (personer)"]) == row["folkemengde"]
         assert int(printed["Kommuner (antall)"]) == row["antall_kommuner"]
         assert int(printed["Areal (km²)"]) == round(row["areal_km2"])
+
+
+def test_lab_lock_pins_the_lab_extra_at_the_versions_of_the_main_lock():
+    """`make lab` installs requirements-lab.lock: the `lab` extra (anywidget for the editor)
+    pinned with hashes, and every package of requirements.lock at the same version."""
+    import re
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    def pins(path):
+        return dict(re.findall(r"^([a-z0-9._-]+)==(\S+) \\$", path.read_text(encoding="utf-8").lower(), re.M))
+
+    lab, main = pins(ROOT / "requirements-lab.lock"), pins(ROOT / "requirements.lock")
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["lab"]
+    for requirement in extra:
+        assert re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0].lower() in lab
+    assert {k: v for k, v in main.items() if lab.get(k) != v} == {}
+    assert "--hash=sha256:" in (ROOT / "requirements-lab.lock").read_text(encoding="utf-8")
