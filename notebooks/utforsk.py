@@ -26,9 +26,10 @@ build_appendix = False
 # ## 0. Tegn et forslag på kartet
 # Editoren starter med NAVs forslag fra 2016. Velg en aktiv region i listen og klikk en kommune i
 # kartet for å legge den dit (hold Shift og dra for å male flere). Uten mus: skjemaet «Flytt en
-# kommune» (kommune, region, knappen «Flytt»). Tabellene under kartet regnes ut på nytt etter hver
-# endring: folkemengde, avvik fra idealstørrelsen, kommuner, areal, delte BA-regioner, avstand til
-# setet, mål for hele inndelingen og advarsler (regioner som ikke henger sammen, tomme regioner).
+# kommune eller et fylke» (kommune eller fylke, region, knappen «Flytt»). Tabellene under kartet
+# regnes ut på nytt etter hver endring: folkemengde, avvik fra idealstørrelsen, kommuner, areal,
+# delte BA-regioner, avstand til setet, mål for hele inndelingen og advarsler (regioner som ikke
+# henger sammen, tomme regioner).
 # «Angre» og «Gjør om» går ett steg om gangen.
 
 # %%

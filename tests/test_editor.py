@@ -175,6 +175,10 @@ def test_the_pages_messages_edit_and_refused_ones_say_why(nav):
     for junk in ("x", {"op": "assign", "codes": "0219", "region": 3}, {"op": None}, {"op": "activate", "index": "1"}):
         s.handle(junk)  # ignored or refused, never an exception
     assert s.model.region_of("0219") == "Østfold og Akershus"
+    assert ["05", "Oppland"] in s.map()["fylker"]   # the keyboard path offers whole fylker too
+    s.handle({"op": "assign", "codes": ["05"], "region": "Nordland"})
+    assert s.model.proposal.regions == nav.move("05", to="Nordland").regions
+    s.handle({"op": "undo"})
     s.handle({"op": "activate", "index": 99})
     assert s.state()["active"] == len(s.model.regions) - 1
 

@@ -29,7 +29,6 @@ class Basis:
     codes: np.ndarray          # vintage kommune codes (the editor's units)
     names: np.ndarray
     fylke: np.ndarray          # fylkesnummer per vintage kommune
-    fylke_names: dict          # fylkesnummer → name
     index: dict                # vintage code → position
     cross_year: np.ndarray     # crosswalk pairs (year kommune, vintage kommune) sharing land,
     cross_vintage: np.ndarray  # as positions,
@@ -69,10 +68,9 @@ def basis(vintage: int, year: int) -> Basis:
     ba_ids = {nr: i for i, nr in enumerate(sorted(ba["ba_nr"].unique()))}
     ba_of = dict(zip(ba["kommunenummer"], ba["ba_nr"].map(ba_ids)))
     ycodes = list(ctx.codes)
-    fylker = codes.fylker(vintage).set_index("fylkesnummer")["fylkesnavn"]
     return Basis(
         vintage=vintage, year=int(year), codes=vcodes, names=kommuner["kommunenavn"].to_numpy(),
-        fylke=kommuner["fylkesnummer"].to_numpy(), fylke_names=fylker.to_dict(), index=index,
+        fylke=kommuner["fylkesnummer"].to_numpy(), index=index,
         cross_year=rows.astype(np.int64), cross_vintage=cols.astype(np.int64), cross_people=w, ctx=ctx,
         pop=np.array([pop_y.get(c, np.nan) for c in ycodes], dtype=float),
         area_km2=kommune_areas(year).reindex(ycodes).to_numpy(float),

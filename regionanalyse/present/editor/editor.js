@@ -34,7 +34,7 @@ function render({ model, el: host }) {
   const body = el("div", { class: "ra-body" });
   root.appendChild(body);
   const mapBox = el("div", { class: "ra-map", id: id("map"), role: "region",
-    "aria-label": "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune»." });
+    "aria-label": "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune eller et fylke»." });
   body.appendChild(mapBox);
   const side = el("div", { class: "ra-side" });
   body.appendChild(side);
@@ -48,10 +48,10 @@ function render({ model, el: host }) {
 
   // --- the keyboard path: a kommune, a region, a button ------------------------------------
   const moveForm = el("form", { class: "ra-form", "aria-labelledby": id("move-h") });
-  moveForm.appendChild(el("h3", { id: id("move-h") }, "Flytt en kommune"));
+  moveForm.appendChild(el("h3", { id: id("move-h") }, "Flytt en kommune eller et fylke"));
   const kommuneSel = el("select", { id: id("kommune") });
   const toSel = el("select", { id: id("to") });
-  moveForm.appendChild(el("label", { for: id("kommune") }, "Kommune"));
+  moveForm.appendChild(el("label", { for: id("kommune") }, "Kommune eller fylke"));
   moveForm.appendChild(kommuneSel);
   moveForm.appendChild(el("label", { for: id("to") }, "Til region"));
   moveForm.appendChild(toSel);
@@ -98,7 +98,12 @@ function render({ model, el: host }) {
   const units = mapdata.units;                    // [[kode, navn], ...] in the order of labels
   const unitIndex = new Map(units.map((u, i) => [u[0], i]));
   const sortedUnits = units.map((u, i) => i).sort((a, b) => units[a][1].localeCompare(units[b][1], "nb"));
-  for (const i of sortedUnits) kommuneSel.appendChild(option(units[i][0], units[i][1] + " (" + units[i][0] + ")"));
+  const kommuneGroup = el("optgroup", { label: "Kommuner" });
+  for (const i of sortedUnits) kommuneGroup.appendChild(option(units[i][0], units[i][1] + " (" + units[i][0] + ")"));
+  const fylkeGroup = el("optgroup", { label: "Hele fylker" });
+  for (const [code, name] of mapdata.fylker || []) fylkeGroup.appendChild(option(code, name + " (" + code + ")"));
+  kommuneSel.appendChild(kommuneGroup);
+  kommuneSel.appendChild(fylkeGroup);
 
   const send = (msg) => model.send(msg);
   const state = () => model.get("state");

@@ -266,9 +266,6 @@ class EditorModel:
         raise ProposalError(self.start.id, [f"ingen region heter «{quote(name)}»; regionene er "
                                             f"{', '.join(self.regions)}"])
 
-    def _index(self, key: int) -> int:
-        return next(i for i, s in enumerate(self._slots) if s.key == key)
-
     def _unit(self, code: str) -> int:
         if code not in self.basis.index:
             raise ProposalError(self.start.id, [f"«{quote(code)}» er ikke en kommunekode i "

@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 
 from ...indicators.scores import SCORE_COLUMNS
-from ...sources import geometry
+from ...sources import codes, geometry
 from ...territory.adjacency import units
 from .. import fmt
 from ..maps import PALETTE, region_colors
@@ -67,9 +67,11 @@ def _rounded(shape: dict) -> dict:
 
 
 def map_data(b: Basis) -> dict:
-    """Map features, view bounds and the kommuner of the vintage (for the keyboard path)."""
+    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path)."""
     data = json.loads(_map_json(b.vintage))
     data["units"] = [[str(c), str(n)] for c, n in zip(b.codes, b.names)]
+    fylker = codes.fylker(b.vintage)
+    data["fylker"] = [[str(c), str(n)] for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])]
     return data
 
 
