@@ -176,6 +176,10 @@ def test_the_pages_messages_edit_and_refused_ones_say_why(nav):
         s.handle(junk)  # ignored or refused, never an exception
     assert s.model.region_of("0219") == "Østfold og Akershus"
     assert ["05", "Oppland"] in s.map()["fylker"]   # the keyboard path offers whole fylker too
+    # 2016 kommuner merged by the 2019 map layer are one polygon: a click moves them together
+    held = {tuple(f["properties"]["koder"]) for f in s.map()["features"]}
+    assert ("0709", "0728") in held and ("1624", "1718") in held   # Larvik+Lardal, Rissa+Leksvik
+    assert sorted(c for k in held for c in k) == sorted(u[0] for u in s.map()["units"])
     s.handle({"op": "assign", "codes": ["05"], "region": "Nordland"})
     assert s.model.proposal.regions == nav.move("05", to="Nordland").regions
     s.handle({"op": "undo"})
