@@ -118,9 +118,10 @@ def test_save_and_load_round_trip(nav, tmp_path):
     back = read_yaml(tmp_path / "mitt_forslag.yaml")
     assert validate(back) == []
     assert back.id == "mitt_forslag" and back.regions == ed.proposal.regions == saved.regions
-    assert back.source.startswith("Tegnet i regionanalyse sin editor") and nav.source in back.source
+    assert back.source.startswith("Tegnet i regionanalyse-editoren") and nav.source in back.source
     assert back.note == ("Endret fra nav-2016-11: «Oslo» omdøpt til «Oslo og Bærum»; region «Tom» lagt til; "
-                         "Bærum (0219) flyttet fra Østfold og Akershus til Oslo og Bærum.")
+                         f"Bærum (0219) flyttet fra Østfold og Akershus til Oslo og Bærum. Merknad i nav-2016-11: "
+                         f"{nav.note}")
     again = EditorModel(ra.proposal(tmp_path / "mitt_forslag.yaml"), 2016)
     pd.testing.assert_frame_equal(again.panel.regions, ed.panel.regions[ed.panel.regions["region"] != "Tom"]
                                   .reset_index(drop=True))

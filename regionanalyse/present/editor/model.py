@@ -298,13 +298,15 @@ def _derived_name(base: str) -> str:
 
 def _source(start: Proposal) -> str:
     today = _dt.date.today().isoformat()
-    text = f"Tegnet i regionanalyse sin editor {today} med utgangspunkt i {start.id}"
+    text = f"Tegnet i regionanalyse-editoren {today} med utgangspunkt i {start.id}"
     return f"{text} ({start.source})" if start.source else text
 
 
 def _note(start: Proposal, changes: list[str]) -> str:
-    head = f"Endret fra {start.id}: " if changes else f"Uendret fra {start.id}."
-    text = head + "; ".join(changes) + ("." if changes else "")
+    """What was changed, then the starting proposal's own note (the first to be cut short)."""
+    text = f"Endret fra {start.id}: " + "; ".join(changes) + "." if changes else f"Uendret fra {start.id}."
+    if start.note:
+        text += f" Merknad i {start.id}: {start.note}"
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
