@@ -2,7 +2,7 @@
 #   make reports   — build the hearing appendices for the default proposal into reports/
 #   make test      — run the test suite
 # For development: make test-fast (no end-to-end builds), make bench, make lock (after editing
-# dependencies in pyproject.toml: regenerates requirements.lock and environment.yml).
+# dependencies in pyproject.toml: regenerates requirements.lock, requirements-lab.lock and environment.yml).
 .PHONY: reports test test-fast bench lab lock
 
 reports:
@@ -26,7 +26,8 @@ lock:
 	.venv/bin/python -m pip install -q pip-tools
 	.venv/bin/python scripts/lock.py
 
-lab:
+lab:  # JupyterLab, jupytext and anywidget (the editor) at the versions of requirements-lab.lock
 	@scripts/setup.sh
-	.venv/bin/python -m pip install -q -e ".[lab]"
+	.venv/bin/python -m pip install -q --require-hashes -r requirements-lab.lock
+	.venv/bin/python -m pip install -q --no-deps -e .
 	.venv/bin/jupyter lab notebooks/

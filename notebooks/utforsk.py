@@ -15,17 +15,50 @@
 
 # %% [markdown]
 # # Utforsk regionforslag med regionanalyse
-# En gjennomgang for nye analytikere: data, forslag, en hva-om-endring og et vedlegg.
+# En gjennomgang for nye analytikere: tegn et forslag på kartet, data, forslag, en hva-om-endring
+# og et vedlegg.
 
 # %% tags=["parameters"]
 year = 2016
 build_appendix = False
 
 # %% [markdown]
-# ## 1. Data: folkemengde per kommune (SSB 07459)
+# ## 0. Tegn et forslag på kartet
+# Editoren starter med NAVs forslag fra 2016. Velg en aktiv region i listen og klikk en kommune i
+# kartet for å legge den dit (hold Shift og dra for å male flere). Uten mus: skjemaet «Flytt en
+# kommune eller et fylke» (kommune eller fylke, region, knappen «Flytt»). Tabellene under kartet
+# regnes ut på nytt etter hver endring: folkemengde, avvik fra idealstørrelsen, kommuner, areal,
+# delte BA-regioner, avstand til setet, mål for hele inndelingen og advarsler (regioner som ikke
+# henger sammen, tomme regioner).
+# «Angre» og «Gjør om» går ett steg om gangen.
 
 # %%
 import regionanalyse as ra
+
+editor = ra.editor("nav-2016-11", year)
+editor
+
+# %% [markdown]
+# Fra tegning til vedlegg: `editor.proposal` er et vanlig forslag, så `figures`, `score` og
+# `build` virker på det, med de samme tallene som panelet. `editor.save("mitt_forslag.yaml")`
+# skriver et forslag som validerer, med kildelinje og en merknad om hva som er endret fra NAVs
+# forslag; deretter bygger `regionanalyse build mitt_forslag.yaml --year 2016` vedleggene
+# (HTML, PDF, CSV, XLSX) i `reports/mitt_forslag/`. Et ensemble kan kobles til med
+# `editor.use_ensemble(run(...))` (se avsnitt 6): da viser panelet forslagets persentil blant
+# alternativene etter hver endring.
+
+# %%
+tegnet = editor.proposal
+tegnet.figures(year)[["region", "folkemengde", "antall_kommuner", "bosatt_delt_ba"]]
+
+# %%
+if build_appendix:
+    editor.save("mitt_forslag.yaml")  # deretter: regionanalyse build mitt_forslag.yaml --year 2016
+
+# %% [markdown]
+# ## 1. Data: folkemengde per kommune (SSB 07459)
+
+# %%
 from regionanalyse.sources import population
 
 population.kommune_population(year).head()

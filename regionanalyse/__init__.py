@@ -10,7 +10,7 @@ lower layer (e.g. `regionanalyse.sources`) stays light.
 from .errors import BuildError, DataError, ProposalError, RegionanalyseError
 from .version import __version__
 
-_API = ("proposal", "proposals", "adjacency")
+_API = ("proposal", "proposals", "adjacency", "editor")
 
 
 def __getattr__(name):

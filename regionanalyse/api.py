@@ -87,3 +87,16 @@ def adjacency(year: int, level: str = "kommune"):
 def proposals() -> list[str]:
     """Ids of the built-in proposals."""
     return builtin_ids()
+
+
+def editor(ref, year: int = 2016):
+    """Draw a proposal (an id, a YAML path or a Proposal) on the map in JupyterLab: a widget
+    with the figures, scores and warnings after every edit; `.proposal` (a Proposal, so
+    `.figures(year)` and `.score(year)` work), `.save(path)`, the edits, `.undo()`."""
+    from .present.editor.widget import editor as _editor
+
+    return _editor(proposal(ref), year, wrap=_as_api)
+
+
+def _as_api(plain: model.Proposal) -> Proposal:
+    return Proposal(**{f.name: getattr(plain, f.name) for f in fields(model.Proposal)})

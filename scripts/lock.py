@@ -4,6 +4,8 @@
 
 - requirements.lock: every package, pinned with hashes (pip-compile --generate-hashes), for
   runtime and tests; scripts/setup.sh installs from it with --require-hashes.
+- requirements-lab.lock: the same plus the `lab` extra (JupyterLab, jupytext, anywidget), the
+  versions of requirements.lock kept; `make lab` installs from it.
 - environment.yml: the same top-level dependencies for conda users, each pinned to the
   version in requirements.lock (those not in the lock, the lab extras, keep their range).
 
@@ -26,10 +28,15 @@ CONDA_EXTRA = ["poppler", "nodejs"]         # system tools the tests use (pdftot
 
 
 def lock() -> None:
-    subprocess.run([sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes",
-                    "--allow-unsafe", "--strip-extras", "--no-emit-index-url",
-                    "--no-emit-find-links", "--extra", "test",
-                    "--output-file", "requirements.lock", "pyproject.toml"], cwd=ROOT, check=True)
+    common = [sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes",
+              "--allow-unsafe", "--strip-extras", "--no-emit-index-url", "--no-emit-find-links"]
+    subprocess.run([*common, "--extra", "test", "--output-file", "requirements.lock", "pyproject.toml"],
+                   cwd=ROOT, check=True)
+    lab = ROOT / "requirements-lab.lock"
+    if not lab.exists():  # start from the runtime pins, so both files agree where they overlap
+        lab.write_text((ROOT / "requirements.lock").read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run([*common, "--extra", "test", "--extra", "lab", "--output-file", lab.name,
+                    "pyproject.toml"], cwd=ROOT, check=True)
 
 
 def locked_versions(lock_text: str) -> dict[str, str]:

@@ -14,4 +14,5 @@ def test_exploration_notebook_runs(tmp_path):
     assert "nav-2016-11" in outputs and "Finnmark og Troms" in outputs
     assert "Rindal" in outputs  # the comparison with nav-2019-12 shows Rindal moving
     assert "bosatt_delt_ba" in outputs and "persentil" in outputs  # scores and alternatives
+    assert "application/vnd.jupyter.widget-view+json" in outputs  # the editor opens the notebook
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))

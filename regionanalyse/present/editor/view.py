@@ -1,0 +1,145 @@
+"""What the editor's page shows, as JSON data: the map, the state of the drawing, the panel.
+
+Everything here is plain data (numbers already in Norwegian form, names as given). The page
+(editor.js) puts every text into the DOM with textContent, never as markup.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from ...indicators.scores import SCORE_COLUMNS
+from ...sources import codes, geometry
+from ...territory.adjacency import units
+from .. import fmt
+from ..maps import PALETTE, region_colors
+from .basis import Basis
+from .model import EditorModel
+from .panel import Panel
+
+SIMPLIFY_M = 100  # for clicking a kommune; the appendices' maps are exact
+
+PANEL_COLUMNS = [
+    ("region", "Region"), ("folkemengde", "Folkemengde"), ("avvik_pst", "Avvik fra idealstørrelsen"),
+    ("antall_kommuner", "Kommuner"), ("areal_km2", "Areal (km²)"), ("ba_delt", "BA-regioner delt"),
+    ("bosatt_delt_ba", "Egne bosatte i delte BA-regioner"), ("sete", "Sete"),
+    ("avstand_maks_km", "Lengst fra setet (km)"),
+]
+SCORE_LABELS = {
+    "regioner": ("Regioner med kommuner", 0),
+    "befolkningsavvik_maks": ("Største avvik fra idealstørrelsen", 1),
+    "befolkning_min": ("Minste region (innbyggere)", 0),
+    "befolkning_maks": ("Største region (innbyggere)", 0),
+    "polsby_popper_snitt": ("Kompakthet (Polsby-Popper, snitt)", 3),
+    "ba_delt": ("BA-regioner delt av regiongrenser", 0),
+    "bosatt_delt_ba": ("Bosatt i delte BA-regioner", 0),
+    "avstand_maks_km": ("Lengste avstand kommune–sete (km)", 0),
+    "avstand_snitt_km": ("Gjennomsnittlig avstand til setet per innbygger (km)", 1),
+    "kommuner_maks": ("Flest kommuner i én region", 0),
+}
+
+
+@lru_cache(maxsize=8)
+def _map_json(vintage: int) -> str:
+    """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds."""
+    nodes = units(vintage, "kommune").nodes
+    layer = geometry.kommuner(geometry.kommune_layer_year(vintage))[["kommunenummer", "geometry"]].copy()
+    layer = layer[layer["kommunenummer"].isin(set(nodes["layer_kode"]))].reset_index(drop=True)
+    layer["geometry"] = layer.geometry.simplify(SIMPLIFY_M)
+    layer = layer.to_crs("EPSG:4326")
+    held = nodes.groupby("layer_kode")["kode"].agg(list)
+    names = nodes.set_index("kode")["navn"]
+    features = []
+    for code, geom in zip(layer["kommunenummer"], layer.geometry):
+        shape = json.loads(json.dumps(geom.__geo_interface__))
+        features.append({"type": "Feature", "geometry": _rounded(shape),
+                         "properties": {"koder": held[code], "navn": ", ".join(names[held[code]])}})
+    x0, y0, x1, y1 = layer.total_bounds
+    return json.dumps({"type": "FeatureCollection", "features": features,
+                       "bounds": [[y0, x0], [y1, x1]]}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _rounded(shape: dict) -> dict:
+    """Coordinates to 4 decimals (~10 m): a third of the size, nothing visible lost."""
+    def walk(c):
+        return [walk(x) for x in c] if isinstance(c[0], (list, tuple)) else [round(c[0], 4), round(c[1], 4)]
+    return {"type": shape["type"], "coordinates": walk(shape["coordinates"])}
+
+
+def map_data(b: Basis) -> dict:
+    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path)."""
+    data = json.loads(_map_json(b.vintage))
+    data["units"] = [[str(c), str(n)] for c, n in zip(b.codes, b.names)]
+    fylker = codes.fylker(b.vintage)
+    data["fylker"] = [[str(c), str(n)] for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])]
+    return data
+
+
+class Colors:
+    """A colour per region that stays with it through edits and renames: the appendices' colours
+    for the starting regions (neighbours differ), the least used for a new region."""
+
+    def __init__(self, ed: EditorModel):
+        start = region_colors(ed.start)
+        self._by_key = {s.key: start.get(s.name, PALETTE[i % len(PALETTE)]) for i, s in enumerate(ed.slots)}
+
+    def of(self, slots) -> list[str]:
+        for s in slots:
+            if s.key not in self._by_key:
+                used = [self._by_key.get(t.key) for t in slots]
+                self._by_key[s.key] = min(PALETTE, key=lambda c: (used.count(c), PALETTE.index(c)))
+        return [self._by_key[s.key] for s in slots]
+
+
+def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", busy: bool = False) -> dict:
+    """Regions (name, colour, seat), the region index of every vintage kommune, undo/redo, and
+    whether alternatives are being generated in the background."""
+    slots = ed.slots
+    return {"regions": [{"name": s.name, "color": c, "seat": s.seat or ""}
+                        for s, c in zip(slots, colors.of(slots))],
+            "labels": ed.labels.tolist(), "active": min(max(active, 0), len(slots) - 1),
+            "can_undo": ed.can_undo, "can_redo": ed.can_redo, "message": message, "busy": busy}
+
+
+def _cell(col: str, value, row) -> str:
+    if col == "avvik_pst":
+        return "" if fmt.is_missing(value) else ("+" if value > 0 else "") + fmt.percent(value)
+    if col == "areal_km2" or col == "avstand_maks_km":
+        return fmt.number(value, 0, missing="")
+    if col == "sete":
+        return "" if fmt.is_missing(value) else value if row["sete_oppgitt"] else f"({value})"
+    if col == "region":
+        return str(value)
+    return fmt.number(value, 0, missing="")
+
+
+def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> dict:
+    """The panel as rows of text: figures per region, plan scores (with the percentile among
+    the alternatives when an ensemble is attached), warnings."""
+    note = ""
+    if alternatives is not None:
+        how = "alle mulige planer" if alternatives.method == "eksakt" else "et utvalg (ReCom)"
+        note = (f"Persentil: andelen av {fmt.number(alternatives.n)} alternativer med {alternatives.regions} "
+                f"regioner av hele {alternatives.level}r ({how}) med lavere verdi, like verdier talt halvt.")
+        if percentiles is None:
+            note = (f"Ingen persentil: ensemblet har {alternatives.regions} regioner, tegningen "
+                    f"{int(panel.scores['regioner'].iloc[0])}.")
+    rows = [[_cell(col, row[col], row) for col, _ in PANEL_COLUMNS] for _, row in panel.regions.iterrows()]
+    score = panel.scores.iloc[0]
+    scores = []
+    for col in SCORE_COLUMNS:
+        label, decimals = SCORE_LABELS[col]
+        value = score[col] * (100 if col == "befolkningsavvik_maks" else 1)
+        text = fmt.percent(value, decimals) if col == "befolkningsavvik_maks" else fmt.number(value, decimals)
+        pct = "" if percentiles is None else fmt.percent(percentiles[col], 0)
+        scores.append([label, text, pct])
+    regions = panel.regions
+    with_kommuner = int((regions["antall_kommuner"] > 0).sum())
+    ideal = regions["folkemengde"].sum() / max(with_kommuner, 1)
+    figures_note = (f"Idealstørrelse: folkemengden delt på {with_kommuner} regioner med kommuner, "
+                    f"{fmt.number(ideal)}. Sete i parentes: forslaget oppgir ikke sete, den mest "
+                    "folkerike kommunen er brukt (som i regionanalyse score). Avstand i rett linje.")
+    return {"caption": f"Nøkkeltall per region, 1. januar {year}", "figures_note": figures_note,
+            "columns": [label for _, label in PANEL_COLUMNS], "rows": rows,
+            "scores": scores, "has_percentiles": percentiles is not None, "note": note,
+            "warnings": list(panel.warnings), "flags": [list(f) for f in panel.flags]}
