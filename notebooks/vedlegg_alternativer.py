@@ -33,13 +33,16 @@ report.intro()
 # ## 1. Hvor forslaget ligger blant alternativene
 
 # %%
+report.headlines()
+
+# %%
 report.position()
 
 # %%
 report.distributions()
 
 # %% [markdown]
-# ## 2. De beste alternativene
+# ## 2. Utvalgte alternativer
 
 # %%
 report.best_table()
@@ -53,6 +56,21 @@ for part in report.maps():
 
 # %%
 report.method()
+
+# %% [markdown]
+# ### Har kjedene blandet?
+
+# %%
+report.diagnostics_table()
+
+# %%
+report.chain_histograms()
+
+# %% [markdown]
+# ### Kompakthet og måten omkretsen måles på
+
+# %%
+report.compactness()
 
 # %% tags=["hide"]
 report.export_tables(tables_file)

@@ -88,7 +88,7 @@ def _cmd_alternatives(args) -> int:
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
-                      jobs=args.jobs)
+                      jobs=args.jobs, steps=args.steps)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
     out = write(run(proposal, req), args.out)
     print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
@@ -184,6 +184,8 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--tolerance", type=float, default=None,
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
     alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
+    alt.add_argument("--steps", type=int, default=None,
+                     help="steg per kjede (standard 10000; de første 20 %% forkastes, resten tynnes til N/4)")
     alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
     alt.add_argument("--out", default="alternativer", help="utmappe (standard ./alternativer)")
     alt.add_argument("--to", default="html,pdf",

@@ -22,7 +22,7 @@ def cli(*args):
 
 @pytest.fixture(scope="module")
 def kommune_plans():
-    req = Request(year=2016, level="kommune", regions=11, n=40, seed=3, tolerance=0.6)
+    req = Request(year=2016, level="kommune", regions=11, n=40, seed=3, tolerance=0.6, steps=100)
     return req, generate(req)
 
 
@@ -58,7 +58,7 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
     for jobs in ("1", "2"):
         out = tmp_path / f"run{jobs}"
         result = cli("alternatives", "nav-2019-12", "--year", "2019", "--n", "24", "--seed", "7",
-                     "--jobs", jobs, "--out", str(out), "--to", "none")
+                     "--steps", "60", "--jobs", jobs, "--out", str(out), "--to", "none")
         assert result.returncode == 0, result.stderr
         outs.append(out)
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
@@ -66,7 +66,10 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
     for f in files:
         assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
     ensemble = pd.read_csv(outs[0] / "ensemble.csv")
-    assert list(ensemble.columns) == ["plan", *SCORE_COLUMNS] and len(ensemble) == 24
+    assert list(ensemble.columns) == ["plan", "kjede", *SCORE_COLUMNS] and len(ensemble) == 24
+    assert ensemble["kjede"].tolist() == [1] * 6 + [2] * 6 + [3] * 6 + [4] * 6
+    diag = pd.read_csv(outs[0] / "diagnostikk.csv")
+    assert list(diag.columns) == ["maal", "rhat", "ess", "ulike_planer"]
     plans = pd.read_csv(outs[0] / "plans.csv", dtype={"kode": str})
     kommuner = set(units(2019, "kommune").nodes["kode"])
     assert (plans.groupby("plan")["kode"].apply(lambda s: set(s) == kommuner and s.is_unique)).all()
@@ -82,7 +85,7 @@ def test_same_seed_gives_identical_files_and_best_alternatives_validate(tmp_path
             assert row[col] == listed[col], (path.name, col)
         for col in ("befolkningsavvik_maks", "polsby_popper_snitt", "avstand_maks_km", "avstand_snitt_km"):
             assert row[col] == pytest.approx(listed[col], rel=1e-6, abs=1e-6), (path.name, col)
-    other = cli("alternatives", "nav-2019-12", "--year", "2019", "--n", "24", "--seed", "8",
+    other = cli("alternatives", "nav-2019-12", "--year", "2019", "--n", "24", "--seed", "8", "--steps", "60",
                 "--out", str(tmp_path / "other"), "--to", "none")
     assert other.returncode == 0
     assert (tmp_path / "other" / "plans.csv").read_bytes() != (outs[0] / "plans.csv").read_bytes()
@@ -102,7 +105,7 @@ def test_impossible_tolerance_names_the_smallest_possible():
 
 def test_fylke_units_by_default_for_a_fylke_proposal():
     p = load("nav-2016-11")
-    req = request_for(p, 2016, n=12, seed=2)
+    req = request_for(p, 2016, n=12, seed=2, steps=40)
     assert req.level == "fylke" and req.regions == 11
     assert req.tolerance == pytest.approx(0.87)  # the proposal's own 86,6 %, rounded up
     ens = run(p, req)
@@ -112,7 +115,7 @@ def test_fylke_units_by_default_for_a_fylke_proposal():
 
 
 def test_keep_ba_splits_fewer_ba_regions():
-    base = dict(year=2024, level="kommune", regions=11, n=40, seed=5, tolerance=0.5)
+    base = dict(year=2024, level="kommune", regions=11, n=40, seed=5, tolerance=0.5, steps=50)
     ctx = context(2024)
     free = score_labels(ctx, generate(Request(**base)))["ba_delt"].mean()
     kept = score_labels(ctx, generate(Request(**base, keep_ba=True)))["ba_delt"].mean()
@@ -133,12 +136,15 @@ def test_score_cli_contract():
 @pytest.mark.slow
 def test_ensemble_appendix_and_best_alternative_build(tmp_path):
     out = tmp_path / "alt"
-    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "40", "--out", str(out),
-               "--to", "html")
+    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "40", "--steps", "100",
+               "--out", str(out), "--to", "html")
     assert made.returncode == 0, made.stderr
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
     assert "Forslaget sammenlignet med 40 alternativer" in page
-    assert "mot 40 alternativer" in page and "De beste alternativene" in page
+    assert "mot 40 alternativer" in page and "Utvalgte alternativer" in page
+    assert "De beste" not in page and "av dem er ulike" not in page
+    assert "Har kjedene blandet?" in page and "Figur A." in page
+    assert "Alternativ 1: Alternativ 1" not in page
     own = score(load("nav-2016-11"), 2016).iloc[0]
     assert own["kommuner_maks"] == 59
     csv = (out / "vedlegg-alternativer.csv").read_text(encoding="utf-8-sig")
@@ -154,7 +160,8 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
 @pytest.mark.slow
 def test_best_alternative_builds_like_any_proposal(tmp_path):
     out = tmp_path / "alt"
-    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "8", "--out", str(out), "--to", "none")
+    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "8", "--steps", "20",
+               "--out", str(out), "--to", "none")
     assert made.returncode == 0, made.stderr
     result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
                  "--jobs", "1", "--out", str(tmp_path / "reports"))
@@ -173,7 +180,7 @@ def test_alternative_of_a_long_id_and_name_is_a_valid_proposal():
     from regionanalyse.territory.validate import validate
 
     base = dataclasses.replace(load("nav-2016-11"), id="a" * 64, name="N" * 120)
-    req = request_for(base, 2016, n=2, seed=1, level="kommune")
+    req = request_for(base, 2016, n=2, seed=1, level="kommune", steps=10)
     labels, _, _ = proposal_labels(base, 2016)
     alt = plan_proposal(base, labels, req, 5, 0)
     assert len(alt.id) <= 64 and alt.id.endswith("-alt-5") and len(alt.name) <= 120

@@ -6,8 +6,13 @@ the neighbour graph of `territory.adjacency`. ReCom fits the question "which oth
 same size and balance were possible?" better than spopt's regionalisation (which optimises one
 objective to one plan, not a sample of many plans).
 
-Reproducible: a fixed number of chains (`CHAINS`), chain c seeded with seed·1000 + c, so the
-same seed gives identical plans whatever `jobs` is; chains run in parallel over `jobs` processes.
+Converged by default: `CHAINS` chains of `STEPS` states each; the first `BURN_IN` share of each
+chain (its starting plan and the walk away from it) is dropped and the rest thinned to N/C plans
+per chain, evenly spaced. `STEPS` is sized so that the built-in proposals at kommune level reach
+split R-hat ≤ 1,05 and ESS ≥ 200 on every score (measured: README, `diagnostics.py`).
+
+Reproducible: chain c seeded with seed·1000 + c, so the same seed gives identical plans whatever
+`jobs` is; chains run in parallel over `jobs` processes (`_pool`).
 """
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ from ..indicators.scores import context
 from ..territory.adjacency import adjacency, units
 
 CHAINS = 4
+STEPS = 10_000     # states per chain (the starting plan included)
+BURN_IN = 0.2      # share of each chain dropped before thinning
 BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
 MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of regions is tried
 SEED_ATTEMPTS = 100    # spanning trees per cut of a starting plan; a stuck start is redrawn whole
@@ -46,6 +53,25 @@ class Request:
     tolerance: float = 0.1
     keep_ba: bool = False
     jobs: int = 1
+    chains: int = CHAINS
+    steps: int = STEPS   # states per chain
+
+    def kept(self) -> list[np.ndarray]:
+        """Per chain: the state indices kept (after burn-in, thinned evenly, last state kept)."""
+        start = int(self.steps * BURN_IN)
+        span = self.steps - start
+        out, chains = [], min(self.chains, self.n)
+        for c in range(chains):
+            count = self.n // chains + (c < self.n % chains)
+            out.append(start + (np.arange(1, count + 1) * span) // max(count, 1) - 1)
+        return out
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Plans (N × units, canonical labels 0..K−1) and the chain (1..C) each plan came from."""
+    labels: np.ndarray
+    chain: np.ndarray
 
 
 def _pct(x: float) -> str:
@@ -77,6 +103,12 @@ def check_request(req: Request) -> None:
                             f"er ikke mulig (må være mellom 2 og {len(nodes)})")
     if req.n < 1:
         raise EnsembleError("antall planer (--n) må være minst 1")
+    per_chain = -(-req.n // min(req.chains, req.n))
+    if req.steps - int(req.steps * BURN_IN) < per_chain:
+        raise EnsembleError(
+            f"{req.steps} steg per kjede er for få til {per_chain} planer per kjede etter at de første "
+            f"{100 * BURN_IN:.0f} % er forkastet (--steps må være minst "
+            f"{math.ceil(per_chain / (1 - BURN_IN))})")
     if req.keep_ba and req.level != "kommune":
         raise EnsembleError("--keep-ba virker bare med kommuner som byggesteiner (--units kommune): "
                             "hele fylker kan ikke holde sammen BA-regioner som krysser fylkesgrensene")
@@ -106,8 +138,9 @@ def _gerry_graph(year: int, level: str, keep_ba: bool):
     return Graph.from_networkx(graph)
 
 
-def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.ndarray:
-    """Plans (steps × units, region labels) of one ReCom chain, units in `units().nodes` order."""
+def _chain(req: Request, chain: int, keep: np.ndarray, progress: bool = False) -> np.ndarray:
+    """The kept plans (len(keep) × units, region labels) of one ReCom chain of `req.steps` states,
+    units in `units().nodes` order; `keep` are sorted state indices."""
     from gerrychain import MarkovChain, Partition
     from gerrychain.accept import always_accept
     from gerrychain.constraints import within_percent_of_ideal_population
@@ -144,19 +177,21 @@ def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.n
     step = partial(recom, pop_col="folkemengde", pop_target=ideal, epsilon=req.tolerance,
                    region_surcharge=surcharge, bipartition_tree_fn=split)
     walk = MarkovChain(step, [within_percent_of_ideal_population(start, req.tolerance)],
-                       always_accept, start, total_steps=steps, rng=rng)
+                       always_accept, start, total_steps=req.steps, rng=rng)
     frozen = start.graph
     column = {code: i for i, code in enumerate(order)}
     internal = sorted(start.assignment.mapping)
     cols = np.array([column[frozen.original_nx_node_id_for_internal_node_id(n)] for n in internal])
-    out = np.empty((steps, len(order)), dtype=np.int16)
+    out = np.empty((len(keep), len(order)), dtype=np.int16)
+    wanted = {int(i): j for j, i in enumerate(keep)}
     iterator = walk
     if progress:
         from tqdm import tqdm
-        iterator = tqdm(walk, total=steps, desc=f"kjede {chain + 1}", file=sys.stderr, leave=False)
+        iterator = tqdm(walk, total=req.steps, desc=f"kjede {chain + 1}", file=sys.stderr, leave=False)
     for i, state in enumerate(iterator):
-        mapping = state.assignment.mapping
-        out[i, cols] = [mapping[n] for n in internal]
+        if i in wanted:
+            mapping = state.assignment.mapping
+            out[wanted[i], cols] = [mapping[n] for n in internal]
     return out
 
 
@@ -177,24 +212,34 @@ def canonical(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def generate(req: Request) -> np.ndarray:
-    """N plans (N × units of the level, canonical labels 0..K−1); see the module docstring."""
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """The executor the chains run on (one place, so it can be guarded or swapped)."""
+    return ProcessPoolExecutor(max_workers=jobs)
+
+
+def sample(req: Request) -> Sample:
+    """N plans with their chain numbers; see the module docstring."""
     check_request(req)
-    chains = min(CHAINS, req.n)
-    steps = [req.n // chains + (c < req.n % chains) for c in range(chains)]
+    kept = req.kept()
     show = sys.stderr.isatty()
-    jobs = max(1, min(req.jobs, chains))
+    jobs = max(1, min(req.jobs, len(kept)))
     if jobs == 1:
-        parts = [_chain(req, c, s, progress=show) for c, s in enumerate(steps)]
+        parts = [_chain(req, c, k, progress=show) for c, k in enumerate(kept)]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_chain_job, (req, c, s, False)) for c, s in enumerate(steps)]
+        with _pool(jobs) as pool:
+            futures = [pool.submit(_chain_job, (req, c, k, False)) for c, k in enumerate(kept)]
             if show:
                 from tqdm import tqdm
                 for _ in tqdm(futures, desc="kjeder", file=sys.stderr, leave=False):
                     _.result()
             parts = [f.result() for f in futures]
-    return canonical(np.concatenate(parts))
+    chain = np.concatenate([np.full(len(k), c + 1, dtype=np.int16) for c, k in enumerate(kept)])
+    return Sample(canonical(np.concatenate(parts)), chain)
+
+
+def generate(req: Request) -> np.ndarray:
+    """N plans (N × units of the level, canonical labels 0..K−1); see `sample`."""
+    return sample(req).labels
 
 
 def to_kommune_labels(labels: np.ndarray, year: int, level: str) -> np.ndarray:
