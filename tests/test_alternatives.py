@@ -1,6 +1,8 @@
 """Generated alternatives (issue 12): valid partitions, reproducible files, clear refusals."""
+import io
 import subprocess
 import sys
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -185,3 +187,142 @@ def test_alternative_of_a_long_id_and_name_is_a_valid_proposal():
     alt = plan_proposal(base, labels, req, 5, 0)
     assert len(alt.id) <= 64 and alt.id.endswith("-alt-5") and len(alt.name) <= 120
     validate(from_dict(alt.to_dict(), "alt.yaml"))
+
+
+# --- issue 19: converged chains, diagnostics, ties ---------------------------------------------
+
+INDEPENDENT = Path(__file__).parent / "independent" / "diagnostics.py"
+
+
+def independent_diagnostics(ensemble_csv) -> pd.DataFrame:
+    """tests/independent/diagnostics.py run as a script (it never imports the package)."""
+    result = subprocess.run([sys.executable, str(INDEPENDENT), str(ensemble_csv)],
+                            capture_output=True, text=True, check=True)
+    return pd.read_csv(io.StringIO(result.stdout)).set_index("maal")
+
+
+def test_defaults_are_at_least_four_chains_of_ten_thousand_steps():
+    req = request_for(load("nav-2016-11"), 2016, level="kommune")
+    assert req.chains >= 4 and req.steps >= 10_000 and req.n == 1000
+    kept = req.kept()
+    assert [len(k) for k in kept] == [250] * 4
+    assert all(k[0] >= 0.2 * req.steps and k[-1] == req.steps - 1 for k in kept)  # burn-in dropped
+    assert all((np.diff(k) == np.diff(k)[0]).all() for k in kept)                # evenly thinned
+
+
+def test_too_few_steps_for_n_plans_is_refused():
+    result = cli("alternatives", "nav-2016-11", "--n", "1000", "--steps", "100", "--to", "none",
+                 "--out", "/nonexistent/x")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--steps må være minst 313" in result.stderr
+
+
+def test_ties_are_counted_as_ties_in_a_constructed_ensemble(tmp_path):
+    """Known shares: 20 % below, 30 % equal, 50 % above the proposal, and the same numbers in
+    forslag.csv as in the table computed from it."""
+    from regionanalyse.ensemble.alternatives import percentiles, shares
+
+    values = np.array([0.1] * 2 + [0.2] * 3 + [0.3] * 5)
+    assert shares(values, 0.2) == pytest.approx((20.0, 30.0, 50.0))
+    frame = pd.DataFrame({c: values for c in SCORE_COLUMNS})
+    own = pd.Series({c: 0.2 for c in SCORE_COLUMNS})
+    table = percentiles(frame, own).set_index("maal")
+    for c in SCORE_COLUMNS:
+        assert table.loc[c, ["andel_lavere", "andel_lik", "andel_hoyere"]].tolist() == pytest.approx([20, 30, 50])
+        assert table.loc[c, "persentil"] == pytest.approx(35)
+    # the same counts by the independent script's own function
+    sys.path.insert(0, str(INDEPENDENT.parent))
+    try:
+        import diagnostics as independent
+    finally:
+        sys.path.pop(0)
+    assert independent.shares(list(values), 0.2) == pytest.approx((20.0, 30.0, 50.0))
+
+
+@pytest.fixture(scope="module")
+def fylke_ensemble(tmp_path_factory):
+    """A small but mixed ensemble (fylke units: fast), written to disk."""
+    p = load("nav-2016-11")
+    req = request_for(p, 2016, level="fylke", n=400, seed=4, steps=3000)
+    out = tmp_path_factory.mktemp("fylke")
+    ens = run(p, req)
+    write(ens, out)
+    return ens, out
+
+
+def test_forslag_csv_shares_sum_to_100_and_match_ensemble_csv(fylke_ensemble):
+    ens, out = fylke_ensemble
+    table = pd.read_csv(out / "forslag.csv")
+    ensemble = pd.read_csv(out / "ensemble.csv")
+    assert {"andel_lavere", "andel_lik", "andel_hoyere", "persentil_fra", "persentil_til"} <= set(table)
+    for row in table.itertuples():
+        assert row.andel_lavere + row.andel_lik + row.andel_hoyere == pytest.approx(100, abs=1e-5)
+        stored = ensemble[row.maal].to_numpy()   # the values as the CSV stores them
+        assert row.andel_lik == pytest.approx(100 * (stored == row.verdi).mean(), abs=1e-5)
+        assert row.andel_lavere == pytest.approx(100 * (stored < row.verdi).mean(), abs=1e-5)
+        if row.maal != "regioner":
+            assert row.persentil_fra <= row.persentil <= row.persentil_til
+    # ties at fylke level are common: at least one score has some
+    assert (table.loc[table["maal"] != "regioner", "andel_lik"] > 0).any()
+
+
+def test_diagnostics_agree_with_an_independent_recomputation(fylke_ensemble):
+    ens, out = fylke_ensemble
+    ours = pd.read_csv(out / "diagnostikk.csv").set_index("maal")
+    assert list(pd.read_csv(out / "diagnostikk.csv").columns) == ["maal", "rhat", "ess", "ulike_planer"]
+    theirs = independent_diagnostics(out / "ensemble.csv")
+    assert (ours["ulike_planer"] == len(np.unique(ens.labels, axis=0))).all()
+    compared = 0
+    for maal, row in ours.iterrows():
+        if np.isnan(row["rhat"]):
+            continue
+        compared += 1
+        # stated tolerance (tests/independent/diagnostics.py): |ΔR-hat| ≤ 0,03, ESS within 2×
+        # where the chains have some mixing (ESS ≥ 150); below that batch means of ~30 draws
+        # overstate the ESS, and both need only agree that it is short of 200-ish
+        assert abs(row["rhat"] - theirs.loc[maal, "rhat"]) <= 0.03, maal
+        if row["ess"] >= 150:
+            assert 0.5 <= row["ess"] / theirs.loc[maal, "ess"] <= 2, maal
+        else:
+            assert theirs.loc[maal, "ess"] < 250, maal
+    assert compared >= 6
+
+
+def test_ess_of_an_ar1_process_is_close_to_its_known_value():
+    """ESS of AR(1) with coefficient ρ is S(1−ρ)/(1+ρ); an analytic check, no sampling code."""
+    from regionanalyse.ensemble import diagnostics
+
+    rng = np.random.default_rng(0)
+    m, n, rho = 4, 4000, 0.6
+    x = np.empty((m, n))
+    x[:, 0] = rng.normal(size=m) / np.sqrt(1 - rho ** 2)
+    noise = rng.normal(size=(m, n))
+    for t in range(1, n):
+        x[:, t] = rho * x[:, t - 1] + noise[:, t]
+    chain = np.repeat(np.arange(1, m + 1), n)
+    assert diagnostics.ess(x.ravel(), chain) == pytest.approx(m * n * (1 - rho) / (1 + rho), rel=0.15)
+    assert diagnostics.rhat(x.ravel(), chain) < 1.01
+    shifted = x + np.arange(m)[:, None]        # chains that disagree
+    assert diagnostics.rhat(shifted.ravel(), chain) > 1.2
+
+
+def test_unmixed_chains_are_warned_about(tmp_path):
+    result = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "20", "--steps", "30",
+                 "--to", "none", "--out", str(tmp_path / "x"))
+    assert result.returncode == 0, result.stderr
+    assert "ikke blandet godt nok" in result.stderr and "R-hat" in result.stderr
+
+
+@pytest.mark.slow
+def test_default_kommune_run_converges_by_both_implementations(tmp_path):
+    """The default (4 × 10 000 steps, N = 1 000) on a built-in at kommune level: R-hat ≤ 1,05 and
+    ESS ≥ 200 on every score, by the package and by the independent script."""
+    out = tmp_path / "k"
+    result = cli("alternatives", "nav-2016-11", "--year", "2016", "--units", "kommune",
+                 "--jobs", "2", "--to", "none", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "ikke blandet" not in result.stderr
+    ours = pd.read_csv(out / "diagnostikk.csv").set_index("maal")
+    theirs = independent_diagnostics(out / "ensemble.csv")
+    assert (ours["rhat"] <= 1.05).all() and (ours["ess"] >= 200).all()
+    assert (theirs["rhat"] <= 1.05).all() and (theirs["ess"] >= 150).all()

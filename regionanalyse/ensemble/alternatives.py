@@ -170,6 +170,13 @@ def plan_proposal(base: Proposal, labels: np.ndarray, req: Request, number: int,
         note="Sete = regionens mest folkerike kommune (ikke et forslag om lokalisering).")
 
 
+def stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scores as the CSV files store them: float columns as float64 rounded to DECIMALS (a float32
+    column would otherwise be written with fewer digits than it is compared at)."""
+    floats = frame.select_dtypes("floating").columns
+    return frame.astype({c: "float64" for c in floats}).round(DECIMALS)
+
+
 def run(proposal: Proposal, req: Request, plans: Sample | None = None,
         sampled: bool = True) -> Ensemble:
     """Score an ensemble for `proposal` (see the module docstring).
@@ -181,10 +188,10 @@ def run(proposal: Proposal, req: Request, plans: Sample | None = None,
     plans = plans if plans is not None else sample(req)
     labels, chain = plans.labels, np.asarray(plans.chain)
     ctx = context(req.year)
-    scores = score_labels(ctx, to_kommune_labels(labels, req.year, req.level)).round(DECIMALS)
+    scores = stored(score_labels(ctx, to_kommune_labels(labels, req.year, req.level)))
     scores.insert(0, "kjede", chain.astype(int))
     scores.insert(0, "plan", np.arange(1, len(scores) + 1))
-    own = score(proposal, req.year).round(DECIMALS)
+    own = stored(score(proposal, req.year))
     diag = chain_diagnostics(scores, chain, labels) if sampled else None
     if diag is not None:
         for message in warnings_for(diag):

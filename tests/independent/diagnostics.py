@@ -11,7 +11,8 @@ methods other than the package's (which ranks the draws and uses Geyer's autocor
 * the share of plans below / equal / above a value, by counting.
 
 Agreement expected with the package (tests/test_alternatives.py): |ΔR-hat| ≤ 0,03 and ESS within
-a factor of 2 (batch means with ~16 batches per chain are noisy), on ensembles that have mixed.
+a factor of 2 (batch means with ~16 batches per chain are noisy) where the package finds ESS ≥ 150;
+below that, batches shorter than the autocorrelation make batch means overstate the ESS.
 
     python tests/independent/diagnostics.py ENSEMBLE.csv   → CSV maal,rhat,ess on stdout
 """
