@@ -88,7 +88,7 @@ def _cmd_alternatives(args) -> int:
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
-                      jobs=args.jobs, steps=args.steps)
+                      jobs=args.jobs, steps=args.steps, scheduler=args.scheduler)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
     out = write(run(proposal, req), args.out)
     print(f"{req.n} planer med {req.regions} regioner ({req.level}, toleranse {req.tolerance:g}, "
@@ -187,6 +187,9 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--steps", type=int, default=None,
                      help="steg per kjede (standard 10000; de første 20 %% forkastes, resten tynnes til N/4)")
     alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
+    alt.add_argument("--scheduler", default=None,
+                     help="kjør kjedene på en Dask-klynge, f.eks. tcp://vert:8786 "
+                          "(standard: REGIONANALYSE_SCHEDULER, ellers lokalt)")
     alt.add_argument("--out", default="alternativer", help="utmappe (standard ./alternativer)")
     alt.add_argument("--to", default="html,pdf",
                      help="vedlegget: formater, kommaseparert (standard html,pdf; none = uten vedlegg)")

@@ -326,3 +326,33 @@ def test_default_kommune_run_converges_by_both_implementations(tmp_path):
     theirs = independent_diagnostics(out / "ensemble.csv")
     assert (ours["rhat"] <= 1.05).all() and (ours["ess"] >= 200).all()
     assert (theirs["rhat"] <= 1.05).all() and (theirs["ess"] >= 150).all()
+
+
+def test_dask_local_cluster_gives_the_same_files_as_local_processes(tmp_path):
+    """`--scheduler` / REGIONANALYSE_SCHEDULER: chains as Dask tasks, the same files."""
+    import dataclasses
+
+    distributed = pytest.importorskip("distributed")
+    p = load("nav-2016-11")
+    req = request_for(p, 2016, n=16, seed=9, steps=40, jobs=2)
+    write(run(p, req), tmp_path / "local")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        on_dask = dataclasses.replace(req, scheduler=cluster.scheduler_address)
+        write(run(p, on_dask), tmp_path / "dask")
+    files = sorted(f.relative_to(tmp_path / "local") for f in (tmp_path / "local").rglob("*") if f.is_file())
+    assert {"ensemble.csv", "plans.csv", "forslag.csv", "diagnostikk.csv"} <= {str(f) for f in files}
+    for f in files:
+        assert (tmp_path / "local" / f).read_bytes() == (tmp_path / "dask" / f).read_bytes(), f
+
+
+@pytest.mark.slow
+def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch):
+    monkeypatch.setenv("REGIONANALYSE_SCHEDULER", "tcp://127.0.0.1:9")
+    req = request_for(load("nav-2016-11"), 2016, n=4, steps=10)
+    assert req.scheduler == "tcp://127.0.0.1:9"
+    assert request_for(load("nav-2016-11"), 2016, scheduler="tcp://h:1").scheduler == "tcp://h:1"
+    result = cli("alternatives", "nav-2016-11", "--n", "4", "--steps", "10", "--to", "none",
+                 "--scheduler", "tcp://127.0.0.1:9", "--out", "/nonexistent/x")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Dask" in result.stderr and "127.0.0.1:9" in result.stderr

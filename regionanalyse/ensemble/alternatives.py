@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from . import diagnostics
 from .generate import EnsembleError, Request, Sample, sample, smallest_tolerance, to_kommune_labels
 
 log = logging.getLogger(__name__)
+SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
 DECIMALS = 6  # scores are compared at the precision ensemble.csv and forslag.csv store
 
 PARETO = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km"]
@@ -66,13 +68,16 @@ def default_tolerance(proposal: Proposal, year: int, level: str, k: int) -> floa
 
 def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,
                 n: int = 1000, seed: int = 1, tolerance: float | None = None,
-                keep_ba: bool = False, jobs: int = 1, steps: int | None = None) -> Request:
-    """A Request with the defaults of `regionanalyse alternatives` filled in."""
+                keep_ba: bool = False, jobs: int = 1, steps: int | None = None,
+                scheduler: str | None = None) -> Request:
+    """A Request with the defaults of `regionanalyse alternatives` filled in (the Dask scheduler
+    from REGIONANALYSE_SCHEDULER when none is named)."""
     level = level or member_level(proposal)
     k = regions or len(proposal.regions)
     tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
+                   scheduler=scheduler or os.environ.get(SCHEDULER_ENV) or None,
                    **({"steps": int(steps)} if steps is not None else {}))
 
 
@@ -227,7 +232,7 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     for j, alt in enumerate(ens.best, start=1):
         alt.to_yaml(out / "forslag" / f"alt-{j}.yaml")
     (out / "innstillinger.json").write_text(json.dumps(
-        {**asdict(ens.request), "jobs": None, "forslag": ens.proposal.id,
+        {**asdict(ens.request), "jobs": None, "scheduler": None, "forslag": ens.proposal.id,
          "utvalg": ens.diagnostics is not None,
          "unike_planer": int(len(np.unique(ens.labels, axis=0)))}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
