@@ -76,16 +76,24 @@ cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "kommuner
 pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hva om"])[["forslag", *cols]]
 
 # %% [markdown]
-# 200 trukne alternativer med like mange regioner av hele fylker (GerryChain ReCom, samme seed gir
-# samme planer). `persentil`: andelen alternativer med lavere verdi enn forslaget. På kommandolinjen
-# gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer` det samme og skriver
-# et vedlegg. Et alternativ er ikke et bedre forslag; det viser hva som var mulig etter de samme reglene.
+# 200 trukne alternativer med like mange regioner av hele fylker (GerryChain ReCom, fire kjeder,
+# samme seed gir samme planer). `andel_lavere`, `andel_lik`, `andel_hoyere`: prosent av
+# alternativene med lavere, samme og høyere verdi enn forslaget; `persentil` (lavere + halvparten av
+# de like) med intervallet fra trekkingen. Her er kjedene korte (2 000 steg) for å gå fort: se på
+# `ensemble.diagnostics` (R-hat ≤ 1,05 og ESS ≥ 200 trengs) før tallene brukes. På kommandolinjen
+# gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer` det samme med
+# standardlengden (4 × 10 000 steg) og skriver et vedlegg. Et alternativ er ikke et bedre forslag;
+# det viser hva som var mulig etter de samme reglene.
 
 # %%
+from IPython.display import display
+
 from regionanalyse.ensemble.alternatives import request_for, run
 
-ensemble = run(p, request_for(p, year, n=200, seed=1))
-ensemble.percentiles[["maal", "verdi", "persentil", "median"]].round(3)
+ensemble = run(p, request_for(p, year, n=200, seed=1, steps=2000))
+display(ensemble.diagnostics.round(3))
+ensemble.percentiles[["maal", "verdi", "andel_lavere", "andel_lik", "andel_hoyere", "persentil",
+                      "persentil_fra", "persentil_til"]].round(3)
 
 # %% [markdown]
 # ## 7. Lagre og bygge et vedlegg
