@@ -47,6 +47,8 @@ def _value(col: str, v: float) -> str:
 
 
 HEADLINE = [c for c in LABELS if c != "polsby_popper_snitt"]  # compactness: method-dependent
+CHAIN_COLORS = ["#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99", "#999933",
+                "#882255"]  # Paul Tol, without the red of the proposal's line
 DISAGREE_PP = 10  # per-chain percentiles are shown when they spread more than this (points)
 
 
@@ -137,7 +139,8 @@ class EnsembleReport(StagedTables):
                     + "; ".join(bad)
                     + f" (R-hat over {fmt.number(diagnostics.RHAT_MAX, 2)} eller færre enn "
                     f"{diagnostics.ESS_MIN} effektive trekk, se tabell 3). Andelene for disse målene "
-                    "kan flytte seg mye med en ny trekking; kjør med flere steg (--steps).\n\n")
+                    "kan flytte seg mer enn intervallene viser ved en ny trekking; kjør med flere steg "
+                    "(--steps).\n\n")
         return Markdown(
             warn +
             f"**Forslag:** {self.name} ({len(self.proposal.regions)} regioner). "
@@ -161,8 +164,9 @@ class EnsembleReport(StagedTables):
         for col in HEADLINE:
             row = self.table.loc[col]
             label = LABELS[col][0]
+            lower = _pp(row["andel_lavere"])
             text = (f"- **{label}:** forslaget {_value(col, row['verdi'])}. "
-                    f"{_pp(row['andel_lavere'])} av alternativene har lavere verdi, "
+                    f"{lower[0].upper() + lower[1:]} av alternativene har lavere verdi, "
                     f"{_pp(row['andel_lik'])} samme verdi og {_pp(row['andel_hoyere'])} høyere")
             if not fmt.is_missing(row["ess"]):
                 text += (f" (persentil {fmt.number(row['persentil'])}; med om lag "
@@ -314,6 +318,9 @@ class EnsembleReport(StagedTables):
              f"Vehtari mfl. 2021); over {fmt.number(diagnostics.RHAT_MAX, 2)} betyr at kjedene ikke "
              f"har funnet samme fordeling. Effektivt utvalg er antallet uavhengige trekk utvalget er "
              f"verdt for målet; under {diagnostics.ESS_MIN} regnes som for lite.",
+             "Effektivt utvalg i setningene i del 1 gjelder sammenligningen med forslaget (andelen "
+             "lavere og høyere), som kan blande raskere eller saktere enn målet som helhet; derfor "
+             "kan tallene være ulike.",
              f"{fmt.number(distinct)} av de {fmt.number(self.n)} planene er ulike; det er ikke et mål "
              "på hvor mye utvalget er verdt, fordi ulike planer i samme kjede ligner hverandre."])
 
@@ -328,6 +335,7 @@ class EnsembleReport(StagedTables):
             data = self.ensemble.assign(value=self.ensemble[col].astype(float) * scale,
                                         kjede=self.ensemble.get("kjede", 1).astype(str))
             sns.histplot(data, x="value", hue="kjede", ax=ax, discrete=discrete, bins="auto",
+                         palette=CHAIN_COLORS[:len(self.chains)],
                          element="step", fill=False, common_norm=False, stat="density",
                          legend=ax is axes[0, 0])
             ax.axvline(float(self.own[col]) * scale, color="#c44e52", linewidth=1.5)

@@ -30,7 +30,8 @@ from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
 from . import diagnostics
-from .generate import EnsembleError, Request, Sample, sample, smallest_tolerance, to_kommune_labels
+from .generate import (STEPS, EnsembleError, Request, Sample, sample, smallest_tolerance,
+                       to_kommune_labels)
 
 log = logging.getLogger(__name__)
 SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
@@ -78,7 +79,7 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
                    scheduler=scheduler or os.environ.get(SCHEDULER_ENV) or None,
-                   **({"steps": int(steps)} if steps is not None else {}))
+                   steps=int(steps if steps is not None else STEPS.get(level, STEPS["kommune"])))
 
 
 def shares(values: np.ndarray, own: float) -> tuple[float, float, float]:

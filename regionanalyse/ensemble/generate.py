@@ -6,7 +6,7 @@ the neighbour graph of `territory.adjacency`. ReCom fits the question "which oth
 same size and balance were possible?" better than spopt's regionalisation (which optimises one
 objective to one plan, not a sample of many plans).
 
-Converged by default: `CHAINS` chains of `STEPS` states each; the first `BURN_IN` share of each
+Converged by default: `CHAINS` chains of `STEPS[level]` states each; the first `BURN_IN` share of each
 chain (its starting plan and the walk away from it) is dropped and the rest thinned to N/C plans
 per chain, evenly spaced. `STEPS` is sized so that the built-in proposals at kommune level reach
 split R-hat ≤ 1,05 and ESS ≥ 200 on every score (measured: README, `diagnostics.py`).
@@ -32,7 +32,9 @@ from ..indicators.scores import context
 from ..territory.adjacency import adjacency, units
 
 CHAINS = 4
-STEPS = 10_000     # states per chain (the starting plan included)
+STEPS = {"kommune": 10_000, "fylke": 20_000}  # states per chain by unit (start included); a
+# fylke step is ~7× cheaper but mixes slower (measured: nav-2016-11, 4 × 10 000 fylke steps left
+# avstand_maks_km at ESS 191)
 BURN_IN = 0.2      # share of each chain dropped before thinning
 BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
 MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of regions is tried
@@ -57,7 +59,7 @@ class Request:
     keep_ba: bool = False
     jobs: int = 1
     chains: int = CHAINS
-    steps: int = STEPS   # states per chain
+    steps: int = STEPS["kommune"]   # states per chain
     scheduler: str | None = None  # a Dask scheduler address; None: local processes
 
     def kept(self) -> list[np.ndarray]:
