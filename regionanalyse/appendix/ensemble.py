@@ -61,6 +61,11 @@ def _pp(v: float) -> str:
     return fmt.percent(v, 0)
 
 
+def _pctile(v: float) -> str:
+    """A percentile: whole numbers, one decimal near the ends (so 0,4 is not shown as 0)."""
+    return fmt.number(v, 1 if 0 < v < 1 or 99 < v < 100 else 0)
+
+
 def _about(n: float) -> str:
     """An effective sample size for prose: whole numbers below 100, else to the nearest ten."""
     return fmt.number(n if n < 100 else round(n, -1))
@@ -169,16 +174,16 @@ class EnsembleReport(StagedTables):
                     f"{lower[0].upper() + lower[1:]} av alternativene har lavere verdi, "
                     f"{_pp(row['andel_lik'])} samme verdi og {_pp(row['andel_hoyere'])} høyere")
             if not fmt.is_missing(row["ess"]):
-                text += (f" (persentil {fmt.number(row['persentil'])}; med om lag "
+                text += (f" (persentil {_pctile(row['persentil'])}; med om lag "
                          f"{_about(row['ess'])} uavhengige alternativer bak tallet ligger den "
-                         f"trolig mellom {fmt.number(row['persentil_fra'])} og "
-                         f"{fmt.number(row['persentil_til'])})")
+                         f"trolig mellom {_pctile(row['persentil_fra'])} og "
+                         f"{_pctile(row['persentil_til'])})")
             text += "."
             per_chain = self.chain_percentiles(col)
             if len(per_chain) > 1 and max(per_chain) - min(per_chain) > DISAGREE_PP:
                 text += (" Kjedene er uenige: persentilen er " +
-                         ", ".join(fmt.number(v) for v in per_chain[:-1]) +
-                         f" og {fmt.number(per_chain[-1])} i de {len(per_chain)} kjedene hver for seg.")
+                         ", ".join(_pctile(v) for v in per_chain[:-1]) +
+                         f" og {_pctile(per_chain[-1])} i de {len(per_chain)} kjedene hver for seg.")
             lines.append(text)
         note = ("\n\nKompakthet står bare i tabell 1: tallet avhenger av hvordan omkretsen måles "
                 "(se metodedelen).")
@@ -208,7 +213,7 @@ class EnsembleReport(StagedTables):
                  "måles (se metodedelen)."]
         if sampled:
             frame["Persentil (intervall)"] = [
-                f"{fmt.number(r.persentil)} ({fmt.number(r.persentil_fra)}–{fmt.number(r.persentil_til)})"
+                f"{_pctile(r.persentil)} ({_pctile(r.persentil_fra)}–{_pctile(r.persentil_til)})"
                 for r in t.itertuples()]
             notes.append("Persentil: andelen lavere pluss halvparten av andelen med samme verdi. "
                          "Intervallet (95 %) viser usikkerheten fra trekkingen alene (en ny trekking med "
@@ -306,9 +311,9 @@ class EnsembleReport(StagedTables):
             "Mål": [LABELS[c][0] for c in cols],
             "R-hat": [fmt.number(v, 3) for v in d["rhat"]],
             "Effektivt utvalg": [fmt.number(v) for v in d["ess"]],
-            "Persentil per kjede": ["; ".join(fmt.number(v) for v in self.chain_percentiles(c))
+            "Persentil per kjede": ["; ".join(_pctile(v) for v in self.chain_percentiles(c))
                                     for c in cols],
-            "Samlet": [fmt.number(self.table.at[c, "persentil"]) for c in cols],
+            "Samlet": [_pctile(self.table.at[c, "persentil"]) for c in cols],
         })
         distinct = int(d["ulike_planer"].iloc[0])
         return table_html(

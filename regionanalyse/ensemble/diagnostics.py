@@ -107,11 +107,13 @@ def ess_raw(draws: np.ndarray) -> float:
 
 
 def ess(values: np.ndarray, chain: np.ndarray) -> float:
-    """Bulk ESS: `ess_raw` of the rank-normalised split chains (NaN when every draw is equal)."""
+    """Bulk ESS: `ess_raw` of the rank-normalised split chains (NaN when every draw is equal),
+    at most the number of draws (anticorrelated chains can estimate more; a reader should not
+    be told that 1 000 plans are worth 1 003)."""
     draws = _split(_by_chain(values, chain))
     if np.ptp(draws) == 0:
         return float("nan")
-    return ess_raw(_rank_normal(draws))
+    return min(ess_raw(_rank_normal(draws)), float(len(np.asarray(values))))
 
 
 def share_interval(indicator: np.ndarray, chain: np.ndarray, fallback_ess: float) -> tuple[float, float, float]:
