@@ -356,3 +356,8 @@ def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch):
                  "--scheduler", "tcp://127.0.0.1:9", "--out", "/nonexistent/x")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "Dask" in result.stderr and "127.0.0.1:9" in result.stderr
+    for bad in ("<script>", "{{x}}", "=1+1", "tcp://"):
+        result = cli("alternatives", "nav-2016-11", "--n", "4", "--steps", "10", "--to", "none",
+                     "--scheduler", bad, "--out", "/nonexistent/x")
+        assert result.returncode == 1 and "Traceback" not in result.stderr, bad
+        assert "ugyldig adresse til Dask-planleggeren" in result.stderr, bad

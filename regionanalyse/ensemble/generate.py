@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -223,8 +224,16 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs)
 
 
+def check_scheduler(address: str) -> None:
+    """Refuse an address that is not `tcp://host:port` (or tls/ucx with a port, or inproc)."""
+    if not re.fullmatch(r"(?:(?:tcp|tls|ucx)://[\w.\-\[\]:]+:\d+|inproc://[\w.\-/]+)", address):
+        raise EnsembleError(f"ugyldig adresse til Dask-planleggeren: {address!r} "
+                            "(skriv den som tcp://vert:port, f.eks. tcp://10.0.0.5:8786)")
+
+
 def _on_dask(req: Request, kept: list[np.ndarray]) -> list[np.ndarray]:
     """The chains as tasks on the Dask scheduler `req.scheduler`, results in chain order."""
+    check_scheduler(req.scheduler)
     try:
         from distributed import Client
     except ImportError:
