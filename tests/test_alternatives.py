@@ -361,3 +361,28 @@ def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch):
                      "--scheduler", bad, "--out", "/nonexistent/x")
         assert result.returncode == 1 and "Traceback" not in result.stderr, bad
         assert "ugyldig adresse til Dask-planleggeren" in result.stderr, bad
+
+
+def test_a_given_plan_set_that_is_not_a_chain_gets_no_diagnostics(tmp_path):
+    """An enumerated plan set is passed in: exact shares, no R-hat/ESS, no Monte Carlo interval,
+    and the appendix's sections still render from the files."""
+    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.ensemble.generate import Sample, sample
+
+    p = load("nav-2016-11")
+    req = request_for(p, 2016, n=8, seed=2, steps=20)
+    drawn = sample(req)
+    given = Sample(drawn.labels, np.ones(len(drawn.labels), dtype=int))
+    ens = run(p, req, plans=given, sampled=False)
+    assert ens.diagnostics is None
+    write(ens, tmp_path)
+    assert not (tmp_path / "diagnostikk.csv").exists()
+    table = pd.read_csv(tmp_path / "forslag.csv")
+    assert table["persentil_fra"].isna().all() and table["ess"].isna().all()
+    assert (pd.read_csv(tmp_path / "ensemble.csv")["kjede"] == 1).all()
+    (tmp_path / "forslag").mkdir(exist_ok=True)
+    report = EnsembleReport("nav-2016-11", 2016, str(tmp_path))
+    text = report.intro().data + report.headlines().data
+    assert "Advarsel" not in text and "uavhengige alternativer bak" not in text
+    assert "Persentil (intervall)" not in report.position().data
+    assert "ikke trukket i kjeder" in report.diagnostics_table().data
