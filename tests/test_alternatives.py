@@ -288,6 +288,32 @@ def test_diagnostics_agree_with_an_independent_recomputation(fylke_ensemble):
     assert compared >= 6
 
 
+def test_percentile_intervals_agree_with_batch_means(fylke_ensemble):
+    """forslag.csv's percentile and Monte Carlo interval against tests/independent/diagnostics.py
+    (counting, and a batch-means interval): the same percentile, widths within a factor of 2."""
+    _, out = fylke_ensemble
+    sys.path.insert(0, str(INDEPENDENT.parent))
+    try:
+        import diagnostics as independent
+    finally:
+        sys.path.pop(0)
+    names, values, chain = independent.read(str(out / "ensemble.csv"))
+    table = pd.read_csv(out / "forslag.csv").set_index("maal")
+    checked = 0
+    for name in names:
+        row = table.loc[name]
+        lower, equal, higher = independent.shares(values[name], row["verdi"])
+        assert (row["andel_lavere"], row["andel_lik"], row["andel_hoyere"]) == pytest.approx(
+            (lower, equal, higher), abs=1e-5)
+        pct, low, high = independent.percentile_interval(values[name], chain, row["verdi"])
+        assert row["persentil"] == pytest.approx(pct, abs=1e-5)
+        if 5 < pct < 95:
+            checked += 1
+            ratio = (row["persentil_til"] - row["persentil_fra"]) / (high - low)
+            assert 0.5 <= ratio <= 2, (name, ratio)
+    assert checked >= 2
+
+
 def test_ess_of_an_ar1_process_is_close_to_its_known_value():
     """ESS of AR(1) with coefficient ρ is S(1−ρ)/(1+ρ); an analytic check, no sampling code."""
     from regionanalyse.ensemble import diagnostics
