@@ -12,7 +12,8 @@ Files written in the output folder (same seed → identical files):
 - ``diagnostikk.csv``: ``maal,rhat,ess,ulike_planer`` per score (`diagnostics.py`);
 - ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
   BA-regions, mean distance to the seat) as proposals that validate and build like any other;
-- ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba).
+- ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba, chains,
+  steps) and whether the plans are a sample of chains (``utvalg``).
 """
 from __future__ import annotations
 
