@@ -125,7 +125,7 @@ class EnsembleReport(StagedTables):
         if self.diagnostics is None:
             return ""
         m = self.table.loc[HEADLINE, "ess"].min()
-        return (f" De kommer fra {len(self.chains)} uavhengige kjeder med {fmt.number(s["steps"])} "
+        return (f" De kommer fra {len(self.chains)} uavhengige kjeder med {fmt.number(s['steps'])} "
                 f"steg hver; de første {fmt.percent(100 * BURN_IN, 0)} av hver kjede er forkastet "
                 "(de ligner startplanen), og av resten er planene tatt med jevne mellomrom. Planer "
                 "som ligger nær hverandre i en kjede, ligner hverandre, så utvalget er mindre verdt "
