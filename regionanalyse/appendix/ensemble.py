@@ -6,7 +6,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Markdown
@@ -14,7 +13,6 @@ from IPython.display import HTML, Markdown
 from ..ensemble import diagnostics
 from ..ensemble.alternatives import shares
 from ..ensemble.generate import BURN_IN
-from ..indicators.scores import score
 from ..model import load, read_yaml
 from ..present import fmt, maps
 from ..present.html import figure_out, table_html
