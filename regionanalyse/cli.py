@@ -185,8 +185,9 @@ def parser() -> argparse.ArgumentParser:
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
     alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
     alt.add_argument("--steps", type=int, default=None,
-                     help="steg per kjede (standard 10000 med kommuner, 20000 med fylker; de første 20 %% "
-                          "forkastes, resten tynnes til N/4)")
+                     help="steg per kjede (standard 10000 med kommuner og høyst 11 regioner, 20000 med "
+                          "fylker, flere med flere regioner; de første 20 %% forkastes, resten "
+                          "tynnes til N/4)")
     alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
     alt.add_argument("--scheduler", default=None,
                      help="kjør kjedene på en Dask-klynge, f.eks. tcp://vert:8786 "

@@ -204,6 +204,7 @@ def independent_diagnostics(ensemble_csv) -> pd.DataFrame:
 def test_defaults_are_at_least_four_chains_of_ten_thousand_steps():
     req = request_for(load("nav-2016-11"), 2016, level="kommune")
     assert req.chains >= 4 and req.steps >= 10_000 and req.n == 1000
+    assert request_for(load("fylker-2024"), 2024, level="kommune").steps == 18_600  # 15 regions
     kept = req.kept()
     assert [len(k) for k in kept] == [250] * 4
     assert all(k[0] >= 0.2 * req.steps and k[-1] == req.steps - 1 for k in kept)  # burn-in dropped

@@ -31,7 +31,7 @@ from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
 from . import diagnostics
-from .generate import (STEPS, EnsembleError, Request, Sample, sample, smallest_tolerance,
+from .generate import (EnsembleError, Request, Sample, default_steps, sample, smallest_tolerance,
                        to_kommune_labels)
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
                    scheduler=scheduler or os.environ.get(SCHEDULER_ENV) or None,
-                   steps=int(steps if steps is not None else STEPS.get(level, STEPS["kommune"])))
+                   steps=int(steps if steps is not None else default_steps(level, int(k))))
 
 
 def shares(values: np.ndarray, own: float) -> tuple[float, float, float]:

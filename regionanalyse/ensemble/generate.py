@@ -6,9 +6,9 @@ the neighbour graph of `territory.adjacency`. ReCom fits the question "which oth
 same size and balance were possible?" better than spopt's regionalisation (which optimises one
 objective to one plan, not a sample of many plans).
 
-Converged by default: `CHAINS` chains of `STEPS[level]` states each; the first `BURN_IN` share of each
+Converged by default: `CHAINS` chains of `default_steps(level, K)` states each; the first `BURN_IN` share of each
 chain (its starting plan and the walk away from it) is dropped and the rest thinned to N/C plans
-per chain, evenly spaced. `STEPS` is sized so that the built-in proposals at kommune level reach
+per chain, evenly spaced. `default_steps` is sized so that the built-in proposals at kommune level reach
 split R-hat ≤ 1,05 and ESS ≥ 200 on every score (measured: README, `diagnostics.py`).
 
 Reproducible: chain c seeded with seed·1000 + c, so the same seed gives identical plans whatever
@@ -33,15 +33,27 @@ from ..indicators.scores import context
 from ..territory.adjacency import adjacency, units
 
 CHAINS = 4
-STEPS = {"kommune": 10_000, "fylke": 20_000}  # states per chain by unit (start included); a
-# fylke step is ~7× cheaper but mixes slower (measured: nav-2016-11, 4 × 10 000 fylke steps left
-# avstand_maks_km at ESS 191)
+STEPS = {"kommune": 10_000, "fylke": 20_000}  # states per chain for up to STEPS_K regions
+STEPS_K = 11
 BURN_IN = 0.2      # share of each chain dropped before thinning
 BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
 MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of regions is tried
 SEED_ATTEMPTS = 100    # spanning trees per cut of a starting plan; a stuck start is redrawn whole
 SEED_TRIES = 60
 CONNECT_TIMEOUT_S = 10  # to a Dask scheduler
+
+
+def default_steps(level: str, k: int) -> int:
+    """States per chain that the built-in proposals need to converge (R-hat ≤ 1,05, ESS ≥ 200).
+
+    Measured (seed 1, kommune units, 4 × 10 000 steps): the slowest score is compactness, ESS
+    297–500 with 11–12 regions, 117 with 15 (fylker-2024) and 98 with 19 (fylker-2016): more
+    regions, each step moves a smaller share of the plan. So 10 000 × (K/11)² with kommuner
+    (18 600 for 15 regions, 29 900 for 19). A fylke step is ~7× cheaper but mixes slower per step
+    (10 000 left nav-2016-11 at ESS 191): 20 000.
+    """
+    base = STEPS.get(level, STEPS["kommune"])
+    return int(math.ceil(base * max(1.0, (k / STEPS_K) ** 2) / 100) * 100)
 
 
 class EnsembleError(RegionanalyseError):
