@@ -161,6 +161,16 @@ class EnsembleReport(StagedTables):
             "ikke hensyn til forhold som tallene ikke fanger opp, som samarbeid, tradisjon og "
             "samferdsel.")
 
+    def _caveat(self, col: str) -> str:
+        """What makes a score's comparison less than like for like, said beside it."""
+        if col in ("ba_delt", "bosatt_delt_ba") and not self.settings["keep_ba"]:
+            return (" Alternativene er trukket uten å se BA-regionene; en trekking som tar hensyn "
+                    "til dem (--keep-ba), deler færre.")
+        if col.startswith("avstand") and any(r.seat for r in self.proposal.regions):
+            return (" Forslaget er målt fra sine egne seter, alternativene fra regionens mest "
+                    "folkerike kommune.")
+        return ""
+
     def headlines(self) -> Markdown:
         """One plain sentence per score: shares below/equal/above, with the sampling error."""
         lines = []
@@ -168,7 +178,8 @@ class EnsembleReport(StagedTables):
             row = self.table.loc[col]
             label = LABELS[col][0]
             lower = _pp(row["andel_lavere"])
-            text = (f"- **{label}:** forslaget {_value(col, row['verdi'])}. "
+            unit = " km" if LABELS[col][1] == "km" else ""
+            text = (f"- **{label}:** forslaget {_value(col, row['verdi'])}{unit}. "
                     f"{lower[0].upper() + lower[1:]} av alternativene har lavere verdi, "
                     f"{_pp(row['andel_lik'])} samme verdi og {_pp(row['andel_hoyere'])} høyere")
             if not fmt.is_missing(row["ess"]):
@@ -176,7 +187,7 @@ class EnsembleReport(StagedTables):
                          f"{_about(row['ess'])} uavhengige alternativer bak tallet ligger den "
                          f"trolig mellom {_pctile(row['persentil_fra'])} og "
                          f"{_pctile(row['persentil_til'])})")
-            text += "."
+            text += "." + self._caveat(col)
             per_chain = self.chain_percentiles(col)
             if len(per_chain) > 1 and max(per_chain) - min(per_chain) > DISAGREE_PP:
                 text += (" Kjedene er uenige: persentilen er " +
