@@ -171,6 +171,7 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
     # every plan counted: no chains, so no convergence warning, table 3, figure A or interval
     assert "kjede" not in page.lower() and "Advarsel" not in page and "Figur A." not in page
     assert "Persentil (intervall)" not in page
+    assert "Tabell 3. Kompakthet" in page and "se tabell 3 for hvor mye" in page  # no gap
     own = score(load("nav-2016-11"), 2016).iloc[0]
     assert own["kommuner_maks"] == 59
     csv = (out / "vedlegg-alternativer.csv").read_text(encoding="utf-8-sig")
@@ -302,6 +303,7 @@ def test_chain_section_shown_for_a_sample_of_chains(fylke_ensemble):
     assert len(parts) == 3 and parts[0].data == "### Har kjedene blandet?"
     assert "Tabell 3." in parts[1].data and "Figur A." in parts[2].data
     assert "3\u00a0000 steg hver" in report.intro().data and "Trekking." in report.method().data
+    assert "Tabell 4. Kompakthet" in report.compactness().data
 
 
 def test_diagnostics_agree_with_an_independent_recomputation(fylke_ensemble):

@@ -223,7 +223,7 @@ SECTIONS_IN_HOSTILE_BUILD = {
                        "against_fylker", "criteria"},
 }
 NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n",
-                "chains", "name", "unconverged", "chain_percentiles"}  # helpers, not sections
+                "chains", "name", "unconverged", "chain_percentiles", "compactness_number"}  # helpers, not sections
 
 
 def _report_sections() -> dict[str, set[str]]:

@@ -320,6 +320,11 @@ class EnsembleReport(StagedTables):
                                   alt=maps.overview_map_alt(p)))
         return out
 
+    @property
+    def compactness_number(self) -> int:
+        """The compactness table's number: 4 after the chains' table 3, else 3."""
+        return 3 if self.settings.get("metode") == "eksakt" else 4
+
     def chain_section(self) -> list[HTML | Markdown]:
         """The method annex's part on the chains (heading, table 3, figure A); nothing when every
         plan was enumerated (there are no chains)."""
@@ -399,8 +404,8 @@ class EnsembleReport(StagedTables):
                          "Sammenslått kart": fmt.number(other["raw"], 3),
                          "Sammenslått og lukket (400 m)": fmt.number(other["closed"], 3)})
         return self.table_html(
-            pd.DataFrame(rows), "Tabell 4. Kompakthet (Polsby-Popper, snitt over regionene) målt på "
-            "tre måter", f"{geometry.SOURCE}; egne beregninger",
+            pd.DataFrame(rows), f"Tabell {self.compactness_number}. Kompakthet (Polsby-Popper, "
+            "snitt over regionene) målt på tre måter", f"{geometry.SOURCE}; egne beregninger",
             ["Polsby-Popper er 4πA/U² (A areal, U omkrets). Omkretsen av en kystregion avhenger av "
              "hvor detaljert kysten og fjordene er tegnet og av smale sprekker mellom kommunene i de "
              "forenklede kartene; de tre måtene gir derfor ulike tall, og forslagets plass blant "
@@ -430,8 +435,8 @@ class EnsembleReport(StagedTables):
                "utvalg."] if self.diagnostics is not None else []),
             "- **Mål.** Avvik: største |folkemengde − P/K| / (P/K). Kompakthet: 4πA/U² per region "
             "(A areal, U summen av kommunenes omkrets minus grensene mellom kommuner i samme "
-            "region), snitt over regionene; se tabell 4 for hvor mye tallet avhenger av metoden. "
-            "BA-regioner: SSBs inndeling "
+            f"region), snitt over regionene; se tabell {self.compactness_number} for hvor mye tallet "
+            "avhenger av metoden. BA-regioner: SSBs inndeling "
             f"{labour.ba_year(self.year)} i årets kommunekoder; bosatte i delte BA-regioner er "
             "summen over regionene av egne innbyggere. Avstand: rett linje mellom kommunenes "
             "midtpunkter (EPSG:25833); setet er forslagets, ellers regionens mest folkerike kommune.",
