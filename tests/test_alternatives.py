@@ -413,20 +413,23 @@ def test_dask_local_cluster_gives_the_same_files_as_local_processes(tmp_path):
 
 
 @pytest.mark.slow
-def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch):
+def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch, tmp_path):
     monkeypatch.setenv("REGIONANALYSE_SCHEDULER", "tcp://127.0.0.1:9")
     req = request_for(load("nav-2016-11"), 2016, n=4, steps=10)
     assert req.scheduler == "tcp://127.0.0.1:9"
     assert request_for(load("nav-2016-11"), 2016, scheduler="tcp://h:1").scheduler == "tcp://h:1"
-    result = cli("alternatives", "nav-2016-11", "--n", "4", "--steps", "10", "--to", "none",
-                 "--scheduler", "tcp://127.0.0.1:9", "--out", "/nonexistent/x")
+    result = cli("alternatives", "nav-2016-11", "--units", "kommune", "--n", "4", "--steps", "10",
+                 "--to", "none", "--scheduler", "tcp://127.0.0.1:9", "--out", "/nonexistent/x")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "Dask" in result.stderr and "127.0.0.1:9" in result.stderr
     for bad in ("<script>", "{{x}}", "=1+1", "tcp://"):
+        # fylke units would count every plan without Dask: the address is still refused, before
+        # the output folder is made
         result = cli("alternatives", "nav-2016-11", "--n", "4", "--steps", "10", "--to", "none",
-                     "--scheduler", bad, "--out", "/nonexistent/x")
+                     "--scheduler", bad, "--out", str(tmp_path / "x"))
         assert result.returncode == 1 and "Traceback" not in result.stderr, bad
         assert "ugyldig adresse til Dask-planleggeren" in result.stderr, bad
+        assert not (tmp_path / "x").exists()
 
 
 def test_a_given_plan_set_that_is_not_a_chain_gets_no_diagnostics(tmp_path):

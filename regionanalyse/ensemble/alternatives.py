@@ -39,8 +39,8 @@ from ..territory.adjacency import units
 from ..territory.membership import fylke_composition
 from . import diagnostics
 from .enumerate import exact_plans
-from .generate import (EnsembleError, Request, Sample, check_request, default_steps, sample,
-                       smallest_tolerance, to_kommune_labels)
+from .generate import (EnsembleError, Request, Sample, check_request, check_scheduler, default_steps,
+                       sample, smallest_tolerance, to_kommune_labels)
 
 log = logging.getLogger(__name__)
 SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
@@ -89,9 +89,12 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
     level = level or member_level(proposal, year)
     k = regions if regions is not None else len(proposal.regions)
     tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if scheduler:
+        check_scheduler(scheduler)  # refused before any work, also where every plan is counted
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
                    tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
-                   scheduler=scheduler or os.environ.get(SCHEDULER_ENV) or None,
+                   scheduler=scheduler,
                    steps=int(steps if steps is not None else default_steps(level, int(k))))
 
 
