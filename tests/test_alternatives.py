@@ -127,6 +127,7 @@ def test_fylke_units_by_default_for_a_fylke_proposal(tmp_path):
     assert ens.diagnostics is None and not (tmp_path / "diagnostikk.csv").exists()
     settings = json.loads((tmp_path / "innstillinger.json").read_text(encoding="utf-8"))
     assert settings["metode"] == "eksakt" and settings["utvalg"] is False
+    assert settings["chains"] is None and settings["steps"] is None and settings["n"] == 85_040
     plans = pd.read_csv(tmp_path / "plans.csv", dtype={"kode": str})
     wide = plans.pivot(index="plan", columns="kode", values="region")
     assert len(wide) == 85_040 and not wide.duplicated().any()  # one row per distinct plan

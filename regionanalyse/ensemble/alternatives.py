@@ -18,7 +18,8 @@ Files written in the output folder (same seed → identical files):
 - ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
   BA-regions, mean distance to the seat) as proposals that validate and build like any other;
 - ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba, chains,
-  steps), ``metode`` and whether the plans are a sample of chains (``utvalg``).
+  steps; chains and steps null for ``eksakt``), ``metode`` and whether the plans are a sample of
+  chains (``utvalg``).
 """
 from __future__ import annotations
 
@@ -278,6 +279,7 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     (out / "innstillinger.json").write_text(json.dumps(
         {**asdict(ens.request), "jobs": None, "scheduler": None, "forslag": ens.proposal.id,
          "metode": ens.method, "utvalg": ens.diagnostics is not None,
+         **({"chains": None, "steps": None} if ens.method == "eksakt" else {}),  # no chains then
          "unike_planer": int(len(np.unique(ens.labels, axis=0)))}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
     return out
