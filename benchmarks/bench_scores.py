@@ -5,7 +5,8 @@ Run from the project root:  .venv/bin/python benchmarks/bench_scores.py [--jobs 
 (a) Scoring: 10 000 plans of 11 regions over the 428 kommuner of 2016 (a label array made from
     generated plans repeated), scored in one call to `score_labels` (warm: context built first).
 (b) Generation: 1 000 kommune-level plans (428 kommuner of 2016, 11 regions, tolerance 0.6,
-    seed 1) with GerryChain ReCom over --jobs processes, then scored; cold start included.
+    seed 1) from 4 short chains of 320 steps (not converged: the speed of ReCom itself; see
+    bench_ensemble.py for a default, converged run) over --jobs processes, then scored.
 Reports seconds and the peak resident memory of this process (children reported separately).
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    req = Request(year=2016, level="kommune", regions=11, n=1000, seed=1, tolerance=0.6, jobs=args.jobs)
+    req = Request(year=2016, level="kommune", regions=11, n=1000, seed=1, tolerance=0.6, jobs=args.jobs,
+                  steps=320)
     labels = generate(req)
     t_gen = time.perf_counter() - t0
     t1 = time.perf_counter()

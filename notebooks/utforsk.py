@@ -110,17 +110,31 @@ pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hv
 
 # %% [markdown]
 # Alternativer med like mange regioner av hele fylker, som forslaget: få nok til at alle telles opp
-# (`ensemble.method` «eksakt»; ellers trekkes `n` planer med GerryChain ReCom, samme seed gir samme planer).
-# `persentil`: andelen alternativer med lavere verdi enn forslaget. På kommandolinjen
-# gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer` det samme og skriver
-# et vedlegg. Et alternativ er ikke et bedre forslag; det viser hva som var mulig etter de samme reglene.
+# (`ensemble.method` «eksakt»: andelene er eksakte, uten kjeder og uten intervall). `andel_lavere`,
+# `andel_lik`, `andel_hoyere`: prosent av alternativene med lavere, samme og høyere verdi enn
+# forslaget; `persentil` = lavere + halvparten av de like. Der planene er for mange til å telles
+# (kommuner som byggesteiner, `level="kommune"`), trekkes de med GerryChain ReCom i fire kjeder
+# (samme seed gir samme planer). Under trekkes de samme fylkesplanene i korte kjeder (2 000 steg,
+# `run(..., plans=sample(req))`) for å vise forskjellen: se på `sample.diagnostics` (R-hat ≤ 1,05
+# og ESS ≥ 200 trengs) før trukne tall brukes, og sammenlign andelene med de eksakte. På
+# kommandolinjen gjør `regionanalyse alternatives nav-2016-11 --year 2016 --out alternativer`
+# opptellingen og skriver et vedlegg (`--units kommune` trekker, 4 × 10 000 steg som standard).
+# Et alternativ er ikke et bedre forslag; det viser hva som var mulig etter de samme reglene.
 
 # %%
-from regionanalyse.ensemble.alternatives import request_for, run
+from IPython.display import display
 
+from regionanalyse.ensemble.alternatives import request_for, run
+from regionanalyse.ensemble.generate import sample as draw
+
+shown = ["maal", "verdi", "andel_lavere", "andel_lik", "andel_hoyere", "persentil"]
 ensemble = run(p, request_for(p, year, n=200, seed=1))
 print(ensemble.method, len(ensemble.labels), "planer")
-ensemble.percentiles[["maal", "verdi", "persentil", "median"]].round(3)
+display(ensemble.percentiles[shown].round(3))
+req = request_for(p, year, n=200, seed=1, steps=2000)
+sample = run(p, req, plans=draw(req))
+display(sample.diagnostics.round(3))
+sample.percentiles[[*shown, "persentil_fra", "persentil_til"]].round(3)
 
 # %% [markdown]
 # ## 7. Lagre og bygge et vedlegg

@@ -33,13 +33,16 @@ report.intro()
 # ## 1. Hvor forslaget ligger blant alternativene
 
 # %%
+report.headlines()
+
+# %%
 report.position()
 
 # %%
 report.distributions()
 
 # %% [markdown]
-# ## 2. De beste alternativene
+# ## 2. Utvalgte alternativer
 
 # %%
 report.best_table()
@@ -53,6 +56,16 @@ for part in report.maps():
 
 # %%
 report.method()
+
+# %%
+for part in report.chain_section():
+    display(part)
+
+# %% [markdown]
+# ### Kompakthet og måten omkretsen måles på
+
+# %%
+report.compactness()
 
 # %% tags=["hide"]
 report.export_tables(tables_file)

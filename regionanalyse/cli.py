@@ -96,7 +96,7 @@ def _cmd_alternatives(args) -> int:
     validate(proposal)
     req = request_for(proposal, args.year, regions=args.regions, level=args.units, n=args.n,
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
-                      jobs=args.jobs)
+                      jobs=args.jobs, steps=args.steps, scheduler=args.scheduler)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
     from .pipeline.ensemble import build_ensemble_appendix, claim_out
     from .pipeline.publish import LockedError
@@ -249,7 +249,14 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--tolerance", type=float, default=None,
                      help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
     alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
+    alt.add_argument("--steps", type=int, default=None,
+                     help="steg per kjede (standard 10000 med kommuner og høyst 11 regioner, 20000 med "
+                          "fylker, flere med flere regioner; de første 20 %% forkastes, resten "
+                          "tynnes til N/4)")
     alt.add_argument("--jobs", type=int, default=1, help="parallelle kjeder (standard 1)")
+    alt.add_argument("--scheduler", default=None,
+                     help="kjør kjedene på en Dask-klynge, f.eks. tcp://vert:8786 "
+                          "(standard: REGIONANALYSE_SCHEDULER, ellers lokalt)")
     alt.add_argument("--out", default="alternativer", help="utmappe (standard ./alternativer)")
     alt.add_argument("--to", default="html,pdf",
                      help="vedlegget: formater, kommaseparert (standard html,pdf; none = uten vedlegg)")

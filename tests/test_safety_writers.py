@@ -64,6 +64,9 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.comparison", "sources_section", "Markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "headlines", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "diagnostics_table", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "chain_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.region", "kommune_table", "Markdown"): "test_empty_region_sections_keep_names_inert",
     # writers that carry no proposal text: data files and their status, and a hash input
     ("cli", "_cmd_data", "to_csv"): "NO_USER_TEXT: data status (files and provenance of data/raw)",
@@ -206,8 +209,9 @@ def test_alternatives_files_inert(ensemble_dir):
 # Appendix sections
 # --------------------------------------------------------------------------------------------
 # every public section of every report class → where hostile names are run through it
-SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "position", "distributions", "best_table",
-                                           "maps", "method"},
+SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "headlines", "position", "distributions",
+                                           "best_table", "maps", "method", "chain_section",
+                                           "diagnostics_table", "chain_histograms", "compactness"},
                         "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
                                              "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)
@@ -218,7 +222,8 @@ SECTIONS_IN_HOSTILE_BUILD = {
     "OverviewReport": {"intro", "sources_section", "map", "interactive_map", "table", "balance",
                        "against_fylker", "criteria"},
 }
-NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n"}
+NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n",
+                "chains", "name", "unconverged", "chain_percentiles", "compactness_number"}  # helpers, not sections
 
 
 def _report_sections() -> dict[str, set[str]]:

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Markdown
 
-from ..ensemble.alternatives import EXACT_LIMIT
+from ..ensemble import diagnostics
+from ..ensemble.alternatives import EXACT_LIMIT, shares
 from ..ensemble.folder import read_settings
-from ..indicators.scores import SCORE_COLUMNS, score
+from ..ensemble.generate import BURN_IN
 from ..model import load, read_yaml
 from ..present import fmt, maps
 from ..present.html import figure_out
@@ -45,8 +45,37 @@ def _value(col: str, v: float) -> str:
     return fmt.number(v, decimals)
 
 
+HEADLINE = [c for c in LABELS if c != "polsby_popper_snitt"]  # compactness: method-dependent
+CHAIN_COLORS = ["#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99", "#999933",
+                "#882255"]  # Paul Tol, without the red of the proposal's line
+DISAGREE_PP = 10  # per-chain percentiles are shown when they spread more than this (points)
+
+
+def _pp(v: float) -> str:
+    """A share in percent for prose: no decimals, but never rounded to 0 or 100 unless exact."""
+    if 0 < v < 0.5:
+        return "under 1\u00a0%"
+    if 99.5 <= v < 100:
+        return "over 99\u00a0%"
+    return fmt.percent(v, 0)
+
+
+def _pctile(v: float) -> str:
+    """A percentile: whole numbers, one decimal near the ends (so 0,4 is not shown as 0)."""
+    return fmt.number(v, 1 if 0 < v < 1 or 99 < v < 100 else 0)
+
+
+def _about(n: float) -> str:
+    """An effective sample size for prose: whole numbers below 100, else to the nearest ten."""
+    return fmt.number(n if n < 100 else round(n, -1))
+
+
 class EnsembleReport(StagedTables):
-    """Where a proposal lies among the plans written by `regionanalyse alternatives`."""
+    """Where a proposal lies among the plans written by `regionanalyse alternatives`.
+
+    Every figure about the proposal's position is read from forslag.csv and ensemble.csv (the
+    values the CSV files store), so table, text and files agree.
+    """
 
     def __init__(self, proposal: str, year: int, ensemble_dir: str):
         self.proposal = load(proposal)
@@ -55,7 +84,10 @@ class EnsembleReport(StagedTables):
         self.dir = Path(ensemble_dir)
         self.settings = read_settings(self.dir)  # checked: a broken file is a clear error
         self.ensemble = pd.read_csv(self.dir / "ensemble.csv")
-        self.own = score(self.proposal, self.year).iloc[0]
+        self.table = pd.read_csv(self.dir / "forslag.csv").set_index("maal")
+        self.own = self.table["verdi"]
+        diag = self.dir / "diagnostikk.csv"
+        self.diagnostics = pd.read_csv(diag).set_index("maal") if diag.exists() else None
         self.best = [read_yaml(p) for p in sorted((self.dir / "forslag").glob("alt-*.yaml"),
                                                   key=lambda p: int(p.stem.split("-")[1]))]
 
@@ -63,17 +95,64 @@ class EnsembleReport(StagedTables):
     def n(self) -> int:
         return len(self.ensemble)
 
+    @property
+    def chains(self) -> list[int]:
+        return sorted(self.ensemble["kjede"].unique()) if "kjede" in self.ensemble else [1]
+
+    @property
+    def name(self) -> str:
+        return fmt.md_text(self.proposal.name)
+
+    def unconverged(self) -> list[str]:
+        """Labels of the scores whose chains have not mixed (R-hat > 1,05 or ESS < 200)."""
+        if self.diagnostics is None:
+            return []
+        return [LABELS[m][0] for m, row in self.diagnostics.iterrows()
+                if m in LABELS and not diagnostics.converged(row["rhat"], row["ess"])]
+
+    def chain_percentiles(self, col: str) -> list[float]:
+        """The proposal's percentile (lower + half the ties) within each chain."""
+        out = []
+        for c in self.chains:
+            lower, equal, _ = shares(self.ensemble.loc[self.ensemble["kjede"] == c, col],
+                                     float(self.own[col]))
+            out.append(lower + equal / 2)
+        return out
+
+    def _sampling_text(self) -> str:
+        s = self.settings
+        if self.diagnostics is None:
+            return ""
+        m = self.table.loc[HEADLINE, "ess"].min()
+        return (f" De kommer fra {len(self.chains)} uavhengige kjeder med {fmt.number(s['steps'])} "
+                f"steg hver; de første {fmt.percent(100 * BURN_IN, 0)} av hver kjede er forkastet "
+                "(de ligner startplanen), og av resten er planene tatt med jevne mellomrom. Planer "
+                "som ligger nær hverandre i en kjede, ligner hverandre, så utvalget er mindre verdt "
+                f"enn {fmt.number(self.n)} uavhengige trekk: for det svakeste målet tilsvarer det om "
+                f"lag {_about(m)} uavhengige alternativer.")
+
     def intro(self) -> Markdown:
         s = self.settings
         exact = s.get("metode") == "eksakt"
         ba = (" Trekkingen er i tillegg styrt bort fra å dele BA-regioner (et tillegg på kantene "
               "mellom BA-regioner når trærne trekkes).") if s["keep_ba"] else ""
+        warn = ""
+        bad = self.unconverged()
+        if bad:
+            warn = ("**Advarsel: kjedene har ikke blandet godt nok** for disse målene: "
+                    + "; ".join(bad)
+                    + f" (R-hat over {fmt.number(diagnostics.RHAT_MAX, 2)} eller færre enn "
+                    f"{diagnostics.ESS_MIN} effektive trekk, se tabell 3). Andelene for disse målene "
+                    "kan flytte seg mer enn intervallene viser ved en ny trekking; kjør med flere steg "
+                    "(--steps).\n\n")
         return Markdown(
-            f"**Forslag:** {fmt.md_text(self.proposal.name)} ({len(self.proposal.regions)} regioner). "
+            warn +
+            f"**Forslag:** {self.name} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
-            f"{found_text(s, self.n, s['unike_planer'])} Ingen region får avvike mer enn "
+            f"{found_text(s, self.n)} Ingen region får avvike mer enn "
             f"{fmt.percent(100 * s['tolerance'], 0)} fra idealstørrelsen (folkemengden delt på "
-            f"antall regioner).{ba} {units_text(self.proposal, self.year, s['level'])}\n\n"
+            f"antall regioner).{ba}{self._sampling_text()} "
+            f"{units_text(self.proposal, self.year, s['level'])}\n\n"
             "**Hva sammenligningen viser, og hva den ikke viser.** Alternativene viser hvor forslaget "
             "ligger blant inndelinger som var mulige med samme antall regioner, samme krav til "
             "befolkningsbalanse og samme naboskap mellom kommunene. At forslaget ligger i ytterkanten "
@@ -84,38 +163,91 @@ class EnsembleReport(StagedTables):
             + ", ikke en liste over forslag noen har fremmet, og de tar ikke hensyn til forhold "
             "som tallene ikke fanger opp, som samarbeid, tradisjon og samferdsel.")
 
+    def _caveat(self, col: str) -> str:
+        """What makes a score's comparison less than like for like, said beside it."""
+        if col in ("ba_delt", "bosatt_delt_ba") and not self.settings["keep_ba"]:
+            if self.settings["level"] == "fylke":
+                return (" Alternativene er satt sammen av hele fylker uten å se BA-regionene; en "
+                        "BA-region som krysser en fylkesgrense, deles når fylkene havner i ulike "
+                        "regioner.")
+            return (" Alternativene er trukket uten å se BA-regionene; en trekking som tar hensyn "
+                    "til dem (--keep-ba), deler færre.")
+        if col.startswith("avstand") and any(r.seat for r in self.proposal.regions):
+            return (" Forslaget er målt fra sine egne seter, alternativene fra regionens mest "
+                    "folkerike kommune.")
+        return ""
+
+    def headlines(self) -> Markdown:
+        """One plain sentence per score: shares below/equal/above, with the sampling error."""
+        lines = []
+        for col in HEADLINE:
+            row = self.table.loc[col]
+            label = LABELS[col][0]
+            lower = _pp(row["andel_lavere"])
+            unit = " km" if LABELS[col][1] == "km" else ""
+            text = (f"- **{label}:** forslaget {_value(col, row['verdi'])}{unit}. "
+                    f"{lower[0].upper() + lower[1:]} av alternativene har lavere verdi, "
+                    f"{_pp(row['andel_lik'])} samme verdi og {_pp(row['andel_hoyere'])} høyere")
+            if not fmt.is_missing(row["ess"]):
+                text += (f" (persentil {_pctile(row['persentil'])}; med om lag "
+                         f"{_about(row['ess'])} uavhengige alternativer bak tallet ligger den "
+                         f"trolig mellom {_pctile(row['persentil_fra'])} og "
+                         f"{_pctile(row['persentil_til'])})")
+            text += "." + self._caveat(col)
+            per_chain = self.chain_percentiles(col)
+            if len(per_chain) > 1 and max(per_chain) - min(per_chain) > DISAGREE_PP:
+                text += (" Kjedene er uenige: persentilen er " +
+                         ", ".join(_pctile(v) for v in per_chain[:-1]) +
+                         f" og {_pctile(per_chain[-1])} i de {len(per_chain)} kjedene hver for seg.")
+            lines.append(text)
+        note = ("\n\nKompakthet står bare i tabell 1: tallet avhenger av hvordan omkretsen måles "
+                "(se metodedelen).")
+        return Markdown("\n".join(lines) + note)
+
     def position(self) -> HTML:
-        """Per score: the proposal's value, the alternatives' median and 90 % range, percentile."""
-        rows = []
-        for col in SCORE_COLUMNS:
-            if col == "regioner":
-                continue
-            values = self.ensemble[col].to_numpy(dtype=float)
-            v = float(self.own[col])
-            below = 100 * (values < v).mean()
-            above = 100 * (values > v).mean()
-            rows.append({"maal": col, "forslaget": v, "median": float(np.median(values)),
-                         "p5": float(np.percentile(values, 5)), "p95": float(np.percentile(values, 95)),
-                         "andel_lavere_pst": below, "andel_hoyere_pst": above})
-        table = pd.DataFrame(rows)
+        """Per score: the proposal's value, the alternatives' median and 90 % range, the shares."""
+        cols = [c for c in LABELS if c in self.table.index]
+        t = self.table.loc[cols]
+        sampled = t["ess"].notna().any()
         self.main_table_next()
         frame = pd.DataFrame({
-            "Mål": [LABELS[c][0] for c in table["maal"]],
-            "Forslaget": [_value(c, v) for c, v in zip(table["maal"], table["forslaget"])],
-            "Alternativene, median": [_value(c, v) for c, v in zip(table["maal"], table["median"])],
-            "Alternativene, 5. persentil": [_value(c, v) for c, v in zip(table["maal"], table["p5"])],
-            "Alternativene, 95. persentil": [_value(c, v) for c, v in zip(table["maal"], table["p95"])],
-            "Alternativer med lavere verdi": table["andel_lavere_pst"].map(lambda v: fmt.percent(v, 0)),
-            "Alternativer med høyere verdi": table["andel_hoyere_pst"].map(lambda v: fmt.percent(v, 0)),
+            "Mål": [LABELS[c][0] for c in cols],
+            "Forslaget": [_value(c, v) for c, v in zip(cols, t["verdi"])],
+            "Alternativene, median": [_value(c, v) for c, v in zip(cols, t["median"])],
+            "Alternativene, 90 % mellom": [f"{_value(c, lo)}–{_value(c, hi)}"
+                                           for c, lo, hi in zip(cols, t["p5"], t["p95"])],
+            "Lavere verdi": t["andel_lavere"].map(lambda v: fmt.percent(v, 1)).to_list(),
+            "Samme verdi": t["andel_lik"].map(lambda v: fmt.percent(v, 1)).to_list(),
+            "Høyere verdi": t["andel_hoyere"].map(lambda v: fmt.percent(v, 1)).to_list(),
         })
+        notes = ["90 % mellom: alternativenes 5. og 95. persentil. Lavere, samme og høyere "
+                 "verdi er andeler av alternativene (summen er 100 %), sammenlignet med verdiene "
+                 "slik de står i forslag.csv og ensemble.csv.",
+                 "For avvik, BA-deling, avstand og antall kommuner er lavere verdi strammere; for "
+                 "kompakthet er høyere verdi mer kompakt. Kompakthet avhenger av hvordan omkretsen "
+                 "måles (se metodedelen)."]
+        if sampled:
+            frame["Persentil (intervall)"] = [
+                f"{_pctile(r.persentil)} ({_pctile(r.persentil_fra)}–{_pctile(r.persentil_til)})"
+                for r in t.itertuples()]
+            notes.append("Persentil: andelen lavere pluss halvparten av andelen med samme verdi. "
+                         "Intervallet (95 %) viser usikkerheten fra trekkingen alene (en ny trekking med "
+                         "annen startverdi havner trolig innenfor), ikke usikkerhet i dataene.")
+        if self.settings["level"] == "fylke":
+            notes.append("Alternativene er satt sammen av hele fylker uten å se BA-regionene; "
+                         "tallene for BA-deling viser derfor hvor mye fylkesgrensene og "
+                         "sammensetningen av fylker deler dem.")
+        elif not self.settings["keep_ba"]:
+            notes.append("Alternativene er trukket uten å se BA-regionene (valget --keep-ba var "
+                         "ikke brukt); tallene for BA-deling viser derfor hvor mye grenser trukket "
+                         "uten hensyn til BA-regionene deler dem.")
+        notes.append("Avstand til setet: forslaget måles fra sine egne seter der de er oppgitt, "
+                     "alternativene fra regionens mest folkerike kommune.")
         return self.table_html(
             frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
-            ["Mellom 5. og 95. persentil ligger 90 % av alternativene. Andelene med lavere og "
-             "høyere verdi summerer seg ikke til 100 % når alternativer har samme verdi som forslaget.",
-             "For avvik, BA-deling, avstand og antall kommuner er lavere verdi strammere; for "
-             "kompakthet er høyere verdi mer kompakt."])
+            notes)
 
     def distributions(self) -> HTML:
         """Histograms of six scores, the proposal marked with a vertical line."""
@@ -128,7 +260,7 @@ class EnsembleReport(StagedTables):
             scale = {"prosent": 100, "personer": 1e-3}.get(unit, 1)
             discrete = col in ("ba_delt", "kommuner_maks")
             sns.histplot(values * scale, ax=ax, color="#4c72b0", discrete=discrete,
-                         bins="auto" if not discrete else "auto", edgecolor="white")
+                         bins="auto", edgecolor="white")
             v = float(self.own[col]) * scale
             ax.axvline(v, color="#c44e52", linewidth=2)
             ax.set_title(label, fontsize=9)
@@ -138,9 +270,10 @@ class EnsembleReport(StagedTables):
             decimals = 2 if col == "polsby_popper_snitt" else 0
             ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=discrete))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _, d=decimals: fmt.number(x, d)))
-            below = 100 * (values * scale < v).mean()
-            lines.append(f"{label}: forslaget {_value(col, float(self.own[col]))}, "
-                         f"{fmt.percent(below, 0)} av alternativene lavere")
+            row = self.table.loc[col]
+            lines.append(f"{label}: forslaget {_value(col, row['verdi'])}, "
+                         f"{_pp(row['andel_lavere'])} av alternativene lavere, "
+                         f"{_pp(row['andel_lik'])} like")
         fig.tight_layout()
         alt = ("Seks histogrammer over alternativenes verdier, med forslaget som rød loddrett strek. "
                + "; ".join(lines) + ".")
@@ -148,39 +281,140 @@ class EnsembleReport(StagedTables):
                           f"{self.proposal.name}", f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; "
                           "egne beregninger", alt=alt)
 
+    def _plan_of(self, alt) -> int:
+        return int(alt.source.rsplit("plan ", 1)[1])
+
     def best_table(self) -> HTML:
-        """Scores of the Pareto-best alternatives beside the proposal's."""
-        rows = [("Forslaget", self.own)]
-        rows += [(f"Alternativ\u00a0{j}", score(alt, self.year).iloc[0]) for j, alt in enumerate(self.best, 1)]
+        """Scores of the selected (Pareto) alternatives beside the proposal's, from the CSV files."""
         cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "polsby_popper_snitt",
                 "kommuner_maks"]
-        table = pd.DataFrame([{"plan": name, **{c: r[c] for c in cols}} for name, r in rows])
-        frame = pd.DataFrame({"Plan": table["plan"]})
+        by_plan = self.ensemble.set_index("plan")
+        rows = [("Forslaget", self.own)]
+        rows += [(f"Alternativ\u00a0{j} (plan {self._plan_of(alt)})", by_plan.loc[self._plan_of(alt)])
+                 for j, alt in enumerate(self.best, 1)]
+        frame = pd.DataFrame({"Plan": [name for name, _ in rows]})
         for c in cols:
-            frame[LABELS[c][0]] = [_value(c, v) for v in table[c]]
+            frame[LABELS[c][0]] = [_value(c, r[c]) for _, r in rows]
         return self.table_html(
-            frame, "Tabell 2. De beste alternativene (ingen annen plan er bedre på alle tre: avvik, "
-            "bosatte i delte BA-regioner og avstand til setet)",
+            frame, "Tabell 2. Utvalgte alternativer: ingen annen plan "
+            + ("" if self.settings.get("metode") == "eksakt" else "i utvalget ")
+            + "har lavere verdi på alle tre målene avvik, bosatte i delte BA-regioner og avstand til setet",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; egne beregninger",
-            ["Setet i et alternativ er regionens mest folkerike kommune; det er ikke et forslag om "
-             "hvor et regionkontor bør ligge. Alternativene finnes som forslagsfiler "
-             "(forslag/alt-1.yaml …) og kan bygges som vedlegg på samme måte som forslaget."])
+            ["Utvalget er gjort etter tre mål som tallene kan fange opp; det sier ikke at disse "
+             "inndelingene er bedre enn forslaget. Setet i et alternativ er regionens mest folkerike "
+             "kommune; det er ikke et forslag om hvor et regionkontor bør ligge. Alternativene finnes "
+             "som forslagsfiler (forslag/alt-1.yaml …) og kan bygges som vedlegg på samme måte som "
+             "forslaget; plannummeret viser til ensemble.csv og plans.csv."])
 
     def maps(self) -> list[HTML]:
-        """The proposal and each best alternative, on the same scale."""
+        """The proposal and each selected alternative, on the same scale."""
         bounds = geometry.kommuner(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
         out = []
-        for i, (title, p) in enumerate([("Forslaget", self.proposal)] +
-                                       [(f"Alternativ {j}", a) for j, a in enumerate(self.best, 1)], 2):
+        plans = [(f"Forslaget: {self.proposal.name}", self.proposal)]
+        plans += [(f"Alternativ {j} (plan {self._plan_of(a)})", a) for j, a in enumerate(self.best, 1)]
+        for i, (title, p) in enumerate(plans, 2):
             fig, ax = plt.subplots(figsize=(6.4, 7.6))
             maps.overview_map(p, self.year, ax=ax, extent=extent)
-            out.append(figure_out(fig, f"Figur {i}. {title}: {p.name}", geometry.SOURCE,
+            out.append(figure_out(fig, f"Figur {i}. {title}", geometry.SOURCE,
                                   alt=maps.overview_map_alt(p)))
         return out
 
+    @property
+    def compactness_number(self) -> int:
+        """The compactness table's number: 4 after the chains' table 3, else 3."""
+        return 3 if self.settings.get("metode") == "eksakt" else 4
+
+    def chain_section(self) -> list[HTML | Markdown]:
+        """The method annex's part on the chains (heading, table 3, figure A); nothing when every
+        plan was enumerated (there are no chains)."""
+        if self.settings.get("metode") == "eksakt":
+            return []
+        parts = [Markdown("### Har kjedene blandet?"), self.diagnostics_table()]
+        return parts + ([self.chain_histograms()] if self.diagnostics is not None else [])
+
+    def diagnostics_table(self) -> HTML | Markdown:
+        """Per score: split R-hat, effective sample size, per-chain percentiles (method annex)."""
+        if self.diagnostics is None:
+            return Markdown("Alternativene er ikke trukket i kjeder, så det er ingen "
+                            "konvergensmål å vise.")
+        cols = [c for c in LABELS if c in self.diagnostics.index]
+        d = self.diagnostics.loc[cols]
+        frame = pd.DataFrame({
+            "Mål": [LABELS[c][0] for c in cols],
+            "R-hat": [fmt.number(v, 3) for v in d["rhat"]],
+            "Effektivt utvalg": [fmt.number(v) for v in d["ess"]],
+            "Persentil per kjede": ["; ".join(_pctile(v) for v in self.chain_percentiles(c))
+                                    for c in cols],
+            "Samlet": [_pctile(self.table.at[c, "persentil"]) for c in cols],
+        })
+        distinct = int(d["ulike_planer"].iloc[0])
+        return self.table_html(
+            frame, f"Tabell 3. R-hat, effektivt utvalg og forslagets persentil i hver av de "
+            f"{len(self.chains)} kjedene ({fmt.number(self.n)} planer)", "Egne beregninger (diagnostikk.csv)",
+            [f"R-hat sammenligner spredningen innen og mellom kjedene (delt i to, rangnormalisert; "
+             f"Vehtari mfl. 2021); over {fmt.number(diagnostics.RHAT_MAX, 2)} betyr at kjedene ikke "
+             f"har funnet samme fordeling. Effektivt utvalg er antallet uavhengige trekk utvalget er "
+             f"verdt for målet; under {diagnostics.ESS_MIN} regnes som for lite.",
+             "Effektivt utvalg i setningene i del 1 gjelder sammenligningen med forslaget (andelen "
+             "lavere og høyere), som kan blande raskere eller saktere enn målet som helhet; derfor "
+             "kan tallene være ulike.",
+             f"{fmt.number(distinct)} av de {fmt.number(self.n)} planene er ulike; det er ikke et mål "
+             "på hvor mye utvalget er verdt, fordi ulike planer i samme kjede ligner hverandre."])
+
+    def chain_histograms(self) -> HTML:
+        """Per-chain histograms overlaid: chains that have mixed draw the same shape."""
+        sns.set_theme(style="whitegrid", context="paper")
+        fig, axes = plt.subplots(3, 2, figsize=(7.2, 8.4))
+        for ax, col in zip(axes.ravel(), PLOTTED):
+            label, unit, _, _ = LABELS[col]
+            scale = {"prosent": 100, "personer": 1e-3}.get(unit, 1)
+            discrete = col in ("ba_delt", "kommuner_maks")
+            data = self.ensemble.assign(value=self.ensemble[col].astype(float) * scale,
+                                        kjede=self.ensemble.get("kjede", 1).astype(str))
+            sns.histplot(data, x="value", hue="kjede", ax=ax, discrete=discrete, bins="auto",
+                         palette=CHAIN_COLORS[:len(self.chains)],
+                         element="step", fill=False, common_norm=False, stat="density",
+                         legend=ax is axes[0, 0])
+            ax.axvline(float(self.own[col]) * scale, color="#c44e52", linewidth=1.5)
+            ax.set_title(label, fontsize=9)
+            ax.set_xlabel({"personer": "tusen personer"}.get(unit, unit), fontsize=8)
+            ax.set_ylabel("tetthet", fontsize=8)
+            ax.tick_params(labelsize=7)
+            decimals = 2 if col == "polsby_popper_snitt" else 0
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=discrete))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _, d=decimals: fmt.number(x, d)))
+        fig.tight_layout()
+        alt = (f"Seks panel med én trappekurve per kjede ({len(self.chains)} kjeder) over "
+               "fordelingen av hvert mål; like kurver betyr at kjedene har funnet samme fordeling. "
+               "Tallene står i tabell 3.")
+        return figure_out(fig, "Figur A. Fordelingen i hver kjede for seg; rød strek: forslaget",
+                          "Egne beregninger (ensemble.csv, kolonnen kjede)", alt=alt)
+
+    def compactness(self) -> HTML:
+        """Polsby–Popper of the proposal and the selected alternatives, measured three ways."""
+        rows = []
+        plans = [("Forslaget", self.proposal, float(self.own["polsby_popper_snitt"]))]
+        by_plan = self.ensemble.set_index("plan")
+        plans += [(f"Alternativ\u00a0{j}", a, float(by_plan.at[self._plan_of(a), "polsby_popper_snitt"]))
+                  for j, a in enumerate(self.best, 1)]
+        for name, p, own in plans:
+            other = maps.polsby_popper_outlines(p)
+            rows.append({"Plan": name, "Grenser mellom kommuner trukket fra (brukt her)": fmt.number(own, 3),
+                         "Sammenslått kart": fmt.number(other["raw"], 3),
+                         "Sammenslått og lukket (400 m)": fmt.number(other["closed"], 3)})
+        return self.table_html(
+            pd.DataFrame(rows), f"Tabell {self.compactness_number}. Kompakthet (Polsby-Popper, "
+            "snitt over regionene) målt på tre måter", f"{geometry.SOURCE}; egne beregninger",
+            ["Polsby-Popper er 4πA/U² (A areal, U omkrets). Omkretsen av en kystregion avhenger av "
+             "hvor detaljert kysten og fjordene er tegnet og av smale sprekker mellom kommunene i de "
+             "forenklede kartene; de tre måtene gir derfor ulike tall, og forslagets plass blant "
+             "alternativene kan endre seg med metoden, så kompakthet bør bare brukes som argument når "
+             "rekkefølgen er den samme i alle tre kolonnene."])
+
     def method(self) -> Markdown:
         s = self.settings
+        chains = len(self.chains)
         return Markdown("\n".join([
             f"- **Naboskap.** {adjacency_method_text()}",
             ("- **Opptelling.** Hver inndeling av fylkene i sammenhengende regioner innenfor "
@@ -190,13 +424,21 @@ class EnsembleReport(StagedTables):
              if s.get("metode") == "eksakt" else
              "- **Trekking.** GerryChains ReCom: to nabo-regioner slås sammen, et tilfeldig "
              "utspent tre trekkes over dem, og treet kuttes der begge deler holder seg innenfor "
-             f"befolkningskravet. Fire kjeder med fast startverdi (seed {s['seed']}), så samme "
-             "kommando gir de samme alternativene. Etterfølgende planer i en kjede ligner på "
-             "hverandre."),
+             f"befolkningskravet. {chains} kjeder med {fmt.number(s.get('steps', 0))} steg hver og fast "
+             f"startverdi (seed {s['seed']}), så samme kommando gir de samme alternativene. De første "
+             f"{fmt.percent(100 * BURN_IN, 0)} av hver kjede forkastes; av resten tas "
+             f"{fmt.number(self.n / chains)} planer per kjede med jevne mellomrom."),
+            *(["- **Usikkerhet fra trekkingen.** Intervallet rundt persentilen er et 95 % "
+               "Wilson-intervall der antallet trekk er erstattet med det effektive antallet "
+               "uavhengige trekk for sammenligningen med forslaget (fra autokorrelasjonen i "
+               "kjedene). Når ingen alternativer ligger på den ene siden, brukes målets effektive "
+               "utvalg."] if self.diagnostics is not None else []),
             "- **Mål.** Avvik: største |folkemengde − P/K| / (P/K). Kompakthet: 4πA/U² per region "
-            "(A areal, U omkrets), snitt over regionene. BA-regioner: SSBs inndeling "
+            "(A areal, U summen av kommunenes omkrets minus grensene mellom kommuner i samme "
+            f"region), snitt over regionene; se tabell {self.compactness_number} for hvor mye tallet "
+            "avhenger av metoden. BA-regioner: SSBs inndeling "
             f"{labour.ba_year(self.year)} i årets kommunekoder; bosatte i delte BA-regioner er "
             "summen over regionene av egne innbyggere. Avstand: rett linje mellom kommunenes "
             "midtpunkter (EPSG:25833); setet er forslagets, ellers regionens mest folkerike kommune.",
-            f"- Folkemengde: {population.SOURCE}, 1. januar {self.year}. Kart: {geometry.SOURCE}.",
+            f"- Folkemengde: {population.SOURCE} {self.year}. Kart: {geometry.SOURCE}.",
         ]))

@@ -42,13 +42,13 @@ def units_text(proposal: Proposal, year: int, level: str) -> str:
     return "Forslaget deler fylker, og alternativene er bygd av kommuner."
 
 
-def found_text(settings: dict, n: int, unique: int) -> str:
-    """How the alternatives were found: every possible plan, or a sample (first sentence)."""
+def found_text(settings: dict, n: int) -> str:
+    """How the alternatives were found: every possible plan, or a sample (first sentence; the
+    number of distinct plans of a sample is in the method annex, beside what it does not mean)."""
     units = "hele fylker" if settings["level"] == "fylke" else "kommuner"
     if settings.get("metode") == "eksakt":
         return (f"Til sammenligning er alle {fmt.number(n)} mulige inndelinger av landet i "
                 f"{settings['regions']} sammenhengende regioner bygd av {units} talt opp og tatt "
                 "med, hver én gang (en fullstendig opptelling, ikke et utvalg).")
     return (f"Til sammenligning er det trukket {fmt.number(n)} alternative inndelinger av "
-            f"landet i {settings['regions']} sammenhengende regioner bygd av {units} "
-            f"({fmt.number(unique)} av dem er ulike).")
+            f"landet i {settings['regions']} sammenhengende regioner bygd av {units}.")

@@ -2,21 +2,31 @@
 
 Files written in the output folder (same seed → identical files):
 
-- ``ensemble.csv``: one row per generated plan: ``plan`` and the score columns (with
-  ``metode`` ``eksakt``: one row per possible plan, see below);
+- ``ensemble.csv``: one row per plan: ``plan``, ``kjede`` (chain 1..C; ``0`` when the plans are
+  not a chain, e.g. every plan enumerated) and the score columns (with ``metode`` ``eksakt``: one
+  row per possible plan, see below);
 - ``plans.csv``: ``plan,kode,region`` (every unit exactly once per plan; region 1..K);
-- ``forslag.csv``: the proposal's own scores and, per score, the share of plans with a lower
-  value (``persentil``, 0–100) — where the proposal falls in the ensemble — and ``metode``:
-  ``eksakt`` when every possible plan was enumerated (fylke units and at most ``EXACT_LIMIT``
-  plans, `enumerate.py`; percentiles are then exact, not estimates), else ``utvalg`` (ReCom);
+- ``forslag.csv``: per score, the proposal's value (``verdi``) and where it falls in the ensemble:
+  ``andel_lavere,andel_lik,andel_hoyere`` (percent of plans, summing to 100), ``persentil``
+  (lower + half the ties) with its 95 % Monte Carlo interval ``persentil_fra,persentil_til`` and
+  the effective number of independent plans behind it (``ess``), the ensemble's
+  ``median,p5,p95``, and ``metode``: ``eksakt`` when every possible plan was enumerated (fylke
+  units and at most ``EXACT_LIMIT`` plans, `enumerate.py`; the shares are then exact, with no
+  interval and no ``ess``), else ``utvalg`` (ReCom chains);
+- ``diagnostikk.csv``: ``maal,rhat,ess,ulike_planer`` per score (`diagnostics.py`); only for
+  plans drawn in chains (removed otherwise);
 - ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
   BA-regions, mean distance to the seat) as proposals that validate and build like any other;
-- ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba) and metode.
+- ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba, chains,
+  steps; chains and steps null for ``eksakt``), ``metode`` and whether the plans are a sample of
+  chains (``utvalg``).
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
+import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -28,9 +38,14 @@ from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
 from ..territory.membership import fylke_composition
+from . import diagnostics
 from .enumerate import exact_plans
-from .generate import (EnsembleError, Request, check_request, generate, smallest_tolerance,
-                       to_kommune_labels)
+from .generate import (EnsembleError, Request, Sample, check_request, check_scheduler, default_steps,
+                       sample, smallest_tolerance, to_kommune_labels)
+
+log = logging.getLogger(__name__)
+SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
+DECIMALS = 6  # scores are compared at the precision ensemble.csv and forslag.csv store
 
 PARETO = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km"]
 BEST = 5
@@ -44,10 +59,11 @@ class Ensemble:
     request: Request
     proposal: Proposal
     labels: np.ndarray          # plans × units of request.level
-    scores: pd.DataFrame        # plan + score columns
-    own: pd.DataFrame           # the proposal's row (forslag, aar, scores)
-    percentiles: pd.DataFrame   # score, verdi, persentil, median, p5, p95
+    scores: pd.DataFrame        # plan, kjede + score columns (rounded to DECIMALS)
+    own: pd.DataFrame           # the proposal's row (forslag, aar, scores; rounded to DECIMALS)
+    percentiles: pd.DataFrame   # maal, verdi, andel_*, persentil(+interval), ess, median, p5, p95
     best: list[Proposal]
+    diagnostics: pd.DataFrame | None = None   # maal, rhat, ess, ulike_planer (None: not a chain)
     method: str = "utvalg"      # "eksakt": every possible plan; "utvalg": a ReCom sample
 
 
@@ -67,25 +83,50 @@ def default_tolerance(proposal: Proposal, year: int, level: str, k: int) -> floa
 
 def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,
                 n: int = 1000, seed: int = 1, tolerance: float | None = None,
-                keep_ba: bool = False, jobs: int = 1) -> Request:
-    """A Request with the defaults of `regionanalyse alternatives` filled in."""
+                keep_ba: bool = False, jobs: int = 1, steps: int | None = None,
+                scheduler: str | None = None) -> Request:
+    """A Request with the defaults of `regionanalyse alternatives` filled in (the Dask scheduler
+    from REGIONANALYSE_SCHEDULER when none is named)."""
     level = level or member_level(proposal, year)
     k = regions if regions is not None else len(proposal.regions)
     tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if scheduler:
+        check_scheduler(scheduler)  # refused before any work, also where every plan is counted
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
-                   tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs))
+                   tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
+                   scheduler=scheduler,
+                   steps=int(steps if steps is not None else default_steps(level, int(k))))
 
 
-def percentiles(scores: pd.DataFrame, own: pd.Series) -> pd.DataFrame:
-    """Per score: the proposal's value, the share of plans below it (and equal counted half)."""
+def shares(values: np.ndarray, own: float) -> tuple[float, float, float]:
+    """Percent of `values` below, equal to and above `own` (exact comparison; they sum to 100)."""
+    values = np.asarray(values, dtype=float)
+    lower, equal = int((values < own).sum()), int((values == own).sum())
+    higher = len(values) - lower - equal
+    return tuple(100 * x / len(values) for x in (lower, equal, higher))
+
+
+def percentiles(scores: pd.DataFrame, own: pd.Series, chain: np.ndarray | None = None,
+                diag: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per score: the proposal's value, the shares of plans below/equal/above it, the percentile
+    (below + half the ties) and, for a sample of chains, its 95 % Monte Carlo interval."""
     rows = []
     for col in SCORE_COLUMNS:
         values = scores[col].to_numpy(dtype=float)
         v = float(own[col])
-        below, equal = (values < v).mean(), (values == v).mean()
-        rows.append({"maal": col, "verdi": v, "persentil": 100 * (below + equal / 2),
-                     "median": float(np.median(values)), "p5": float(np.percentile(values, 5)),
-                     "p95": float(np.percentile(values, 95))})
+        lower, equal, higher = shares(values, v)
+        row = {"maal": col, "verdi": v, "andel_lavere": lower, "andel_lik": equal,
+               "andel_hoyere": higher, "persentil": lower + equal / 2,
+               "persentil_fra": np.nan, "persentil_til": np.nan, "ess": np.nan}
+        if chain is not None and diag is not None:
+            indicator = (values < v) + 0.5 * (values == v)
+            fallback = float(diag.set_index("maal").at[col, "ess"]) if col in set(diag["maal"]) else np.nan
+            low, high, n_eff = diagnostics.share_interval(indicator, chain, fallback)
+            row.update(persentil_fra=100 * low, persentil_til=100 * high, ess=n_eff)
+        row.update(median=float(np.median(values)), p5=float(np.percentile(values, 5)),
+                   p95=float(np.percentile(values, 95)))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -101,6 +142,26 @@ def non_dominated(values: np.ndarray) -> np.ndarray:
             keep[i] = True
             front = np.vstack([front, row])
     return keep
+
+
+def chain_diagnostics(scores: pd.DataFrame, chain: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    """Per score (not the constant ``regioner``): split R-hat, bulk ESS and the distinct plans."""
+    distinct = int(len(np.unique(labels, axis=0)))
+    rows = [{"maal": col, "rhat": diagnostics.rhat(scores[col].to_numpy(), chain),
+             "ess": diagnostics.ess(scores[col].to_numpy(), chain), "ulike_planer": distinct}
+            for col in SCORE_COLUMNS if col != "regioner"]
+    return pd.DataFrame(rows)
+
+
+def warnings_for(diag: pd.DataFrame) -> list[str]:
+    """Messages (bokmål) for the scores whose chains have not converged."""
+    out = []
+    for row in diag.itertuples():
+        if not diagnostics.converged(row.rhat, row.ess):
+            out.append(f"{row.maal}: R-hat {row.rhat:.3f}, effektivt utvalg {row.ess:.0f} "
+                       f"(krav: R-hat ≤ {diagnostics.RHAT_MAX:g}, minst {diagnostics.ESS_MIN})"
+                       .replace(".", ","))
+    return out
 
 
 def pareto_best(scores: pd.DataFrame, labels: np.ndarray, count: int = BEST) -> list[int]:
@@ -145,24 +206,48 @@ def plan_proposal(base: Proposal, labels: np.ndarray, req: Request, number: int,
         note="Sete = regionens mest folkerike kommune (ikke et forslag om lokalisering).")
 
 
-def run(proposal: Proposal, req: Request) -> Ensemble:
-    """Generate (or, where the plan space is small, enumerate) and score the ensemble for
-    `proposal` (see the module docstring)."""
-    check_request(req)
-    labels = exact_plans(req.year, req.regions, req.tolerance, EXACT_LIMIT) if req.level == "fylke" else None
-    method = "utvalg" if labels is None else "eksakt"
-    if labels is None:
-        labels = generate(req)
-    else:
-        req = replace(req, n=len(labels))
+def stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scores as the CSV files store them: float columns as float64 rounded to DECIMALS (a float32
+    column would otherwise be written with fewer digits than it is compared at)."""
+    floats = frame.select_dtypes("floating").columns
+    return frame.astype({c: "float64" for c in floats}).round(DECIMALS)
+
+
+def run(proposal: Proposal, req: Request, plans: Sample | None = None,
+        sampled: bool = True) -> Ensemble:
+    """Score an ensemble for `proposal` (see the module docstring).
+
+    `plans`: labels over `req.level` units with their chain numbers. When None, fylke units
+    enumerate every plan if there are at most EXACT_LIMIT (metode ``eksakt``: one row per plan,
+    chain 0, treated as `sampled=False`), else the plans are drawn with `sample(req)`.
+    `sampled=False` marks a plan set that is not a Markov chain: no convergence diagnostics and
+    no Monte Carlo intervals then.
+    """
+    method = "utvalg"
+    if plans is None:
+        check_request(req)
+        exact = exact_plans(req.year, req.regions, req.tolerance, EXACT_LIMIT) if req.level == "fylke" else None
+        if exact is not None:
+            method, sampled, req = "eksakt", False, replace(req, n=len(exact))
+            plans = Sample(exact, np.zeros(len(exact), dtype=np.int16))
+        else:
+            plans = sample(req)
+    labels, chain = plans.labels, np.asarray(plans.chain)
     ctx = context(req.year)
-    scores = pd.concat([score_labels(ctx, to_kommune_labels(labels[i:i + SCORE_CHUNK], req.year, req.level))
-                        for i in range(0, len(labels), SCORE_CHUNK)], ignore_index=True)
+    scores = stored(pd.concat(
+        [score_labels(ctx, to_kommune_labels(labels[i:i + SCORE_CHUNK], req.year, req.level))
+         for i in range(0, len(labels), SCORE_CHUNK)], ignore_index=True))
+    scores.insert(0, "kjede", chain.astype(int))
     scores.insert(0, "plan", np.arange(1, len(scores) + 1))
-    own = score(proposal, req.year)
+    own = stored(score(proposal, req.year))
+    diag = chain_diagnostics(scores, chain, labels) if sampled else None
+    if diag is not None:
+        for message in warnings_for(diag):
+            log.warning("advarsel: kjedene har ikke blandet godt nok: %s", message)
     best_rows = pareto_best(scores, labels)
     best = [plan_proposal(proposal, labels[i], req, j + 1, i + 1, method) for j, i in enumerate(best_rows)]
-    return Ensemble(req, proposal, labels, scores, own, percentiles(scores, own.iloc[0]), best, method)
+    table = percentiles(scores, own.iloc[0], chain if sampled else None, diag)
+    return Ensemble(req, proposal, labels, scores, own, table, best, diag, method)
 
 
 def write(ens: Ensemble, out: str | Path) -> Path:
@@ -171,7 +256,7 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     (out / "forslag").mkdir(parents=True, exist_ok=True)
     for old in (out / "forslag").glob("alt-*.yaml"):
         old.unlink()
-    neutralise_formulas(ens.scores.round(6)).to_csv(out / "ensemble.csv", index=False, lineterminator="\n")
+    neutralise_formulas(ens.scores).to_csv(out / "ensemble.csv", index=False, lineterminator="\n")
     codes = units(ens.request.year, ens.request.level).nodes["kode"].to_numpy()
     n, m = ens.labels.shape
     plans = pd.DataFrame({"plan": np.repeat(np.arange(1, n + 1), m), "kode": np.tile(codes, n),
@@ -182,11 +267,19 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     table.insert(0, "aar", own["aar"])
     table.insert(0, "forslag", own["forslag"])
     table["metode"] = ens.method
-    neutralise_formulas(table.round(6)).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
+    neutralise_formulas(table.round(DECIMALS)).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
+    diag = ens.diagnostics
+    if diag is None:
+        (out / "diagnostikk.csv").unlink(missing_ok=True)
+    else:
+        neutralise_formulas(diag.round(DECIMALS)).to_csv(out / "diagnostikk.csv", index=False,
+                                                         lineterminator="\n")
     for j, alt in enumerate(ens.best, start=1):
         alt.to_yaml(out / "forslag" / f"alt-{j}.yaml")
     (out / "innstillinger.json").write_text(json.dumps(
-        {**asdict(ens.request), "jobs": None, "forslag": ens.proposal.id, "metode": ens.method,
+        {**asdict(ens.request), "jobs": None, "scheduler": None, "forslag": ens.proposal.id,
+         "metode": ens.method, "utvalg": ens.diagnostics is not None,
+         **({"chains": None, "steps": None} if ens.method == "eksakt" else {}),  # no chains then
          "unike_planer": int(len(np.unique(ens.labels, axis=0)))}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
     return out

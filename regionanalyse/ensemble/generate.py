@@ -6,13 +6,21 @@ the neighbour graph of `territory.adjacency`. ReCom fits the question "which oth
 same size and balance were possible?" better than spopt's regionalisation (which optimises one
 objective to one plan, not a sample of many plans).
 
-Reproducible: a fixed number of chains (`CHAINS`), chain c seeded with seed·1000 + c, so the
-same seed gives identical plans whatever `jobs` is; chains run in parallel over `jobs` processes.
+Converged by default: `CHAINS` chains of `default_steps(level, K)` states each; the first `BURN_IN` share of each
+chain (its starting plan and the walk away from it) is dropped and the rest thinned to N/C plans
+per chain, evenly spaced. `default_steps` is sized so that the built-in proposals at kommune level reach
+split R-hat ≤ 1,05 and ESS ≥ 200 on every score (measured: README, `diagnostics.py`).
+
+Reproducible: chain c seeded with seed·1000 + c, so the same seed gives identical plans whatever
+`jobs` is; chains run in parallel over `jobs` processes (`_pool`), or as tasks on a Dask
+distributed cluster when `Request.scheduler` names one (`tcp://host:8786`; the workers need
+regionanalyse installed) — the same plans either way.
 """
 from __future__ import annotations
 
 import math
 import random
+import re
 import sys
 from dataclasses import dataclass
 from functools import partial
@@ -25,10 +33,27 @@ from ..indicators.scores import context
 from ..territory.adjacency import adjacency, units
 
 CHAINS = 4
+STEPS = {"kommune": 10_000, "fylke": 20_000}  # states per chain for up to STEPS_K regions
+STEPS_K = 11
+BURN_IN = 0.2      # share of each chain dropped before thinning
 BA_SURCHARGE = 1.0  # ≥ the random edge weights' range: spanning trees cross BA borders last
 MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of regions is tried
 SEED_ATTEMPTS = 100    # spanning trees per cut of a starting plan; a stuck start is redrawn whole
 SEED_TRIES = 60
+CONNECT_TIMEOUT_S = 10  # to a Dask scheduler
+
+
+def default_steps(level: str, k: int) -> int:
+    """States per chain that the built-in proposals need to converge (R-hat ≤ 1,05, ESS ≥ 200).
+
+    Measured (seed 1, kommune units, 4 × 10 000 steps): the slowest score is compactness, ESS
+    297–500 with 11–12 regions, 117 with 15 (fylker-2024) and 98 with 19 (fylker-2016): more
+    regions, each step moves a smaller share of the plan. So 10 000 × (K/11)² with kommuner
+    (18 600 for 15 regions, 29 900 for 19). A fylke step is ~7× cheaper but mixes slower per step
+    (10 000 left nav-2016-11 at ESS 191): 20 000.
+    """
+    base = STEPS.get(level, STEPS["kommune"])
+    return int(math.ceil(base * max(1.0, (k / STEPS_K) ** 2) / 100) * 100)
 
 
 class EnsembleError(RegionanalyseError):
@@ -46,6 +71,26 @@ class Request:
     tolerance: float = 0.1
     keep_ba: bool = False
     jobs: int = 1
+    chains: int = CHAINS
+    steps: int = STEPS["kommune"]   # states per chain
+    scheduler: str | None = None  # a Dask scheduler address; None: local processes
+
+    def kept(self) -> list[np.ndarray]:
+        """Per chain: the state indices kept (after burn-in, thinned evenly, last state kept)."""
+        start = int(self.steps * BURN_IN)
+        span = self.steps - start
+        out, chains = [], min(self.chains, self.n)
+        for c in range(chains):
+            count = self.n // chains + (c < self.n % chains)
+            out.append(start + (np.arange(1, count + 1) * span) // max(count, 1) - 1)
+        return out
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Plans (N × units, canonical labels 0..K−1) and the chain (1..C) each plan came from."""
+    labels: np.ndarray
+    chain: np.ndarray
 
 
 def _pct(x: float) -> str:
@@ -77,6 +122,12 @@ def check_request(req: Request) -> None:
                             f"er ikke mulig (må være mellom 2 og {len(nodes)})")
     if req.n < 1:
         raise EnsembleError("antall planer (--n) må være minst 1")
+    per_chain = -(-req.n // min(req.chains, req.n))
+    if req.steps - int(req.steps * BURN_IN) < per_chain:
+        raise EnsembleError(
+            f"{req.steps} steg per kjede er for få til {per_chain} planer per kjede etter at de første "
+            f"{100 * BURN_IN:.0f} % er forkastet (--steps må være minst "
+            f"{math.ceil(per_chain / (1 - BURN_IN))})")
     if req.keep_ba and req.level != "kommune":
         raise EnsembleError("--keep-ba virker bare med kommuner som byggesteiner (--units kommune): "
                             "hele fylker kan ikke holde sammen BA-regioner som krysser fylkesgrensene")
@@ -106,8 +157,9 @@ def _gerry_graph(year: int, level: str, keep_ba: bool):
     return Graph.from_networkx(graph)
 
 
-def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.ndarray:
-    """Plans (steps × units, region labels) of one ReCom chain, units in `units().nodes` order."""
+def _chain(req: Request, chain: int, keep: np.ndarray, progress: bool = False) -> np.ndarray:
+    """The kept plans (len(keep) × units, region labels) of one ReCom chain of `req.steps` states,
+    units in `units().nodes` order; `keep` are sorted state indices."""
     from gerrychain import MarkovChain, Partition
     from gerrychain.accept import always_accept
     from gerrychain.constraints import within_percent_of_ideal_population
@@ -144,19 +196,21 @@ def _chain(req: Request, chain: int, steps: int, progress: bool = False) -> np.n
     step = partial(recom, pop_col="folkemengde", pop_target=ideal, epsilon=req.tolerance,
                    region_surcharge=surcharge, bipartition_tree_fn=split)
     walk = MarkovChain(step, [within_percent_of_ideal_population(start, req.tolerance)],
-                       always_accept, start, total_steps=steps, rng=rng)
+                       always_accept, start, total_steps=req.steps, rng=rng)
     frozen = start.graph
     column = {code: i for i, code in enumerate(order)}
     internal = sorted(start.assignment.mapping)
     cols = np.array([column[frozen.original_nx_node_id_for_internal_node_id(n)] for n in internal])
-    out = np.empty((steps, len(order)), dtype=np.int16)
+    out = np.empty((len(keep), len(order)), dtype=np.int16)
+    wanted = {int(i): j for j, i in enumerate(keep)}
     iterator = walk
     if progress:
         from tqdm import tqdm
-        iterator = tqdm(walk, total=steps, desc=f"kjede {chain + 1}", file=sys.stderr, leave=False)
+        iterator = tqdm(walk, total=req.steps, desc=f"kjede {chain + 1}", file=sys.stderr, leave=False)
     for i, state in enumerate(iterator):
-        mapping = state.assignment.mapping
-        out[i, cols] = [mapping[n] for n in internal]
+        if i in wanted:
+            mapping = state.assignment.mapping
+            out[wanted[i], cols] = [mapping[n] for n in internal]
     return out
 
 
@@ -177,24 +231,61 @@ def canonical(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def generate(req: Request) -> np.ndarray:
-    """N plans (N × units of the level, canonical labels 0..K−1); see the module docstring."""
+def _pool(jobs: int):
+    """The executor the chains run on: the process guard's pool, whose workers die with this
+    process (SIGKILL too) and are killed at once on Ctrl-C or SIGTERM."""
+    return guarded_pool(jobs)
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse an address that is not `tcp://host:port` (or tls/ucx with a port, or inproc)."""
+    if not re.fullmatch(r"(?:(?:tcp|tls|ucx)://[\w.\-\[\]:]+:\d+|inproc://[\w.\-/]+)", address):
+        raise EnsembleError(f"ugyldig adresse til Dask-planleggeren: {address!r} "
+                            "(skriv den som tcp://vert:port, f.eks. tcp://10.0.0.5:8786)")
+
+
+def _on_dask(req: Request, kept: list[np.ndarray]) -> list[np.ndarray]:
+    """The chains as tasks on the Dask scheduler `req.scheduler`, results in chain order."""
+    check_scheduler(req.scheduler)
+    try:
+        from distributed import Client
+    except ImportError:
+        raise EnsembleError("--scheduler krever pakken distributed "
+                            "(pip install 'regionanalyse[dask]')") from None
+    try:
+        client = Client(req.scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise EnsembleError(f"får ikke kontakt med Dask-planleggeren {req.scheduler}: {exc}") from None
+    with client:
+        futures = [client.submit(_chain_job, (req, c, k, False), pure=False) for c, k in enumerate(kept)]
+        return client.gather(futures)
+
+
+def sample(req: Request) -> Sample:
+    """N plans with their chain numbers; see the module docstring."""
     check_request(req)
-    chains = min(CHAINS, req.n)
-    steps = [req.n // chains + (c < req.n % chains) for c in range(chains)]
+    kept = req.kept()
     show = sys.stderr.isatty()
-    jobs = max(1, min(req.jobs, chains))
-    if jobs == 1:
-        parts = [_chain(req, c, s, progress=show) for c, s in enumerate(steps)]
+    jobs = max(1, min(req.jobs, len(kept)))
+    if req.scheduler:
+        parts = _on_dask(req, kept)
+    elif jobs == 1:
+        parts = [_chain(req, c, k, progress=show) for c, k in enumerate(kept)]
     else:
-        with guarded_pool(jobs) as pool:  # workers die with this process (SIGKILL too)
-            futures = [pool.submit(_chain_job, (req, c, s, False)) for c, s in enumerate(steps)]
+        with _pool(jobs) as pool:
+            futures = [pool.submit(_chain_job, (req, c, k, False)) for c, k in enumerate(kept)]
             if show:
                 from tqdm import tqdm
                 for _ in tqdm(futures, desc="kjeder", file=sys.stderr, leave=False):
                     _.result()
             parts = [f.result() for f in futures]
-    return canonical(np.concatenate(parts))
+    chain = np.concatenate([np.full(len(k), c + 1, dtype=np.int16) for c, k in enumerate(kept)])
+    return Sample(canonical(np.concatenate(parts)), chain)
+
+
+def generate(req: Request) -> np.ndarray:
+    """N plans (N × units of the level, canonical labels 0..K−1); see `sample`."""
+    return sample(req).labels
 
 
 def to_kommune_labels(labels: np.ndarray, year: int, level: str) -> np.ndarray:

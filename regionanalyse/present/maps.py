@@ -131,6 +131,18 @@ def _dissolved_regions(proposal: Proposal) -> gpd.GeoDataFrame:
     return shapes.loc[[r for r in proposal.region_names() if r in shapes.index]]
 
 
+def polsby_popper_outlines(proposal: Proposal) -> dict[str, float]:
+    """Mean Polsby–Popper 4πA/U² over the regions, on two drawn outlines: the kommune map
+    dissolved as is (``raw``) and dissolved then closed by ±400 m as on the maps (``closed``)."""
+    import math
+
+    def mean_pp(geoms) -> float:
+        return float(np.mean(4 * math.pi * geoms.area / geoms.length ** 2))
+
+    raw = region_kommuner_geo(proposal).dissolve(by="region")
+    return {"raw": mean_pp(raw.geometry), "closed": mean_pp(_dissolved_regions(proposal).geometry)}
+
+
 def _neighbours(shapes: gpd.GeoDataFrame, gap_m: float = 8_000) -> dict[str, set[str]]:
     """Regions that touch or face each other across less than `gap_m` of sea or fjord."""
     import shapely
