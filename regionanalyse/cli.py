@@ -84,6 +84,7 @@ def _cmd_score(args) -> int:
 
 def _cmd_alternatives(args) -> int:
     from .ensemble.alternatives import request_for, run, write
+    from .ensemble.generate import check_request
     from .model import load
     from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats
     from .territory.validate import validate
@@ -98,6 +99,7 @@ def _cmd_alternatives(args) -> int:
                       seed=args.seed, tolerance=args.tolerance, keep_ba=args.keep_ba,
                       jobs=args.jobs, steps=args.steps, scheduler=args.scheduler)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
+    check_request(req)  # an impossible request is refused before the output folder is made
     from .pipeline.ensemble import build_ensemble_appendix, claim_out
     from .pipeline.publish import LockedError
 
