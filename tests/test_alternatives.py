@@ -458,3 +458,18 @@ def test_a_given_plan_set_that_is_not_a_chain_gets_no_diagnostics(tmp_path):
     assert "egne seter" not in text  # nav-2016-11 names no seats: both sides use the same rule
     assert "Persentil (intervall)" not in report.position().data
     assert "ikke trukket i kjeder" in report.diagnostics_table().data
+
+
+def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path):
+    """With the default tolerance (the proposal's own largest deviation, 86,6 % → 0,87) the
+    proposal's top place on balance follows from the rule: the appendix says so, and does not
+    say it under a tolerance of its own choosing."""
+    from regionanalyse.appendix.ensemble import EnsembleReport
+
+    p = load("nav-2016-11")
+    for tolerance, said in ((None, True), (0.95, False)):
+        out = tmp_path / f"t{tolerance}"
+        write(run(p, request_for(p, 2016, tolerance=tolerance)), out)
+        p.to_yaml(out / "forslaget.yaml")
+        text = EnsembleReport(str(out / "forslaget.yaml"), 2016, str(out))._own_tolerance_text()
+        assert ("følger av regelen og er ikke et funn" in text) is said, tolerance

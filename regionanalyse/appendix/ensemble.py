@@ -131,6 +131,18 @@ class EnsembleReport(StagedTables):
                 f"enn {fmt.number(self.n)} uavhengige trekk: for det svakeste målet tilsvarer det om "
                 f"lag {_about(m)} uavhengige alternativer.")
 
+    def _own_tolerance_text(self) -> str:
+        """Where the tolerance is (about) the proposal's own largest deviation, say that the
+        proposal's place on that measure follows from the rule and is not a finding."""
+        own = float(self.own["befolkningsavvik_maks"])
+        tolerance = float(self.settings["tolerance"])
+        if not tolerance - 0.01 <= own <= tolerance:
+            return ""
+        return (f" Denne grensen er forslagets eget største avvik ({fmt.percent(100 * own, 1)}), "
+                "så ingen alternativ kan avvike mer enn forslaget: at forslaget ligger øverst på "
+                "dette målet, følger av regelen og er ikke et funn. Med en annen grense "
+                "(--tolerance) kan bildet bli et annet.")
+
     def intro(self) -> Markdown:
         s = self.settings
         exact = s.get("metode") == "eksakt"
@@ -151,7 +163,7 @@ class EnsembleReport(StagedTables):
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
             f"{found_text(s, self.n)} Ingen region får avvike mer enn "
             f"{fmt.percent(100 * s['tolerance'], 0)} fra idealstørrelsen (folkemengden delt på "
-            f"antall regioner).{ba}{self._sampling_text()} "
+            f"antall regioner).{self._own_tolerance_text()}{ba}{self._sampling_text()} "
             f"{units_text(self.proposal, self.year, s['level'])}\n\n"
             "**Hva sammenligningen viser, og hva den ikke viser.** Alternativene viser hvor forslaget "
             "ligger blant inndelinger som var mulige med samme antall regioner, samme krav til "
