@@ -147,3 +147,35 @@ def test_appendix_says_which_units_were_used():
     settings = {"level": "fylke", "regions": 11, "metode": "eksakt"}
     assert "alle 99\u00a0353 mulige inndelinger" in found_text(settings, 99_353)
     assert "trukket 1\u00a0000" in found_text({**settings, "metode": "utvalg"}, 1000)
+
+
+def test_sweep_counts_and_balance_shares_equal_an_independent_recount():
+    """The sweep of nav-2016-11 (fylke units, every plan counted): each rule's number of plans is
+    the independent exact-cover count, the first row repeats forslag.csv's shares, and the
+    share of plans more balanced than the proposal at 50 % is recounted from the plans with the
+    fylke populations of SSB's file (not the package's scoring)."""
+    import pandas as pd
+
+    from regionanalyse.ensemble.alternatives import request_for, run
+
+    p = load("nav-2016-11")
+    ens = run(p, request_for(p, 2016))
+    table = ens.sweep
+    nodes, pop, edges = _fylke_graph(2016)
+    for (rule, tolerance, k), rows in table.groupby(["regel", "toleranse", "regioner"], sort=False):
+        brute = partitions.exact_cover(nodes, pop, edges, int(k), float(tolerance))
+        assert rows["planer"].iloc[0] == len(brute), rule
+    first = table[table["regel"] == "forslagets toleranse"].set_index("maal")
+    mine = ens.percentiles.set_index("maal")
+    for m in first.index:
+        assert first.at[m, "andel_lik"] == pytest.approx(mine.at[m, "andel_lik"])
+    raw = pd.read_csv(Path(__file__).parents[1] / "data" / "raw" /
+                      "befolkning_fylke_1jan_2005_2026_ssb07459.csv", dtype={"fylkesnummer": str})
+    fylke_pop = raw[raw["aar"] == 2016].set_index("fylkesnummer")["folkemengde"].reindex(nodes).to_numpy()
+    plans = np.array(partitions.exact_cover(nodes, pop, edges, 11, 0.5))
+    region_pop = np.stack([np.where(plans == r, fylke_pop, 0).sum(1) for r in range(11)], axis=1)
+    ideal = fylke_pop.sum() / 11
+    deviation = (np.abs(region_pop - ideal) / ideal).max(1)
+    own = float(ens.own.iloc[0]["befolkningsavvik_maks"])
+    at50 = table[(table["regel"] == "toleranse 50 %") & (table["maal"] == "befolkningsavvik_maks")]
+    assert at50["andel_lavere"].iloc[0] == pytest.approx(100 * (deviation < own).mean())

@@ -64,6 +64,7 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.comparison", "sources_section", "Markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "sweep_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "headlines", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "diagnostics_table", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "chain_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
@@ -178,7 +179,7 @@ def test_cli_format_keeps_names_inert(scratch, command, fmt):
 # --------------------------------------------------------------------------------------------
 # The files of `alternatives`
 # --------------------------------------------------------------------------------------------
-ALTERNATIVES_FILES = {"ensemble.csv", "plans.csv", "forslag.csv", "innstillinger.json", "forslag",
+ALTERNATIVES_FILES = {"ensemble.csv", "plans.csv", "forslag.csv", "sveip.csv", "innstillinger.json", "forslag",
                       ".regionanalyse-alternativer", ".regionanalyse.lock"}
 
 
@@ -211,7 +212,8 @@ def test_alternatives_files_inert(ensemble_dir):
 # every public section of every report class → where hostile names are run through it
 SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "headlines", "position", "distributions",
                                            "best_table", "maps", "method", "chain_section",
-                                           "diagnostics_table", "chain_histograms", "compactness"},
+                                           "diagnostics_table", "chain_histograms", "compactness",
+                                           "sweep_section"},
                         "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
                                              "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)

@@ -140,8 +140,9 @@ class EnsembleReport(StagedTables):
             return ""
         return (f" Denne grensen er forslagets eget største avvik ({fmt.percent(100 * own, 1)}), "
                 "så ingen alternativ kan avvike mer enn forslaget: at forslaget ligger øverst på "
-                "dette målet, følger av regelen og er ikke et funn. Med en annen grense "
-                "(--tolerance) kan bildet bli et annet.")
+                "dette målet, følger av regelen og er ikke et funn."
+                + (" Tabell 3 viser de samme andelene med andre grenser og antall regioner."
+                   if (self.dir / "sveip.csv").exists() else ""))
 
     def intro(self) -> Markdown:
         s = self.settings
@@ -334,16 +335,45 @@ class EnsembleReport(StagedTables):
 
     @property
     def compactness_number(self) -> int:
-        """The compactness table's number: 4 after the chains' table 3, else 3."""
-        return 3 if self.settings.get("metode") == "eksakt" else 4
+        """The compactness table's number: 4, after the chains' (or the sweep's) table 3."""
+        return 4
 
     def chain_section(self) -> list[HTML | Markdown]:
-        """The method annex's part on the chains (heading, table 3, figure A); nothing when every
-        plan was enumerated (there are no chains)."""
+        """The method annex's part on the chains (heading, table 3, figure A); when every plan was
+        enumerated there are no chains, and table 3 is the same comparison under nearby rules."""
         if self.settings.get("metode") == "eksakt":
-            return []
+            return self.sweep_section()
         parts = [Markdown("### Har kjedene blandet?"), self.diagnostics_table()]
         return parts + ([self.chain_histograms()] if self.diagnostics is not None else [])
+
+    def sweep_section(self) -> list[HTML | Markdown]:
+        """Heading and table 3: the headline shares under other tolerances and K ± 1
+        (sveip.csv, counted exactly); nothing when the file is absent."""
+        path = self.dir / "sveip.csv"
+        if not path.exists():
+            return []
+        sweep = pd.read_csv(path)
+        rules = list(dict.fromkeys(sweep["regel"]))
+        frame = pd.DataFrame({"Regel": [
+            f"{r}: {fmt.percent(100 * g['toleranse'].iloc[0], 0)}, {g['regioner'].iloc[0]} regioner, "
+            + (f"{fmt.number(g['planer'].iloc[0])} planer" if not g["merknad"].fillna("").iloc[0]
+               else str(g["merknad"].iloc[0]))
+            for r, g in ((r, sweep[sweep["regel"] == r]) for r in rules)]})
+        for m in dict.fromkeys(sweep["maal"]):
+            cells = []
+            for r in rules:
+                row = sweep[(sweep["regel"] == r) & (sweep["maal"] == m)].iloc[0]
+                cells.append(".." if pd.isna(row["andel_lavere"]) else
+                             " / ".join(fmt.percent(row[f"andel_{w}"], 0)
+                                        for w in ("lavere", "lik", "hoyere")))
+            frame[LABELS[m][0]] = cells
+        return [Markdown("### Tåler andelene andre regler?"), self.table_html(
+            frame, "Tabell 3. Andelen alternativer med lavere / samme / høyere verdi enn forslaget "
+                   "med andre grenser for avvik og andre antall regioner (alle planer talt opp)",
+            "Egne beregninger (sveip.csv)",
+            ["Første rad er sammenligningen i tabell 1. «..»: ingen plan oppfyller regelen, eller "
+             "det er for mange planer til å telle opp. Med et annet antall regioner sammenlignes "
+             "forslaget med inndelinger som har ett fylke-sett mer eller mindre."])]
 
     def diagnostics_table(self) -> HTML | Markdown:
         """Per score: split R-hat, effective sample size, per-chain percentiles (method annex)."""

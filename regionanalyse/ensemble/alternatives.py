@@ -15,6 +15,9 @@ Files written in the output folder (same seed → identical files):
   interval and no ``ess``), else ``utvalg`` (ReCom chains);
 - ``diagnostikk.csv``: ``maal,rhat,ess,ulike_planer`` per score (`diagnostics.py`); only for
   plans drawn in chains (removed otherwise);
+- ``sveip.csv``: ``regel,toleranse,regioner,planer,maal,andel_lavere,andel_lik,andel_hoyere,
+  merknad``: the headline shares under the proposal's tolerance, 50 %, 25 % and K ± 1, every
+  plan counted (`sweep.py`); only with ``metode`` ``eksakt`` (removed otherwise);
 - ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
   BA-regions, mean distance to the seat) as proposals that validate and build like any other;
 - ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba, chains,
@@ -42,6 +45,7 @@ from . import diagnostics
 from .enumerate import exact_plans
 from .generate import (EnsembleError, Request, Sample, check_request, check_scheduler, default_steps,
                        sample, smallest_tolerance, to_kommune_labels)
+from .sweep import sweep
 
 log = logging.getLogger(__name__)
 SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
@@ -65,6 +69,7 @@ class Ensemble:
     best: list[Proposal]
     diagnostics: pd.DataFrame | None = None   # maal, rhat, ess, ulike_planer (None: not a chain)
     method: str = "utvalg"      # "eksakt": every possible plan; "utvalg": a ReCom sample
+    sweep: pd.DataFrame | None = None  # the same shares under nearby rules (eksakt only)
 
 
 def member_level(proposal: Proposal, year: int) -> str:
@@ -247,7 +252,8 @@ def run(proposal: Proposal, req: Request, plans: Sample | None = None,
     best_rows = pareto_best(scores, labels)
     best = [plan_proposal(proposal, labels[i], req, j + 1, i + 1, method) for j, i in enumerate(best_rows)]
     table = percentiles(scores, own.iloc[0], chain if sampled else None, diag)
-    return Ensemble(req, proposal, labels, scores, own, table, best, diag, method)
+    nearby = sweep(req, own.iloc[0], EXACT_LIMIT, DECIMALS) if method == "eksakt" else None
+    return Ensemble(req, proposal, labels, scores, own, table, best, diag, method, nearby)
 
 
 def write(ens: Ensemble, out: str | Path) -> Path:
@@ -268,6 +274,11 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     table.insert(0, "forslag", own["forslag"])
     table["metode"] = ens.method
     neutralise_formulas(table.round(DECIMALS)).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
+    if ens.sweep is None:
+        (out / "sveip.csv").unlink(missing_ok=True)
+    else:
+        neutralise_formulas(ens.sweep.round(DECIMALS)).to_csv(out / "sveip.csv", index=False,
+                                                              lineterminator="\n")
     diag = ens.diagnostics
     if diag is None:
         (out / "diagnostikk.csv").unlink(missing_ok=True)
