@@ -354,11 +354,12 @@ class EnsembleReport(StagedTables):
             return []
         sweep = pd.read_csv(path)
         rules = list(dict.fromkeys(sweep["regel"]))
-        frame = pd.DataFrame({"Regel": [
-            f"{r}: {fmt.percent(100 * g['toleranse'].iloc[0], 0)}, {g['regioner'].iloc[0]} regioner, "
+        frame = pd.DataFrame({"Grense og antall regioner": [
+            f"{fmt.percent(100 * g['toleranse'].iloc[0], 0)}"
+            + (" (forslagets)" if i == 0 else "") + f", {g['regioner'].iloc[0]} regioner: "
             + (f"{fmt.number(g['planer'].iloc[0])} planer" if not g["merknad"].fillna("").iloc[0]
                else str(g["merknad"].iloc[0]))
-            for r, g in ((r, sweep[sweep["regel"] == r]) for r in rules)]})
+            for i, g in enumerate(sweep[sweep["regel"] == r] for r in rules)]})
         for m in dict.fromkeys(sweep["maal"]):
             cells = []
             for r in rules:
