@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from proctable import alive as _alive, descendants as _descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = Path(__file__).with_name("browser")
@@ -950,39 +951,6 @@ def test_hostile_rebuild_after_rename_moves_stale_appendices(hostile):
 # --------------------------------------------------------------------------------------------
 # 7. Kill and interrupt: no process left, clean exit, the next build completes (slow)
 # --------------------------------------------------------------------------------------------
-def _proc_table() -> dict[int, tuple[int, str, str]]:
-    """pid -> (ppid, state, start time) of every process."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2:].split()
-        table[int(entry)] = (int(fields[1]), fields[0], fields[19])
-    return table
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    table = _proc_table()
-    found, todo = {}, [pid]
-    while todo:
-        parent = todo.pop()
-        for child, (ppid, _, start) in table.items():
-            if ppid == parent and child not in found:
-                found[child] = start
-                todo.append(child)
-    return found
-
-
-def _alive(procs: dict[int, str]) -> list[int]:
-    table = _proc_table()
-    return [p for p, start in procs.items() if p in table and table[p][2] == start
-            and table[p][1] != "Z"]
-
-
 def _start(box: Box, yaml_name: str, executor: str = "inline") -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "regionanalyse.cli", "build", yaml_name, "--out",
                              str(box.out), "--to", "html", "--jobs", "1", "--executor", executor],

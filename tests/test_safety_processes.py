@@ -11,39 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-
-def _proc_table() -> dict[int, tuple[int, str, str]]:
-    """pid -> (ppid, state, start time) of every process (from /proc)."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2:].split()
-        table[int(entry)] = (int(fields[1]), fields[0], fields[19])
-    return table
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    table = _proc_table()
-    found, todo = {}, [pid]
-    while todo:
-        parent = todo.pop()
-        for child, (ppid, _, start) in table.items():
-            if ppid == parent and child not in found:
-                found[child] = start
-                todo.append(child)
-    return found
-
-
-def _alive(procs: dict[int, str]) -> list[int]:
-    table = _proc_table()
-    return [p for p, start in procs.items() if p in table and table[p][2] == start
-            and table[p][1] != "Z"]
+from proctable import alive as _alive, descendants as _descendants
 
 
 def _catches_sigterm(pid: int) -> bool:
