@@ -185,10 +185,21 @@ class EnsembleReport(StagedTables):
                         "regioner.")
             return (" Alternativene er trukket uten å se BA-regionene; en trekking som tar hensyn "
                     "til dem (--keep-ba), deler færre.")
-        if col.startswith("avstand") and any(r.seat for r in self.proposal.regions):
-            return (" Forslaget er målt fra sine egne seter, alternativene fra regionens mest "
-                    "folkerike kommune.")
+        if col.startswith("avstand"):
+            return self._own_seats_text(col)
         return ""
+
+    def _own_seats_text(self, col: str) -> str:
+        """The proposal's distance from the seats it names, beside (never in) the comparison,
+        which measures both sides from each region's most populous kommune."""
+        if not any(r.seat for r in self.proposal.regions) or "verdi_egne_seter" not in self.table:
+            return ""
+        own, official = self.table.at[col, "verdi"], self.table.at[col, "verdi_egne_seter"]
+        if own == official:
+            return (" Forslagets egne seter gir samme tall som regionens mest folkerike kommune, "
+                    "som begge sider måles fra.")
+        return (" Begge sider måles her fra regionens mest folkerike kommune; fra forslagets egne "
+                f"seter er tallet {_value(col, official)} km (ikke med i sammenligningen).")
 
     def headlines(self) -> Markdown:
         """One plain sentence per score: shares below/equal/above, with the sampling error."""
@@ -254,13 +265,23 @@ class EnsembleReport(StagedTables):
             notes.append("Alternativene er trukket uten å se BA-regionene (valget --keep-ba var "
                          "ikke brukt); tallene for BA-deling viser derfor hvor mye grenser trukket "
                          "uten hensyn til BA-regionene deler dem.")
-        notes.append("Avstand til setet: forslaget måles fra sine egne seter der de er oppgitt, "
-                     "alternativene fra regionens mest folkerike kommune.")
+        notes.append("Avstand til setet: forslaget og alternativene måles med samme regel, fra "
+                     "regionens mest folkerike kommune." + self._own_seats_note())
         return self.table_html(
             frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
             notes)
+
+    def _own_seats_note(self) -> str:
+        """The proposal's distances from its own seats, as information beside table 1."""
+        if not any(r.seat for r in self.proposal.regions) or "verdi_egne_seter" not in self.table:
+            return ""
+        t = self.table
+        return (" Målt fra forslagets egne seter er gjennomsnittlig avstand "
+                f"{_value('avstand_snitt_km', t.at['avstand_snitt_km', 'verdi_egne_seter'])} km og "
+                f"lengste avstand {_value('avstand_maks_km', t.at['avstand_maks_km', 'verdi_egne_seter'])}"
+                " km; de tallene er ikke med i andelene (forslag.csv, kolonnen verdi_egne_seter).")
 
     def distributions(self) -> HTML:
         """Histograms of six scores, the proposal marked with a vertical line."""
@@ -317,7 +338,10 @@ class EnsembleReport(StagedTables):
              "inndelingene er bedre enn forslaget. Setet i et alternativ er regionens mest folkerike "
              "kommune; det er ikke et forslag om hvor et regionkontor bør ligge. Alternativene finnes "
              "som forslagsfiler (forslag/alt-1.yaml …) og kan bygges som vedlegg på samme måte som "
-             "forslaget; plannummeret viser til ensemble.csv og plans.csv."])
+             "forslaget; plannummeret viser til ensemble.csv og plans.csv."
+             + (" Forslagets avstand er målt som alternativenes, fra regionens mest folkerike "
+                "kommune (se tabell 1 for avstanden fra forslagets egne seter)."
+                if any(r.seat for r in self.proposal.regions) else "")])
 
     def maps(self) -> list[HTML]:
         """The proposal and each selected alternative, on the same scale."""
@@ -481,7 +505,8 @@ class EnsembleReport(StagedTables):
             f"region), snitt over regionene; se tabell {self.compactness_number} for hvor mye tallet "
             "avhenger av metoden. BA-regioner: SSBs inndeling "
             f"{labour.ba_year(self.year)} i årets kommunekoder; bosatte i delte BA-regioner er "
-            "summen over regionene av egne innbyggere. Avstand: rett linje mellom kommunenes "
-            "midtpunkter (EPSG:25833); setet er forslagets, ellers regionens mest folkerike kommune.",
+            "summen over regionene av egne innbyggere. Avstand: rett linje mellom et punkt inne i "
+            "hver kommune (EPSG:25833) og setet, som er regionens mest folkerike kommune, for "
+            "forslaget og alternativene likt (forslagets egne seter står ved siden av, i tabell 1).",
             f"- Folkemengde: {population.SOURCE} {self.year}. Kart: {geometry.SOURCE}.",
         ]))

@@ -10,9 +10,14 @@ Files written in the output folder (same seed → identical files):
   ``andel_lavere,andel_lik,andel_hoyere`` (percent of plans, summing to 100), ``persentil``
   (lower + half the ties) with its 95 % Monte Carlo interval ``persentil_fra,persentil_til`` and
   the effective number of independent plans behind it (``ess``), the ensemble's
-  ``median,p5,p95``, and ``metode``: ``eksakt`` when every possible plan was enumerated (fylke
+  ``median,p5,p95``, ``metode``: ``eksakt`` when every possible plan was enumerated (fylke
   units and at most ``EXACT_LIMIT`` plans, `enumerate.py`; the shares are then exact, with no
-  interval and no ``ess``), else ``utvalg`` (ReCom chains);
+  interval and no ``ess``), else ``utvalg`` (ReCom chains), and ``verdi_egne_seter``. One seat
+  rule on both sides: ``verdi`` and every share measure the proposal's distances, like the
+  alternatives', from each region's most populous kommune (`territory.seats.largest_units`);
+  ``verdi_egne_seter`` is the proposal's value from the seats it names (the region's most
+  populous kommune where it names none; equal to ``verdi`` for scores without a seat), shown
+  beside the comparison, never in it;
 - ``diagnostikk.csv``: ``maal,rhat,ess,ulike_planer`` per score (`diagnostics.py`); only for
   plans drawn in chains (removed otherwise);
 - ``sveip.csv``: ``regel,toleranse,regioner,planer,maal,andel_lavere,andel_lik,andel_hoyere,
@@ -41,6 +46,7 @@ from ..indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from ..model import Proposal, Region
 from ..territory.adjacency import units
 from ..territory.membership import fylke_composition
+from ..territory.seats import largest_units
 from . import diagnostics
 from .enumerate import exact_plans
 from .generate import (EnsembleError, Request, Sample, check_request, check_scheduler, default_steps,
@@ -64,12 +70,13 @@ class Ensemble:
     proposal: Proposal
     labels: np.ndarray          # plans × units of request.level
     scores: pd.DataFrame        # plan, kjede + score columns (rounded to DECIMALS)
-    own: pd.DataFrame           # the proposal's row (forslag, aar, scores; rounded to DECIMALS)
+    own: pd.DataFrame           # the proposal's row, seats as the alternatives' (rounded to DECIMALS)
     percentiles: pd.DataFrame   # maal, verdi, andel_*, persentil(+interval), ess, median, p5, p95
     best: list[Proposal]
     diagnostics: pd.DataFrame | None = None   # maal, rhat, ess, ulike_planer (None: not a chain)
     method: str = "utvalg"      # "eksakt": every possible plan; "utvalg": a ReCom sample
     sweep: pd.DataFrame | None = None  # the same shares under nearby rules (eksakt only)
+    own_seats: pd.DataFrame | None = None  # the proposal's row from its own seats (information)
 
 
 def member_level(proposal: Proposal, year: int) -> str:
@@ -186,10 +193,11 @@ def plan_proposal(base: Proposal, labels: np.ndarray, req: Request, number: int,
     nodes = units(req.year, req.level).nodes
     kommune = units(req.year, "kommune").nodes
     klabels = to_kommune_labels(labels[None, :], req.year, req.level)[0]
+    seats = largest_units(klabels[None, :], kommune["folkemengde"].to_numpy())[0]
     regions = []
     for r in range(int(labels.max()) + 1):
         inside = kommune[klabels == r]
-        biggest = inside.loc[inside["folkemengde"].idxmax()]
+        biggest = kommune.iloc[seats[r]]
         if req.level == "fylke":
             members = list(nodes.loc[labels == r, "kode"])
         else:
@@ -244,7 +252,7 @@ def run(proposal: Proposal, req: Request, plans: Sample | None = None,
          for i in range(0, len(labels), SCORE_CHUNK)], ignore_index=True))
     scores.insert(0, "kjede", chain.astype(int))
     scores.insert(0, "plan", np.arange(1, len(scores) + 1))
-    own = stored(score(proposal, req.year))
+    own = stored(score(proposal, req.year, own_seats=False))  # one seat rule on both sides
     diag = chain_diagnostics(scores, chain, labels) if sampled else None
     if diag is not None:
         for message in warnings_for(diag):
@@ -253,7 +261,8 @@ def run(proposal: Proposal, req: Request, plans: Sample | None = None,
     best = [plan_proposal(proposal, labels[i], req, j + 1, i + 1, method) for j, i in enumerate(best_rows)]
     table = percentiles(scores, own.iloc[0], chain if sampled else None, diag)
     nearby = sweep(req, own.iloc[0], EXACT_LIMIT, DECIMALS) if method == "eksakt" else None
-    return Ensemble(req, proposal, labels, scores, own, table, best, diag, method, nearby)
+    return Ensemble(req, proposal, labels, scores, own, table, best, diag, method, nearby,
+                    stored(score(proposal, req.year)))
 
 
 def write(ens: Ensemble, out: str | Path) -> Path:
@@ -273,6 +282,8 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     table.insert(0, "aar", own["aar"])
     table.insert(0, "forslag", own["forslag"])
     table["metode"] = ens.method
+    table["verdi_egne_seter"] = (table["maal"].map(ens.own_seats.iloc[0]).astype(float)
+                                 if ens.own_seats is not None else table["verdi"])
     neutralise_formulas(table.round(DECIMALS)).to_csv(out / "forslag.csv", index=False, lineterminator="\n")
     if ens.sweep is None:
         (out / "sveip.csv").unlink(missing_ok=True)

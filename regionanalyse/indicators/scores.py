@@ -14,7 +14,8 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
   classification mapped to the year's codes before 2024, the 2024 recoding from 2024;
 - ``avstand_maks_km``: farthest kommune from its region's seat (straight line between
   representative points); ``avstand_snitt_km``: population-weighted mean of that distance over
-  all inhabitants. Seat = the proposal's, else the region's most populous kommune;
+  all inhabitants. Seat = the proposal's, else the region's most populous kommune
+  (`territory.seats.largest_units`, the rule every comparison with alternatives uses);
 - ``kommuner_maks``: most kommuner in one region (the report's kontrollspenn concern).
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..model import Proposal
 from ..sources import labour, succession
 from ..territory import membership
 from ..territory.adjacency import units
-from ..territory.seats import find_seat
+from ..territory.seats import find_seat, largest_units
 
 SCORE_COLUMNS = ["regioner", "befolkningsavvik_maks", "befolkning_min", "befolkning_maks",
                  "polsby_popper_snitt", "ba_delt", "bosatt_delt_ba", "avstand_maks_km",
@@ -55,7 +56,6 @@ class ScoreContext:
     ba: np.ndarray           # BA-region index per unit, -1 when none
     n_ba: int
     ba_year: int             # classification year used
-    by_pop: np.ndarray       # unit indices, most populous first
 
     def index(self) -> dict[str, int]:
         return {c: i for i, c in enumerate(self.codes)}
@@ -86,7 +86,7 @@ def context(year: int) -> ScoreContext:
         edge_u=edges["a"].map(idx).to_numpy(), edge_v=edges["b"].map(idx).to_numpy(),
         edge_len=edges["grense_m"].to_numpy(), dist_km=dist.astype(np.float32),
         ba=ba_nr.map(ba_ids).fillna(-1).astype(int).to_numpy(), n_ba=len(ba_ids),
-        ba_year=ba_code_year, by_pop=np.argsort(-pop, kind="stable"))
+        ba_year=ba_code_year)
 
 
 def _per_region(labels: np.ndarray, k: int, weights: np.ndarray) -> np.ndarray:
@@ -133,9 +133,7 @@ def score_labels(ctx: ScoreContext, labels: np.ndarray, seats: np.ndarray | None
     split = _per_region(np.broadcast_to(ba_of, differs.shape), ctx.n_ba, differs.astype(float)) > 0
     ba_delt = split.sum(1)
     bosatt = (split[:, ba_of] * ctx.pop[ba_units]).sum(1)
-    # seats: the most populous kommune of each region unless given
-    ordered = labels[:, ctx.by_pop]  # units most populous first
-    seat = np.stack([ctx.by_pop[(ordered == r).argmax(1)] for r in range(k)], axis=1)
+    seat = largest_units(labels, ctx.pop, k)  # the comparison rule, unless seats are given
     if seats is not None:
         seats = np.asarray(seats, dtype=np.int64).reshape(n, -1)
         given = np.full((n, k), -1, dtype=np.int64)
@@ -189,10 +187,12 @@ def proposal_labels(proposal: Proposal, year: int) -> tuple[np.ndarray, list[str
     return labels, names, seats
 
 
-def score(proposal: Proposal, year: int) -> pd.DataFrame:
-    """One row: forslag, aar and the score columns for `proposal` counted in `year`."""
+def score(proposal: Proposal, year: int, own_seats: bool = True) -> pd.DataFrame:
+    """One row: forslag, aar and the score columns for `proposal` counted in `year`; distances
+    from the proposal's own seats where it names them, or with `own_seats=False` from each
+    region's most populous kommune, as generated alternatives are measured (`largest_units`)."""
     labels, _, seats = proposal_labels(proposal, year)
-    row = score_labels(context(year), labels[None, :], seats[None, :])
+    row = score_labels(context(year), labels[None, :], seats[None, :] if own_seats else None)
     row.insert(0, "aar", int(year))
     row.insert(0, "forslag", proposal.id)
     return row

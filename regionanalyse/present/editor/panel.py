@@ -16,6 +16,7 @@ import pandas as pd
 from ...indicators.scores import SCORE_COLUMNS, score_labels
 from ...model.proposal import quote
 from ...territory.adjacency import disconnected_parts
+from ...territory.seats import largest_units
 from .basis import Basis
 
 REGION_COLUMNS = ["region", "folkemengde", "avvik_pst", "antall_kommuner", "areal_km2",
@@ -86,9 +87,8 @@ def region_figures(b: Basis, labels_y: np.ndarray, names: list[str], seats: np.n
 
 def seat_units(b: Basis, labels_y: np.ndarray, k: int, official: np.ndarray) -> np.ndarray:
     """Seat per region as a kommune of the year: the official one where given (≥ 0), else the
-    region's most populous kommune (as `score_labels` picks it)."""
-    ordered = labels_y[b.ctx.by_pop]
-    most = np.array([b.ctx.by_pop[(ordered == r).argmax()] for r in range(k)], dtype=np.int64)
+    region's most populous kommune (the comparison rule, `largest_units`)."""
+    most = largest_units(labels_y[None, :], b.ctx.pop, k)[0]
     return np.where(official >= 0, official, most)
 
 
