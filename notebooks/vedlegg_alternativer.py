@@ -67,5 +67,9 @@ for part in report.chain_section():
 # %%
 report.compactness()
 
+# %%
+for part in report.sea_section():
+    display(part)
+
 # %% tags=["hide"]
 report.export_tables(tables_file)

@@ -20,6 +20,7 @@ from ..sources import geometry, labour, population
 from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import StagedTables
+from .ensemble_sea import fylke_crossings, kommune_crossings
 from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
@@ -479,11 +480,72 @@ class EnsembleReport(StagedTables):
              "alternativene kan endre seg med metoden, så kompakthet bør bare brukes som argument når "
              "rekkefølgen er den samme i alle tre kolonnene."])
 
+    @property
+    def sea_figure(self) -> str:
+        """The sea-edge map's letter: B after the chains' figure A, else A."""
+        chains = self.settings.get("metode") != "eksakt" and self.diagnostics is not None
+        return "B" if chains else "A"
+
+    def sea_section(self) -> list[HTML | Markdown]:
+        """Heading, map and table of the sea edges (bridges, tunnels, ferries) of the neighbour
+        graph the alternatives were drawn on; with fylke units the table lists the fylke pairs
+        that are neighbours only over sea, and the whole kommune list goes to the XLSX."""
+        layer = geometry.kommune_layer_year(self.year)
+        crossings = kommune_crossings(self.year)
+        source = ("data/raw/sjoforbindelser.csv (kilde per forbindelse i kolonnen Kilde); "
+                  f"{geometry.SOURCE}")
+        self.keep_series("Sjøforbindelser", crossings, source)
+        counts = crossings["Type"].value_counts()
+        kinds = (f"{fmt.number(counts.get('bru', 0))} bruer, {fmt.number(counts.get('tunnel', 0))} "
+                 f"tunneler og {fmt.number(counts.get('ferje', 0))} ferje- eller båtsamband")
+        fig, ax = plt.subplots(figsize=(6.4, 7.6))
+        maps.sea_edge_map(self.year, ax=ax)
+        figure = figure_out(
+            fig, f"Figur {self.sea_figure}. Naboskap over sjøen i {self.year}: bru (heltrukken), "
+            "tunnel (stiplet) og ferje (prikket)", source,
+            alt=(f"Kart over Norge med {fmt.number(len(crossings))} linjer mellom kommuner som er "
+                 f"naboer over sjøen: {kinds}. Bruer er heltrukne linjer, tunneler stiplede og "
+                 "ferjesamband prikkede. Hver forbindelse står i tabell 5 eller i regnearket."))
+        text = (f"Kommuner uten felles landegrense er naboer bare over en bru, en tunnel eller et "
+                f"ferjesamband i tabellen over sjøforbindelser. Naboskapet for {self.year} har "
+                f"{fmt.number(len(crossings))} slike forbindelser: {kinds} (figur {self.sea_figure}; "
+                f"kommunenavn og -nummer som i kartlaget {layer}).")
+        if self.settings["level"] != "fylke":
+            return [Markdown("### Naboskap over sjøen"), Markdown(
+                        text + " Tabell 5 viser alle; kilden for hver forbindelse står i regnearket "
+                        "(XLSX), arket «Sjøforbindelser», og i data/raw/sjoforbindelser.csv."),
+                    figure, self.table_html(
+                        crossings[["Kommuner", "Type", "Forbindelse"]],
+                        f"Tabell 5. Sjøforbindelser i naboskapet mellom kommunene, {self.year}",
+                        source, ["Regnearket har i tillegg kilden og avstanden mellom kommunene "
+                                 "(korteste avstand mellom flatene i kartlaget, ikke lengden på "
+                                 "sambandet)."])]
+        pairs = fylke_crossings(self.year)
+        whole = (" Hele listen over forbindelsene mellom kommuner står i regnearket (XLSX), arket "
+                 "«Sjøforbindelser».")
+        if pairs.empty:
+            return [Markdown("### Naboskap over sjøen"), Markdown(
+                text + " Med hele fylker som byggesteiner er to fylker naboer når noen av "
+                "kommunene deres er det, og alle fylker som er naboer, har felles landegrense; "
+                "sjøforbindelsene endrer derfor ikke hvilke alternativer som er mulige." + whole),
+                figure]
+        n_pairs = pairs["Fylker"].nunique()
+        return [Markdown("### Naboskap over sjøen"), Markdown(
+            text + " Med hele fylker som byggesteiner er to fylker naboer når noen av kommunene "
+            f"deres er det. {'Bare ett' if n_pairs == 1 else fmt.number(n_pairs)} fylkespar er "
+            "naboer bare over sjøen (tabell 5); "
+            "alle andre fylker som er naboer, har felles landegrense." + whole), figure, self.table_html(
+                pairs, f"Tabell 5. Fylkespar som er naboer bare over sjøen, {self.year}, og "
+                "forbindelsene mellom kommunene bak", source,
+                ["Uten disse forbindelsene ville fylkene i hvert par ikke vært naboer; en region "
+                 "med begge fylkene måtte da henge sammen over land gjennom andre fylker."])]
+
     def method(self) -> Markdown:
         s = self.settings
         chains = len(self.chains)
         return Markdown("\n".join([
-            f"- **Naboskap.** {adjacency_method_text()}",
+            f"- **Naboskap.** {adjacency_method_text()} Forbindelsene over sjøen står i figur "
+            f"{self.sea_figure} og tabell 5 nedenfor.",
             ("- **Opptelling.** Hver inndeling av fylkene i sammenhengende regioner innenfor "
              "befolkningskravet er talt opp og tatt med én gang, uten tilfeldighet, så andelene "
              "er eksakte for dette naboskapet og denne toleransen. Det gjøres når fylker er "
@@ -507,6 +569,8 @@ class EnsembleReport(StagedTables):
             f"{labour.ba_year(self.year)} i årets kommunekoder; bosatte i delte BA-regioner er "
             "summen over regionene av egne innbyggere. Avstand: rett linje mellom et punkt inne i "
             "hver kommune (EPSG:25833) og setet, som er regionens mest folkerike kommune, for "
-            "forslaget og alternativene likt (forslagets egne seter står ved siden av, i tabell 1).",
+            "forslaget og alternativene likt"
+            + (" (forslagets egne seter står ved siden av, i tabell 1)."
+               if any(r.seat for r in self.proposal.regions) else "."),
             f"- Folkemengde: {population.SOURCE} {self.year}. Kart: {geometry.SOURCE}.",
         ]))

@@ -1,0 +1,58 @@
+"""The neighbour graph's sea edges in the alternatives appendix's method annex (issue 19,
+item 5): a map and a table a reader can check, for the year and units the ensemble used."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from regionanalyse.appendix.ensemble_sea import fylke_crossings, kommune_crossings
+from regionanalyse.ensemble.alternatives import request_for, run, write
+from regionanalyse.ensemble.enumerate import exact_plans
+from regionanalyse.ensemble.generate import Sample
+from regionanalyse.model import load
+from regionanalyse.territory.adjacency import sea_edges
+
+
+def test_fylke_pairs_neighbours_only_over_sea():
+    """2016: Østfold and Vestfold are neighbours only by the Bastø ferry Moss–Horten; 2020:
+    Viken borders Vestfold og Telemark by land, so no fylke pair needs the sea."""
+    pairs = fylke_crossings(2016)
+    assert pairs[["Fylker", "Kommuner", "Type"]].values.tolist() == [
+        ["Østfold – Vestfold", "Moss (0104) – Horten (0701)", "ferje"]]
+    assert "Bastø" in pairs.at[0, "Forbindelse"] and pairs.at[0, "Kilde"]
+    assert fylke_crossings(2020).empty
+    listed = kommune_crossings(2016)
+    assert len(listed) == len(sea_edges(2016)) and listed["Kilde"].str.len().gt(0).all()
+    assert not listed["Kommuner"].str.contains("Moss \\(0104\\) – Tønsberg").any()  # open water
+
+
+def test_sea_section_at_fylke_level_keeps_the_whole_list_in_the_spreadsheet(tmp_path):
+    from regionanalyse.appendix.ensemble import EnsembleReport
+
+    p = load("nav-2016-11")
+    req = request_for(p, 2016, level="fylke", tolerance=0.87)
+    plans = exact_plans(2016, 11, 0.87, 250_000)[:6]
+    write(run(p, req, plans=Sample(plans, np.ones(len(plans), dtype=int)), sampled=False), tmp_path)
+    report = EnsembleReport("nav-2016-11", 2016, str(tmp_path))
+    parts = [getattr(x, "data", "") for x in report.sea_section()]
+    text = "\n".join(parts)
+    assert "### Naboskap over sjøen" in text and "Bare ett fylkespar" in text
+    assert "Tabell 5. Fylkespar" in text and "Moss (0104) – Horten (0701)" in text
+    assert 'alt="Kart over Norge med 86 linjer' in text and "prikket" in text
+    assert "Sjøforbindelser" in report.book.series
+    assert len(report.book.series["Sjøforbindelser"][0]) == 86
+
+
+@pytest.mark.slow
+def test_kommune_appendix_pdf_lists_the_sea_edges(tmp_path):
+    out = tmp_path / "alt"
+    made = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "alternatives", "nav-2016-11",
+                           "--year", "2016", "--units", "kommune", "--n", "8", "--steps", "20",
+                           "--out", str(out), "--to", "pdf"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out / "vedlegg-alternativer.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Naboskap over sjøen" in text and "Tabell 5. Sjøforbindelser" in text
+    assert "Moss (0104) – Horten (0701)" in text and "Bastø" in text
+    assert "Figur B. Naboskap over sjøen i 2016" in text
