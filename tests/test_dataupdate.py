@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import yaml
 import pytest
 
 from fakeapi import CODE_FILE, KOMMUNE_FILE, FakeAPI, Truth, closed_port_url
@@ -330,3 +331,36 @@ def test_code_list_that_disagrees_with_klass_is_refused(fresh, tmp_path):
                                                    r"KLASS: 1580; bare i kodelisten: –\)"):
         run_update(fresh, home, ["koder"], raw_dir=raw, today=pd.Timestamp("2026-12-04").date())
     assert not home.exists()
+
+
+def test_a_proposal_carried_across_a_merger_that_arrived_as_data(updated, tmp_path):
+    """A 2026 proposal with Bindal (1811) and Sømna (1812) in different regions, carried to
+    2027 after the stand-in's merger: validate says what moved and who straddles, and writes
+    the 2027 proposal only when the user decides."""
+    home, _ = updated
+    code_list = pd.read_csv(SHIPPED_RAW_DIR / CODE_FILE, dtype=str)
+    nordland = sorted(code_list.loc[(code_list["fylkesnummer"] == "18") &
+                                    (code_list["siste_aar_1jan"] == "2026"), "kommunenummer"])
+    text = (ROOT / "regionanalyse" / "model" / "builtin" / "fylker-2024.yaml").read_text(
+        encoding="utf-8").replace("vintage: 2024", "vintage: 2026").replace(
+        'members: ["18"]', "members: [" + ", ".join(f'"{c}"' for c in nordland if c != "1811")
+        + ']\n  - name: "Sør"\n    members: ["1811"]')
+    source = tmp_path / "nordland-delt.yaml"
+    source.write_text(text, encoding="utf-8")
+    pop = pd.read_csv(SHIPPED_RAW_DIR / KOMMUNE_FILE, dtype={"kommunenummer": str})
+    pop = pop[pop["aar"] == 2026].set_index("kommunenummer")["folkemengde"]
+    out = tmp_path / "nordland-2027.yaml"
+    refused = cli(home, "validate", str(source), "--til", "2027", "--skriv", str(out))
+    assert refused.returncode == 1 and not out.exists()
+    assert ("slått sammen: Bindal (1811), Sømna (1812) → Sør-Helgeland (1899) "
+            "(i regionene Sør og Nordland)") in refused.stdout
+    parts = sorted([(pop["1812"], "Nordland"), (pop["1811"], "Sør")], reverse=True)
+    counts = ", ".join(f"{n:,}".replace(",", "\u00a0") + f" i {r}" for n, r in parts)
+    assert f"Sør-Helgeland (1899): {counts}" in refused.stdout
+    assert "Sør-Helgeland (1899) har land i flere regioner" in refused.stderr
+    done = cli(home, "validate", str(source), "--til", "2027", "--skriv", str(out),
+               "--plasser", "1899=Sør")
+    assert done.returncode == 0, done.stderr
+    regions = {r["name"]: r["members"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["regions"]}
+    assert regions["Sør"] == ["1899"] and "1812" not in regions["Nordland"]
+    assert cli(home, "validate", str(out)).returncode == 0
