@@ -35,6 +35,14 @@ def _cmd_validate(args) -> int:
     print(f"{proposal.origin or proposal.id}: gyldig ({len(proposal.regions)} regioner)")
     if args.til is not None:
         return _carry_forward(proposal, args)
+    from .sources.population import YEARS
+    from .territory.carry import changed_kommuner
+
+    changed = changed_kommuner(proposal, YEARS[-1])
+    if changed:
+        print(f"merk: {changed} av forslagets kommuner er slått sammen, delt eller har fått nytt "
+              f"nummer fra {proposal.vintage} til {YEARS[-1]}; `validate … --til {YEARS[-1]}` "
+              "sier hva som er endret")
     return EXIT_OK
 
 

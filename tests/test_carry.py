@@ -122,3 +122,11 @@ def test_hostile_names_are_carried_verbatim_and_inert(tmp_path):
     assert run_cli("validate", str(out)).returncode == 0
     wrong = run_cli("validate", str(source), "--til", "2024", "--plasser", f"1577={NAMES[0]}")
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+
+
+def test_plain_validate_says_when_the_kommuner_changed_since():
+    old = run_cli("validate", "nav-2019-12")
+    assert old.returncode == 0
+    assert "merk: 311 av forslagets kommuner er slått sammen, delt eller har fått nytt nummer " \
+           "fra 2019 til 2026" in old.stdout
+    assert "merk:" not in run_cli("validate", "fylker-2024").stdout  # none since 2024

@@ -16,14 +16,14 @@ import pandas as pd
 import yaml
 import pytest
 
-from fakeapi import CODE_FILE, KOMMUNE_FILE, FakeAPI, Truth, closed_port_url
+from fakeapi import (CODE_FILE, KOMMUNE_FILE, MERGED, FakeAPI, Truth, closed_port_url,
+                     constructed_truth)
 from regionanalyse.config import SHIPPED_RAW_DIR, active_set
 from regionanalyse.errors import DataError
 from regionanalyse.sources import datasets, fetch
 from regionanalyse.sources.update import refresh
 
 ROOT = SHIPPED_RAW_DIR.parents[1]
-MERGED = ["1811", "1812"]
 
 
 def _tree(folder):
@@ -34,29 +34,7 @@ def _tree(folder):
 
 @pytest.fixture(scope="module")
 def truth_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("truth")
-    for path in SHIPPED_RAW_DIR.iterdir():
-        shutil.copy2(path, folder / path.name)
-    codes = pd.read_csv(folder / CODE_FILE, dtype=str)
-    codes.loc[codes["siste_aar_1jan"] == "2026", "siste_aar_1jan"] = "2027"
-    merged = codes["kommunenummer"].isin(MERGED)
-    codes.loc[merged, ["siste_aar_1jan", "etterfolger_kommunenummer"]] = ["2026", "1899"]
-    codes = pd.concat([codes, pd.DataFrame([{
-        "kommunenummer": "1899", "kommunenavn": "Sør-Helgeland", "fylkesnummer": "18",
-        "fylkesnavn": "Nordland", "forste_aar_1jan": "2027", "siste_aar_1jan": "2027"}])])
-    codes.to_csv(folder / CODE_FILE, index=False)
-    pop = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str, "fylkesnummer": str})
-    new = pop[pop["aar"] == 2026].assign(aar=2027)
-    new[["folkemengde", "alder_16_66"]] += 7
-    parts = new[new["kommunenummer"].isin(MERGED)]
-    one = parts.iloc[[0]].assign(kommunenummer="1899", kommunenavn="Sør-Helgeland")
-    for column in ["folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss"]:
-        one[column] = parts[column].sum()
-    new = pd.concat([new[~new["kommunenummer"].isin(MERGED)], one])
-    oslo = (pop["aar"] == 2016) & (pop["kommunenummer"] == "0301")
-    pop.loc[oslo, ["folkemengde", "alder_16_66"]] += 10
-    pd.concat([pop, new]).to_csv(folder / KOMMUNE_FILE, index=False)
-    return folder
+    return constructed_truth(SHIPPED_RAW_DIR, tmp_path_factory.mktemp("truth"))
 
 
 @pytest.fixture(scope="module")

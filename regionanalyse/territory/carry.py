@@ -79,6 +79,13 @@ def changes(proposal: Proposal, year: int) -> list[str]:
     return lines
 
 
+def changed_kommuner(proposal: Proposal, year: int) -> int:
+    """How many kommuner of the proposal's vintage are merged, split or renumbered by `year`."""
+    members = set(membership.expand(proposal)["kommunenummer"])
+    return sum(len(old & members) for old, new in
+               succession.territory_groups(proposal.vintage, year) if old != new)
+
+
 def straddling(proposal: Proposal, year: int) -> list[Straddling]:
     """Kommuner of `year` whose land lies in several regions of the proposal."""
     cover = membership.coverage(proposal, (year,))
