@@ -156,6 +156,12 @@ def _km2(value: float) -> str:
     return f"{abs(value):,.1f}".replace(",", "\u00a0").replace(".", ",") + " km²"
 
 
+def _kommuner(codes_: list[str], names) -> str:
+    """«Hornindal (1444) og Volda (1519)»."""
+    items = [f"{names[c]} ({c})" for c in codes_]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def moved_land_notes(proposal: Proposal, year: int) -> dict[str, str]:
     """Per region whose area `border_moves` changes by at least 0,05 km²: by how much, the
     moves across its border (kommuner, km²) and the layers compared."""
@@ -168,14 +174,22 @@ def moved_land_notes(proposal: Proposal, year: int) -> dict[str, str]:
     notes = {}
     for region, delta in change[change.abs() >= 0.05].items():
         mine = set(assigned.loc[assigned["region"] == region, "kommunenummer"])
-        listed = [f"{_km2(km2)} fra {names[a]} ({a}) til {names[b]} ({b})" for a, b, km2, fra, til in
-                  zip(*(moves[c] for c in ("kommune_fra", "kommune_til", "areal_km2", "fra", "til")))
-                  if (fra | til) & mine and not (fra | til) <= mine]  # across its border
         older, newer = moves["lag"].iloc[0]
+        before = succession.crosswalk(year, older)
+        listed = []
+        for a, b, km2, fra, til in zip(*(moves[c] for c in ("kommune_fra", "kommune_til",
+                                                            "areal_km2", "fra", "til"))):
+            if not (fra | til) & mine or (fra | til) <= mine:
+                continue  # only land moved across the region's border changes its area
+            owners = sorted(set(before.loc[before["code_to"] == a, "code_from"]))
+            text = (f"{_km2(km2)} som lå i {_kommuner(owners, names)} etter kommunegrensene "
+                    f"{older}, men i {names[b]} ({b}) etter kommunegrensene {newer}")
+            if til != {b}:
+                text += f" (i {year}: {_kommuner(sorted(til), names)})"
+            listed.append(text)
         notes[region] = (f"arealet er {_km2(delta)} {'større' if delta > 0 else 'mindre'} enn "
                          f"kodelisten alene gir: land flyttet mellom kommuner uten kodeendring "
-                         f"er talt der det lå i {year} (kommunegrensene {older} lagt over "
-                         f"kommunegrensene {newer}): " + "; ".join(listed))
+                         f"er talt der det lå i {year}: " + "; ".join(listed))
     return notes
 
 
