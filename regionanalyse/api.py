@@ -9,6 +9,7 @@ Each method is a one-line delegation to the module that does the work.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 from dataclasses import dataclass, fields
 
@@ -59,6 +60,18 @@ class Proposal(model.Proposal):
     def rename(self, old: str, new: str) -> "Proposal":
         """Rename a region."""
         return edit.rename(self, old, new)
+
+    def carried_forward(self, year: int, placements: dict | None = None, majority: bool = False):
+        """The proposal carried forward to the kommune structure of `year`: `.changes` (what
+        moved), `.straddling` (kommuner with land in several regions, people per region) and
+        `.proposal` (None until every straddling kommune is placed, by `placements`
+        {kommunenummer: region} or `majority`)."""
+        from .territory.carry import carry_forward
+
+        result = carry_forward(self, year, placements, majority)
+        if result.proposal is None:
+            return result
+        return dataclasses.replace(result, proposal=_as_api(result.proposal))
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(', '.join(r.members))}</td>"

@@ -27,11 +27,67 @@ def _cmd_validate(args) -> int:
     from .model import load
     from .territory.validate import validate
 
+    if args.til is None and (args.skriv or args.plasser or args.flertall):
+        raise UsageError("--skriv, --plasser og --flertall hører til --til ÅR")
     proposal = load(args.proposal)
     for warning in validate(proposal, geometry=True):
         print(f"advarsel: {proposal.origin}: {warning}", file=sys.stderr)
     print(f"{proposal.origin or proposal.id}: gyldig ({len(proposal.regions)} regioner)")
+    if args.til is not None:
+        return _carry_forward(proposal, args)
+    from .sources.population import YEARS
+    from .territory.carry import changed_kommuner
+
+    changed = changed_kommuner(proposal, YEARS[-1])
+    if changed:
+        print(f"merk: {changed} av forslagets kommuner er slått sammen, delt eller har fått nytt "
+              f"nummer fra {proposal.vintage} til {YEARS[-1]}; `validate … --til {YEARS[-1]}` "
+              "sier hva som er endret")
     return EXIT_OK
+
+
+def _carry_forward(proposal, args) -> int:
+    """`validate --til`: what moved since the vintage; with --skriv, the proposal in the later
+    year's codes (refused while a kommune has land in several regions and is not placed)."""
+    from pathlib import Path
+
+    from .model.proposal import quote
+    from .territory.carry import carry_forward
+
+    placements = {}
+    for item in args.plasser:
+        code, sep, region = item.partition("=")
+        if not sep or not code.strip() or not region.strip():
+            raise UsageError(f"--plasser «{quote(item)}»: skriv KOMMUNENUMMER=REGION")
+        placements[code.strip()] = region.strip()
+    target = Path(args.skriv) if args.skriv else None
+    if target is not None and (target.exists() or target.is_symlink()):
+        raise UsageError(f"--skriv {quote(str(target))}: filen finnes allerede (velg et nytt navn)")
+    result = carry_forward(proposal, args.til, placements, args.flertall)
+    print(f"endret fra {proposal.vintage} til {args.til}:" if result.changes else
+          f"ingen kommuner endret fra {proposal.vintage} til {args.til}")
+    for line in result.changes:
+        print(f"  {line}")
+    if result.straddling:
+        print(f"kommuner i {args.til} med land i flere regioner (innbyggere 1. januar {proposal.vintage}):")
+    for s in result.straddling:
+        parts = ", ".join(f"{_count(n)} i {quote(r)}" for r, n in s.people)
+        where = f"; plassert i {quote(result.placed[s.code])}" if s.code in result.placed else ""
+        print(f"  {s.name} ({s.code}): {parts}{where}")
+    if target is None:
+        return EXIT_OK
+    if result.proposal is None:
+        open_ = ", ".join(f"{s.name} ({s.code})" for s in result.straddling)
+        raise UsageError(f"skrev ikke {quote(str(target))}: {open_} har land i flere regioner; "
+                         "bestem hvor med --plasser KOMMUNENUMMER=REGION, eller --flertall "
+                         "(der flest av innbyggerne bodde)")
+    result.proposal.to_yaml(target)
+    print(f"skrevet: {quote(str(target))} ({result.proposal.id}, kommuneinndeling {args.til})")
+    return EXIT_OK
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _cmd_table(args) -> int:
@@ -212,6 +268,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("proposals", help="list built-in proposals").set_defaults(func=_cmd_proposals)
     val = sub.add_parser("validate", help="validate a proposal (id or YAML path)")
     val.add_argument("proposal")
+    val.add_argument("--til", type=int, default=None, metavar="ÅR",
+                     help="før forslaget fram til kommuneinndelingen i ÅR: hva er endret")
+    val.add_argument("--skriv", default=None, metavar="FIL",
+                     help="med --til: skriv forslaget i ÅRs kommunenumre til FIL (YAML)")
+    val.add_argument("--plasser", action="append", default=[], metavar="KOMMUNENUMMER=REGION",
+                     help="med --til: regionen for en kommune med land i flere regioner")
+    val.add_argument("--flertall", action="store_true",
+                     help="med --til: slike kommuner der flest av innbyggerne bodde")
     val.set_defaults(func=_cmd_validate)
     tab = sub.add_parser("table", help="key figures per region on stdout")
     tab.add_argument("proposal")

@@ -108,6 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body[: len(body) // 2] if cut else body)
+        self.server.bytes_sent += len(body) // 2 if cut else len(body)
         if cut:
             self.wfile.flush()
             self.close_connection = True
@@ -207,6 +208,7 @@ class FakeAPI(ThreadingHTTPServer):
         self.truth, self.fault, self.calls = truth, None, 0
         self.max_cells = 20_000  # SSB: 800 000; smaller here, so requests must be split
         self.posts = 0
+        self.bytes_sent = 0  # response bodies, for the cost of an update
 
     @property
     def base(self) -> str:
@@ -215,6 +217,39 @@ class FakeAPI(ThreadingHTTPServer):
     def start(self) -> "FakeAPI":
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
+
+
+MERGED = ["1811", "1812"]
+
+
+def constructed_truth(shipped: Path, folder: Path) -> Path:
+    """The shipped raw data plus a constructed year 2027 (each 2026 kommune + 7 persons aged
+    16–66, and a merger: 1811 Bindal and 1812 Sømna become 1899 «Sør-Helgeland») and one
+    revised figure (Oslo 1.1.2016 + 10), written to `folder`."""
+    import shutil
+
+    for path in shipped.iterdir():
+        shutil.copy2(path, folder / path.name)
+    codes = pd.read_csv(folder / CODE_FILE, dtype=str)
+    codes.loc[codes["siste_aar_1jan"] == "2026", "siste_aar_1jan"] = "2027"
+    merged = codes["kommunenummer"].isin(MERGED)
+    codes.loc[merged, ["siste_aar_1jan", "etterfolger_kommunenummer"]] = ["2026", "1899"]
+    codes = pd.concat([codes, pd.DataFrame([{
+        "kommunenummer": "1899", "kommunenavn": "Sør-Helgeland", "fylkesnummer": "18",
+        "fylkesnavn": "Nordland", "forste_aar_1jan": "2027", "siste_aar_1jan": "2027"}])])
+    codes.to_csv(folder / CODE_FILE, index=False)
+    pop = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str, "fylkesnummer": str})
+    new = pop[pop["aar"] == 2026].assign(aar=2027)
+    new[["folkemengde", "alder_16_66"]] += 7
+    parts = new[new["kommunenummer"].isin(MERGED)]
+    one = parts.iloc[[0]].assign(kommunenummer="1899", kommunenavn="Sør-Helgeland")
+    for column in ["folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss"]:
+        one[column] = parts[column].sum()
+    new = pd.concat([new[~new["kommunenummer"].isin(MERGED)], one])
+    oslo = (pop["aar"] == 2016) & (pop["kommunenummer"] == "0301")
+    pop.loc[oslo, ["folkemengde", "alder_16_66"]] += 10
+    pd.concat([pop, new]).to_csv(folder / KOMMUNE_FILE, index=False)
+    return folder
 
 
 def closed_port_url() -> str:

@@ -13,16 +13,17 @@ import subprocess
 import sys
 
 import pandas as pd
+import yaml
 import pytest
 
-from fakeapi import CODE_FILE, KOMMUNE_FILE, FakeAPI, Truth, closed_port_url
+from fakeapi import (CODE_FILE, KOMMUNE_FILE, MERGED, FakeAPI, Truth, closed_port_url,
+                     constructed_truth)
 from regionanalyse.config import SHIPPED_RAW_DIR, active_set
 from regionanalyse.errors import DataError
 from regionanalyse.sources import datasets, fetch
 from regionanalyse.sources.update import refresh
 
 ROOT = SHIPPED_RAW_DIR.parents[1]
-MERGED = ["1811", "1812"]
 
 
 def _tree(folder):
@@ -33,29 +34,7 @@ def _tree(folder):
 
 @pytest.fixture(scope="module")
 def truth_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("truth")
-    for path in SHIPPED_RAW_DIR.iterdir():
-        shutil.copy2(path, folder / path.name)
-    codes = pd.read_csv(folder / CODE_FILE, dtype=str)
-    codes.loc[codes["siste_aar_1jan"] == "2026", "siste_aar_1jan"] = "2027"
-    merged = codes["kommunenummer"].isin(MERGED)
-    codes.loc[merged, ["siste_aar_1jan", "etterfolger_kommunenummer"]] = ["2026", "1899"]
-    codes = pd.concat([codes, pd.DataFrame([{
-        "kommunenummer": "1899", "kommunenavn": "Sør-Helgeland", "fylkesnummer": "18",
-        "fylkesnavn": "Nordland", "forste_aar_1jan": "2027", "siste_aar_1jan": "2027"}])])
-    codes.to_csv(folder / CODE_FILE, index=False)
-    pop = pd.read_csv(folder / KOMMUNE_FILE, dtype={"kommunenummer": str, "fylkesnummer": str})
-    new = pop[pop["aar"] == 2026].assign(aar=2027)
-    new[["folkemengde", "alder_16_66"]] += 7
-    parts = new[new["kommunenummer"].isin(MERGED)]
-    one = parts.iloc[[0]].assign(kommunenummer="1899", kommunenavn="Sør-Helgeland")
-    for column in ["folkemengde", "alder_0_15", "alder_16_66", "alder_67_pluss"]:
-        one[column] = parts[column].sum()
-    new = pd.concat([new[~new["kommunenummer"].isin(MERGED)], one])
-    oslo = (pop["aar"] == 2016) & (pop["kommunenummer"] == "0301")
-    pop.loc[oslo, ["folkemengde", "alder_16_66"]] += 10
-    pd.concat([pop, new]).to_csv(folder / KOMMUNE_FILE, index=False)
-    return folder
+    return constructed_truth(SHIPPED_RAW_DIR, tmp_path_factory.mktemp("truth"))
 
 
 @pytest.fixture(scope="module")
@@ -330,3 +309,36 @@ def test_code_list_that_disagrees_with_klass_is_refused(fresh, tmp_path):
                                                    r"KLASS: 1580; bare i kodelisten: –\)"):
         run_update(fresh, home, ["koder"], raw_dir=raw, today=pd.Timestamp("2026-12-04").date())
     assert not home.exists()
+
+
+def test_a_proposal_carried_across_a_merger_that_arrived_as_data(updated, tmp_path):
+    """A 2026 proposal with Bindal (1811) and Sømna (1812) in different regions, carried to
+    2027 after the stand-in's merger: validate says what moved and who straddles, and writes
+    the 2027 proposal only when the user decides."""
+    home, _ = updated
+    code_list = pd.read_csv(SHIPPED_RAW_DIR / CODE_FILE, dtype=str)
+    nordland = sorted(code_list.loc[(code_list["fylkesnummer"] == "18") &
+                                    (code_list["siste_aar_1jan"] == "2026"), "kommunenummer"])
+    text = (ROOT / "regionanalyse" / "model" / "builtin" / "fylker-2024.yaml").read_text(
+        encoding="utf-8").replace("vintage: 2024", "vintage: 2026").replace(
+        'members: ["18"]', "members: [" + ", ".join(f'"{c}"' for c in nordland if c != "1811")
+        + ']\n  - name: "Sør"\n    members: ["1811"]')
+    source = tmp_path / "nordland-delt.yaml"
+    source.write_text(text, encoding="utf-8")
+    pop = pd.read_csv(SHIPPED_RAW_DIR / KOMMUNE_FILE, dtype={"kommunenummer": str})
+    pop = pop[pop["aar"] == 2026].set_index("kommunenummer")["folkemengde"]
+    out = tmp_path / "nordland-2027.yaml"
+    refused = cli(home, "validate", str(source), "--til", "2027", "--skriv", str(out))
+    assert refused.returncode == 1 and not out.exists()
+    assert ("slått sammen: Bindal (1811), Sømna (1812) → Sør-Helgeland (1899) "
+            "(i regionene Sør og Nordland)") in refused.stdout
+    parts = sorted([(pop["1812"], "Nordland"), (pop["1811"], "Sør")], reverse=True)
+    counts = ", ".join(f"{n:,}".replace(",", "\u00a0") + f" i {r}" for n, r in parts)
+    assert f"Sør-Helgeland (1899): {counts}" in refused.stdout
+    assert "Sør-Helgeland (1899) har land i flere regioner" in refused.stderr
+    done = cli(home, "validate", str(source), "--til", "2027", "--skriv", str(out),
+               "--plasser", "1899=Sør")
+    assert done.returncode == 0, done.stderr
+    regions = {r["name"]: r["members"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["regions"]}
+    assert regions["Sør"] == ["1899"] and "1812" not in regions["Nordland"]
+    assert cli(home, "validate", str(out)).returncode == 0

@@ -85,6 +85,8 @@ def _areas(proposal: Proposal, year: int) -> tuple[pd.Series, str, dict]:
     assigned = membership.assign(proposal, year)
     notes = {r: "; ".join(n) for r, n in
              assigned[~assigned["exact"]].groupby("region")["note"].agg(list).items()}
+    for region, text in areas.moved_land_notes(proposal, year).items():
+        notes[region] = f"{notes[region]}; {text}" if region in notes else text
     return areas.region_areas(proposal, year), areas.SOURCE, notes
 
 

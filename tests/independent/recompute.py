@@ -15,7 +15,8 @@ pandas/geopandas and recomputes, for a proposal YAML and a year:
   the step's growth is computed on those components only, then chained. `brudd` marks every
   region touched by an approximate assignment in that year (gaining and losing side),
 * areas on one basis: the finest geometry layer (kommuner_2024_robhop_S, EPSG:25833) carried
-  back through the code changes; where several kommuner of the year share one piece of that
+  back through the code changes, with land moved without a code change (overlay.py) counted
+  where it lay in the year; where several kommuner of the year share one piece of that
   layer (mergers after the year, the 2020 splits of Tysfjord and Snillfjord), the piece is
   divided by the kommuner's area shares in the 2019 kommune layer, and below that (Rissa and
   Leksvik → Indre Fosen 2018) by the 2017 fylke layer.
@@ -420,9 +421,18 @@ def _weight_2019(code: str, year: int) -> float:
     return total
 
 
-@lru_cache(maxsize=None)
 def kommune_area(year: int) -> pd.Series:
-    """Area (km²) of every kommune valid in `year`, on the 2024 layer's basis."""
+    """Area (km²) of every kommune valid in `year`, on the 2024 layer's basis, with land moved
+    without a code change counted where it lay in `year` (tests/independent/overlay.py)."""
+    import overlay  # the other independent script (it imports this one)
+
+    return overlay.kommune_area(year)
+
+
+@lru_cache(maxsize=None)
+def code_area(year: int) -> pd.Series:
+    """Area (km²) of every kommune valid in `year`, on the 2024 layer's basis, following the
+    code list alone."""
     at = atoms()
     out: dict[str, float] = {}
     for old, new in components(year, 2024):
@@ -644,7 +654,9 @@ def main() -> None:
                  "year (SSB 07459); BA classification 2020 mapped to the year's codes before 2024, "
                  "csdata's 2024 recoding from 2024; bosatt_delt_ba = the region's own residents in "
                  "BA-regions its border splits. Areas: kommuner_2024_robhop_S (EPSG:25833) carried "
-                 "back through code changes. Index: chain-linked on connected components of each "
+                 "back through code changes, land moved without a code change (overlay.py: pieces of the "
+                 "2019/2020 layers in unlinked 2024 kommuner, inscribed radius ≥ 1 200 m, geodesic "
+                 "areas) counted where it lay. Index: chain-linked on connected components of each "
                  "year step, 2005 = 100."),
         "code_problems": problems,
         "figures": {f"{pid}|{year}": figures(pid, year) for pid, year in CASES},
