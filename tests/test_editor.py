@@ -278,3 +278,33 @@ def test_lab_lock_pins_the_lab_extra_at_the_versions_of_the_main_lock():
         assert re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0].lower() in lab
     assert {k: v for k, v in main.items() if lab.get(k) != v} == {}
     assert "--hash=sha256:" in (ROOT / "requirements-lab.lock").read_text(encoding="utf-8")
+
+
+def test_neighbouring_regions_never_share_a_colour_after_an_edit(nav):
+    """Finnmark og Troms and Østfold og Akershus start with one colour (they are far apart);
+    a Nordland kommune on the Troms border painted into Østfold og Akershus makes them
+    neighbours: the later of the two in the list gives way, the others keep their colours."""
+    from regionanalyse.present.editor.widget import Session
+
+    s = Session(EditorModel(nav, 2016))
+    ed = s.model
+
+    def colors():
+        return {r["name"]: r["color"] for r in s.state()["regions"]}
+
+    def clashes():
+        c, labels, names = colors(), ed.labels, ed.regions
+        return {(names[labels[ed.basis.index[u]]], names[labels[ed.basis.index[v]]])
+                for u, v in ed.basis.graph.edges
+                if labels[ed.basis.index[u]] != labels[ed.basis.index[v]]
+                and c[names[labels[ed.basis.index[u]]]] == c[names[labels[ed.basis.index[v]]]]}
+
+    before = colors()
+    assert before["Finnmark og Troms"] == before["Østfold og Akershus"] and clashes() == set()
+    border = next(k for k in ed.basis.graph.neighbors("1805") if ed.region_of(k) == "Finnmark og Troms")
+    assert border and ed.region_of("1805") == "Nordland"
+    s.handle({"op": "assign", "codes": ["1805"], "region": "Østfold og Akershus"})
+    after = colors()
+    assert clashes() == set()
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"Østfold og Akershus"}

@@ -48,10 +48,15 @@ def lab(tmp_path_factory):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nb.metadata.pop("jupytext", None)  # the copy is not paired with a .py file
     nbformat.write(nb, root / "utforsk.ipynb")
+    # no «get notified about news?» toast over the widget
+    settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     args = [str(BIN / "jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-            f"--LabApp.workspaces_dir={root / '.ws'}", "--LabApp.news_url=None"]
+            f"--LabApp.workspaces_dir={root / '.ws'}", f"--LabApp.user_settings_dir={root / '.settings'}",
+            "--LabApp.news_url=None"]
     if os.geteuid() == 0:
         args.append("--allow-root")
     log = open(root / "lab.log", "w")

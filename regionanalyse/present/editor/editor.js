@@ -171,6 +171,8 @@ function render({ model, el: host }) {
       if (path && !path.dataset.koder) path.dataset.koder = codes.join(" ");  // for tests and tools
       const r = st.labels[unitIndex.get(codes[0])];
       layer.setStyle({ fillColor: r >= 0 ? st.regions[r].color : "#ffffff" });
+      // an open tooltip (the kommune just clicked) names its new region at once
+      if (layer.isTooltipOpen()) layer.getTooltip().update();
     }
     root.dataset.repaintMs = String(Math.round(performance.now() - t0));
   }

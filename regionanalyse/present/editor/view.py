@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import numpy as np
+
 from ...indicators.scores import SCORE_COLUMNS
 from ...sources import codes, geometry
 from ...territory.adjacency import units
@@ -77,18 +79,42 @@ def map_data(b: Basis) -> dict:
 
 class Colors:
     """A colour per region that stays with it through edits and renames: the appendices' colours
-    for the starting regions (neighbours differ), the least used for a new region."""
+    for the starting regions (neighbours differ), the least used for a new region; a region
+    that an edit makes a neighbour of one with its colour (on the map's neighbour graph) gets
+    another, the region later in the list giving way."""
 
     def __init__(self, ed: EditorModel):
         start = region_colors(ed.start)
         self._by_key = {s.key: start.get(s.name, PALETTE[i % len(PALETTE)]) for i, s in enumerate(ed.slots)}
+        b = ed.basis
+        edges = np.array([(b.index[u], b.index[v]) for u, v in b.graph.edges
+                          if u in b.index and v in b.index], dtype=np.int64).reshape(-1, 2)
+        self._edges = edges
 
-    def of(self, slots) -> list[str]:
+    def of(self, slots, labels: np.ndarray | None = None) -> list[str]:
+        used = lambda: [self._by_key.get(t.key) for t in slots]  # noqa: E731
         for s in slots:
             if s.key not in self._by_key:
-                used = [self._by_key.get(t.key) for t in slots]
-                self._by_key[s.key] = min(PALETTE, key=lambda c: (used.count(c), PALETTE.index(c)))
+                self._by_key[s.key] = min(PALETTE, key=lambda c: (used().count(c), PALETTE.index(c)))
+        if labels is not None and len(self._edges):
+            self._separate(slots, labels)
         return [self._by_key[s.key] for s in slots]
+
+    def _separate(self, slots, labels: np.ndarray) -> None:
+        """Recolour regions touching a neighbour of the same colour (newest region key first)."""
+        a, b = labels[self._edges[:, 0]], labels[self._edges[:, 1]]
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        near: dict[int, set[int]] = {}
+        for x, y in zip(a[keep].tolist(), b[keep].tolist()):
+            near.setdefault(x, set()).add(y)
+            near.setdefault(y, set()).add(x)
+        color = lambda r: self._by_key[slots[r].key]  # noqa: E731
+        for r in sorted(near, key=lambda r: -slots[r].key):
+            if any(color(n) == color(r) for n in near[r]):
+                taken = {color(n) for n in near[r]}
+                counts = [color(i) for i in range(len(slots))]
+                free = [c for c in PALETTE if c not in taken] or list(PALETTE)
+                self._by_key[slots[r].key] = min(free, key=lambda c: (counts.count(c), PALETTE.index(c)))
 
 
 def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", busy: bool = False) -> dict:
@@ -96,7 +122,7 @@ def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", 
     whether alternatives are being generated in the background."""
     slots = ed.slots
     return {"regions": [{"name": s.name, "color": c, "seat": s.seat or ""}
-                        for s, c in zip(slots, colors.of(slots))],
+                        for s, c in zip(slots, colors.of(slots, ed.labels))],
             "labels": ed.labels.tolist(), "active": min(max(active, 0), len(slots) - 1),
             "can_undo": ed.can_undo, "can_redo": ed.can_redo, "message": message, "busy": busy}
 
