@@ -308,3 +308,29 @@ def test_neighbouring_regions_never_share_a_colour_after_an_edit(nav):
     assert clashes() == set()
     changed = {name for name in after if after[name] != before[name]}
     assert changed == {"Østfold og Akershus"}
+
+
+def test_fylke_units_paint_whole_fylker(nav):
+    """units="fylke": the map holds one shape per 2016 fylke with all its kommuner; a click on
+    Bærum moves Akershus, as `p.move("02")`; a proposal that splits a fylke is refused."""
+    from regionanalyse.present.editor.widget import Session
+    from regionanalyse.sources import codes
+
+    s = Session(EditorModel(nav, 2016, units="fylke"))
+    data = s.map()
+    kommuner = codes.kommuner(2016)
+    fylke_of = dict(zip(kommuner["kommunenummer"], kommuner["fylkesnummer"]))
+    shapes = {f["properties"]["navn"]: f["properties"]["koder"] for f in data["features"]}
+    assert len(shapes) == 19 and data["painted"] == "fylke"
+    assert sorted(c for k in shapes.values() for c in k) == sorted(u[0] for u in data["units"])
+    assert all(len({fylke_of[c] for c in k}) == 1 for k in shapes.values())
+    assert "0219" in shapes["Akershus"]
+    s.handle({"op": "assign", "codes": shapes["Akershus"], "region": "Oslo"})
+    assert s.state()["message"] == "1 fylke lagt i Oslo"
+    assert_same_as_api(s.model, nav.move("02", to="Oslo"), 2016)
+    s.model.assign("0219", "Østfold og Akershus")   # a kommune stands for its fylke
+    assert_same_as_api(s.model, nav, 2016)
+    with pytest.raises(ProposalError, match=r"deler fylker \(Akershus\)"):
+        EditorModel(nav.move("0219", to="Oslo"), 2016, units="fylke")
+    with pytest.raises(ProposalError, match="units må være"):
+        EditorModel(nav, 2016, units="bydel")

@@ -20,6 +20,7 @@ function option(value, text) {
 }
 
 function render({ model, el: host }) {
+  const byFylke = model.get("mapdata").painted === "fylke";  // a click paints a whole fylke
   const uid = "ra-ed-" + (++counter) + "-" + Math.random().toString(36).slice(2, 7);
   const id = (name) => uid + "-" + name;
   const root = el("div", { class: "ra-editor", lang: "nb" });
@@ -34,24 +35,25 @@ function render({ model, el: host }) {
   const body = el("div", { class: "ra-body" });
   root.appendChild(body);
   const mapBox = el("div", { class: "ra-map", id: id("map"), role: "region",
-    "aria-label": "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune eller et fylke»." });
+    "aria-label": (byFylke ? "Kart over fylkene, farget etter region. Klikk et fylke for å legge det i den aktive regionen; med tastaturet: bruk skjemaet «Flytt et fylke»."
+      : "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune eller et fylke».") });
   body.appendChild(mapBox);
   const side = el("div", { class: "ra-side" });
   body.appendChild(side);
 
   // --- regions: the active region is the one clicks paint ---------------------------------
   const regionsBox = el("fieldset", { class: "ra-regions" });
-  regionsBox.appendChild(el("legend", {}, "Aktiv region (klikk i kartet legger kommunen her)"));
+  regionsBox.appendChild(el("legend", {}, "Aktiv region (klikk i kartet legger " + (byFylke ? "fylket" : "kommunen") + " her)"));
   const regionList = el("ul", { class: "ra-region-list" });
   regionsBox.appendChild(regionList);
   side.appendChild(regionsBox);
 
   // --- the keyboard path: a kommune, a region, a button ------------------------------------
   const moveForm = el("form", { class: "ra-form", "aria-labelledby": id("move-h") });
-  moveForm.appendChild(el("h3", { id: id("move-h") }, "Flytt en kommune eller et fylke"));
+  moveForm.appendChild(el("h3", { id: id("move-h") }, byFylke ? "Flytt et fylke" : "Flytt en kommune eller et fylke"));
   const kommuneSel = el("select", { id: id("kommune") });
   const toSel = el("select", { id: id("to") });
-  moveForm.appendChild(el("label", { for: id("kommune") }, "Kommune eller fylke"));
+  moveForm.appendChild(el("label", { for: id("kommune") }, byFylke ? "Fylke" : "Kommune eller fylke"));
   moveForm.appendChild(kommuneSel);
   moveForm.appendChild(el("label", { for: id("to") }, "Til region"));
   moveForm.appendChild(toSel);
@@ -102,7 +104,7 @@ function render({ model, el: host }) {
   for (const i of sortedUnits) kommuneGroup.appendChild(option(units[i][0], units[i][1] + " (" + units[i][0] + ")"));
   const fylkeGroup = el("optgroup", { label: "Hele fylker" });
   for (const [code, name] of mapdata.fylker || []) fylkeGroup.appendChild(option(code, name + " (" + code + ")"));
-  kommuneSel.appendChild(kommuneGroup);
+  if (!byFylke) kommuneSel.appendChild(kommuneGroup);
   kommuneSel.appendChild(fylkeGroup);
 
   const send = (msg) => model.send(msg);

@@ -20,6 +20,7 @@ from .model import EditorModel
 from .panel import Panel
 
 SIMPLIFY_M = 100  # for clicking a kommune; the appendices' maps are exact
+CLOSE_M = 200     # fylke shapes: gaps between the kommune polygons closed
 
 PANEL_COLUMNS = [
     ("region", "Region"), ("folkemengde", "Folkemengde"), ("avvik_pst", "Avvik fra idealstørrelsen"),
@@ -42,20 +43,34 @@ SCORE_LABELS = {
 
 
 @lru_cache(maxsize=8)
-def _map_json(vintage: int) -> str:
-    """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds."""
+def _map_json(vintage: int, units_: str = "kommune") -> str:
+    """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds; with fylke
+    units one (multi)polygon per vintage fylke holding all its kommuner (a layer polygon that
+    holds kommuner of two fylker, as Indre Fosen holds Rissa and Leksvik of 2016, is drawn with
+    the fylke of its lowest code; the click and the figures use the codes, not the drawing)."""
     nodes = units(vintage, "kommune").nodes
     layer = geometry.kommuner(geometry.kommune_layer_year(vintage))[["kommunenummer", "geometry"]].copy()
     layer = layer[layer["kommunenummer"].isin(set(nodes["layer_kode"]))].reset_index(drop=True)
+    held = nodes.groupby("layer_kode")["kode"].agg(lambda c: sorted(c))
+    names = nodes.set_index("kode")["navn"]
+    layer["koder"] = layer["kommunenummer"].map(held)
+    layer["navn"] = [", ".join(names[k]) for k in layer["koder"]]
+    if units_ == "fylke":
+        fylke_of = dict(zip(codes.kommuner(vintage)["kommunenummer"], codes.kommuner(vintage)["fylkesnummer"]))
+        fylker = codes.fylker(vintage).set_index("fylkesnummer")["fylkesnavn"]
+        layer["fylke"] = [fylke_of[k[0]] for k in layer["koder"]]
+        layer = layer.dissolve(by="fylke").reset_index()
+        layer["geometry"] = layer.geometry.buffer(CLOSE_M).buffer(-CLOSE_M)  # no seams between kommuner
+        members = nodes.assign(fylke=nodes["kode"].map(fylke_of)).groupby("fylke")["kode"].agg(sorted)
+        layer["koder"] = layer["fylke"].map(members)
+        layer["navn"] = layer["fylke"].map(fylker)
     layer["geometry"] = layer.geometry.simplify(SIMPLIFY_M)
     layer = layer.to_crs("EPSG:4326")
-    held = nodes.groupby("layer_kode")["kode"].agg(list)
-    names = nodes.set_index("kode")["navn"]
     features = []
-    for code, geom in zip(layer["kommunenummer"], layer.geometry):
+    for koder, navn, geom in zip(layer["koder"], layer["navn"], layer.geometry):
         shape = json.loads(json.dumps(geom.__geo_interface__))
         features.append({"type": "Feature", "geometry": _rounded(shape),
-                         "properties": {"koder": held[code], "navn": ", ".join(names[held[code]])}})
+                         "properties": {"koder": list(koder), "navn": navn}})
     x0, y0, x1, y1 = layer.total_bounds
     return json.dumps({"type": "FeatureCollection", "features": features,
                        "bounds": [[y0, x0], [y1, x1]]}, ensure_ascii=False, separators=(",", ":"))
@@ -68,12 +83,14 @@ def _rounded(shape: dict) -> dict:
     return {"type": shape["type"], "coordinates": walk(shape["coordinates"])}
 
 
-def map_data(b: Basis) -> dict:
-    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path)."""
-    data = json.loads(_map_json(b.vintage))
+def map_data(b: Basis, units_: str = "kommune") -> dict:
+    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path:
+    with fylke units it offers the fylker only) and the units painted."""
+    data = json.loads(_map_json(b.vintage, units_))
     data["units"] = [[str(c), str(n)] for c, n in zip(b.codes, b.names)]
     fylker = codes.fylker(b.vintage)
     data["fylker"] = [[str(c), str(n)] for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])]
+    data["painted"] = units_
     return data
 
 
