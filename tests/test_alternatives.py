@@ -170,7 +170,7 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
     assert "Utvalgte alternativer" in page and "De beste" not in page and "av dem er ulike" not in page
     assert "Alternativ 1: Alternativ 1" not in page
     # every plan counted: no chains, so no convergence warning, table 3, figure A or interval
-    assert "kjede" not in page.lower() and "Advarsel" not in page and "Figur A." not in page
+    assert "kjede" not in page.lower() and "Advarsel" not in page and "Fordelingen i hver kjede" not in page
     assert "Persentil (intervall)" not in page
     assert "Tabell 3. Andelen alternativer med lavere" in page  # the sweep, where chains would be
     assert "Tabell 4. Kompakthet" in page and "se tabell 4 for hvor mye" in page
