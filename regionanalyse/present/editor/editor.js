@@ -259,9 +259,8 @@ function render({ model, el: host }) {
     const p = model.get("panel");
     const parts = [table(p.caption, p.columns, p.rows, 1), el("p", { class: "ra-note" }, p.figures_note)];
     const headers = ["Mål for hele inndelingen", "Verdi"];
-    if (p.has_percentiles) headers.push("Persentil blant alternativene");
-    parts.push(table("Mål for forslaget (som regionanalyse score)", headers,
-      p.scores.map((s) => (p.has_percentiles ? s : s.slice(0, 2))), 1));
+    if (p.has_percentiles) headers.push("Persentil blant alternativene", "Andel lavere / lik / høyere");
+    parts.push(table("Mål for forslaget (som regionanalyse score)", headers, p.scores, 1));
     if (p.note) parts.push(el("p", { class: "ra-note" }, p.note));
     const warn = el("div", { class: "ra-warnings" });
     warn.appendChild(el("h3", {}, p.warnings.length ? "Advarsler" : "Ingen advarsler"));

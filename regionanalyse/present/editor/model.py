@@ -77,13 +77,15 @@ class EditorModel:
                                                   "bare tegnes med kommuner (units=\"kommune\")"])
 
     def use_ensemble(self, ensemble) -> "EditorModel":
-        """Show, after every edit, where the drawing falls among the plans of `ensemble`
-        (`regionanalyse.ensemble.alternatives.run`, for the same year): the percentile of
-        each score as the alternatives appendix computes it."""
-        if ensemble.request.year != self.year:
-            raise ProposalError(self.start.id, [f"ensemblet gjelder {ensemble.request.year}, editoren "
-                                                f"{self.year}"])
-        self.alternatives = Alternatives.of(ensemble)
+        """Show, after every edit, where the drawing falls among the plans of `ensemble`: an
+        Ensemble (`regionanalyse.ensemble.alternatives.run`) or the output folder of
+        `regionanalyse alternatives`, for the same year. The shares below/equal/above and the
+        percentile of each score are the alternatives appendix's (forslag.csv): the drawing
+        scored with each region's most populous kommune as seat, values rounded to 6 decimals."""
+        alt = Alternatives.of(ensemble) if hasattr(ensemble, "request") else Alternatives.read(ensemble)
+        if alt.year != self.year:
+            raise ProposalError(self.start.id, [f"ensemblet gjelder {alt.year}, editoren {self.year}"])
+        self.alternatives = alt
         self._refresh()
         return self
 
@@ -270,8 +272,31 @@ class EditorModel:
         self.panel = Panel(
             regions=region_figures(b, labels_y, names, seats, official >= 0, seat_names),
             scores=plan_scores(b, labels_y, official, self.proposal.id), warnings=texts, flags=flags)
-        self.percentiles = (self.alternatives.percentiles(self.panel.scores.iloc[0])
-                            if self.alternatives is not None else None)
+        self.shares, self.unlike = None, None
+        alt = self.alternatives
+        if alt is not None:
+            if alt.level == "fylke" and self._splits_year_fylker(labels_y):
+                self.unlike = "tegningen deler fylker, ensemblet har bare hele fylker"
+            else:
+                # one seat rule on both sides, as `alternatives`: each region's most populous kommune
+                own = plan_scores(b, labels_y, np.full(k, -1, dtype=np.int64), self.proposal.id)
+                self.shares = alt.shares(own.iloc[0])
+                if self.shares is None:
+                    self.unlike = (f"ensemblet har {alt.regions} regioner, tegningen "
+                                   f"{int(own['regioner'].iloc[0])}")
+
+    @property
+    def percentiles(self) -> dict[str, float] | None:
+        """Per score, the drawing's percentile among the alternatives (None: no ensemble, or
+        not like with like: see `unlike`)."""
+        return None if self.shares is None else {c: v["persentil"] for c, v in self.shares.items()}
+
+    def _splits_year_fylker(self, labels_y: np.ndarray) -> bool:
+        """Whether some fylke of the year has kommuner in two regions."""
+        fylke = np.array([c[:2] for c in self.basis.ctx.codes])
+        placed = labels_y >= 0
+        pairs = np.unique(np.stack([np.unique(fylke, return_inverse=True)[1][placed], labels_y[placed]]), axis=1)
+        return len(np.unique(pairs[0])) < pairs.shape[1]
 
     def _seat_code(self, seat: str) -> str | None:
         """The vintage kommune a seat names (find_seat, once per seat text: it is slow)."""

@@ -156,17 +156,17 @@ def _cell(col: str, value, row) -> str:
     return fmt.number(value, 0, missing="")
 
 
-def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> dict:
-    """The panel as rows of text: figures per region, plan scores (with the percentile among
-    the alternatives when an ensemble is attached), warnings."""
+def panel_data(panel: Panel, year: int, shares=None, alternatives=None, unlike: str | None = None) -> dict:
+    """The panel as rows of text: figures per region, plan scores (with the percentile and the
+    shares below/equal/above among the alternatives when an ensemble is attached), warnings."""
     note = ""
     if alternatives is not None:
         how = "alle mulige planer" if alternatives.method == "eksakt" else "et utvalg (ReCom)"
         note = (f"Persentil: andelen av {fmt.number(alternatives.n)} alternativer med {alternatives.regions} "
-                f"regioner av hele {alternatives.level}r ({how}) med lavere verdi, like verdier talt halvt.")
-        if percentiles is None:
-            note = (f"Ingen persentil: ensemblet har {alternatives.regions} regioner, tegningen "
-                    f"{int(panel.scores['regioner'].iloc[0])}.")
+                f"regioner av hele {alternatives.level}r ({how}) med lavere verdi, like verdier talt halvt; "
+                "tegningen målt med regionens mest folkerike kommune som sete, som alternativene.")
+        if shares is None:
+            note = f"Ingen persentil: {unlike}." if unlike else ""
     rows = [[_cell(col, row[col], row) for col, _ in PANEL_COLUMNS] for _, row in panel.regions.iterrows()]
     score = panel.scores.iloc[0]
     scores = []
@@ -174,8 +174,12 @@ def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> 
         label, decimals = SCORE_LABELS[col]
         value = score[col] * (100 if col == "befolkningsavvik_maks" else 1)
         text = fmt.percent(value, decimals) if col == "befolkningsavvik_maks" else fmt.number(value, decimals)
-        pct = "" if percentiles is None else fmt.percent(percentiles[col], 0)
-        scores.append([label, text, pct])
+        if shares is None:
+            scores.append([label, text])
+        else:
+            share = shares[col]
+            parts = " / ".join(fmt.number(share[k], 1) for k in ("andel_lavere", "andel_lik", "andel_hoyere"))
+            scores.append([label, text, fmt.percent(share["persentil"], 0), parts + fmt.NBSP + "%"])
     regions = panel.regions
     with_kommuner = int((regions["antall_kommuner"] > 0).sum())
     ideal = regions["folkemengde"].sum() / max(with_kommuner, 1)
@@ -184,5 +188,5 @@ def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> 
                     "folkerike kommunen er brukt (som i regionanalyse score). Avstand i rett linje.")
     return {"caption": f"Nøkkeltall per region, 1. januar {year}", "figures_note": figures_note,
             "columns": [label for _, label in PANEL_COLUMNS], "rows": rows,
-            "scores": scores, "has_percentiles": percentiles is not None, "note": note,
+            "scores": scores, "has_percentiles": shares is not None, "note": note,
             "warnings": list(panel.warnings), "flags": [list(f) for f in panel.flags]}

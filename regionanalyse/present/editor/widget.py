@@ -55,8 +55,8 @@ class Session:
         return state_data(self.model, self.colors, self.active, self.message, busy)
 
     def panel(self) -> dict:
-        return panel_data(self.model.panel, self.model.year, self.model.percentiles,
-                          self.model.alternatives)
+        return panel_data(self.model.panel, self.model.year, self.model.shares,
+                          self.model.alternatives, self.model.unlike)
 
     def handle(self, msg: dict) -> None:
         """Apply one message from the page: {op: assign|activate|add|rename|remove|seat|undo|redo|
