@@ -110,6 +110,8 @@ def test_a_click_and_the_keyboard_change_the_panel_to_the_figures_of_table(drive
         for region in ("Oslo", "Østfold og Akershus", "Nordland", "Finnmark og Troms"):
             assert rows[region][0] == population(table, region)
     assert out["afterClick"]["Oslo"][2] == "2"       # kommuner: Oslo and Bærum
+    # the open tooltip follows the click (it named the old region until the pointer moved)
+    assert out["tooltipBefore"] == "BærumØstfold og Akershus" and out["tooltipAfter"] == "BærumOslo"
     assert out["keyboardButton"] == "Flytt"
     assert session.model.region_of("1902") == "Nordland"
     for _ in range(3):   # the new region, the keyboard move, the painted stroke (one step)
