@@ -4,13 +4,11 @@ from __future__ import annotations
 from functools import cached_property
 
 import pandas as pd
-from IPython.display import HTML, Markdown
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load
-from ..present import datafiles
 from ..present.fmt import md_text
-from ..present.html import table_html
+from ..present.sections import Section, markdown
 from ..indicators import areas
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
@@ -20,39 +18,6 @@ KEY_ROWS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2", "
             "arsverk_per_10000", "sysselsatte_1000"]
 OVERVIEW_COLUMNS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2",
                     "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk"]
-
-
-class StagedTables:
-    """The tables an appendix shows, kept by its report so that the build writes the CSV and
-    XLSX from exactly what the notebook displayed (computed once, in the kernel).
-
-    Each report owns its `book` (present.datafiles.TableBook): a table shown through
-    `table_html` goes into it, `main_table_next` marks the next one as the CSV, and
-    `export_tables` hands the book to the build. Helper reports (e.g. for a section) have
-    books of their own, which are not exported.
-    """
-
-    @cached_property
-    def book(self) -> datafiles.TableBook:
-        return datafiles.TableBook()
-
-    def table_html(self, frame: pd.DataFrame, caption: str, source: str, notes=()) -> HTML:
-        """present.html.table_html, with the table as printed kept for the data files."""
-        self.book.add(frame, caption, source, notes)
-        return table_html(frame, caption, source, notes)
-
-    def main_table_next(self) -> None:
-        """The table shown next is the appendix's main table (written as its CSV)."""
-        self.book.main_next()
-
-    def keep_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
-        """A figure's data (numbers, Norwegian headings with units) as its own sheet."""
-        self.book.add_series(name, frame, source)
-
-    def export_tables(self, path: str | None) -> None:
-        """Write this appendix's tables for the build (a no-op when run outside a build)."""
-        if path:
-            pd.to_pickle(datafiles.collect(self.book), path)
 
 
 class ProposalReport:
@@ -68,7 +33,7 @@ class ProposalReport:
     def figures(self) -> KeyFigures:
         return key_figures(self.proposal, self.year, arsverk_file=self.arsverk_file)
 
-    def intro(self) -> Markdown:
+    def intro(self) -> Section:
         p = self.proposal
         # text from the proposal is data: md_text makes it inert (no markup, links or math)
         text = (f"**Forslag:** {md_text(p.name)}  \n**Kilde for inndelingen:** "
@@ -76,9 +41,9 @@ class ProposalReport:
                 f"**Kommuneinndeling i forslaget:** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
         if p.note:
             text += f"  \n**Merknad:** {md_text(p.note)}"
-        return Markdown(text)
+        return markdown("intro", text)
 
-    def sources_section(self) -> Markdown:
+    def sources_section(self) -> Section:
         s = self.figures.sources
         lines = [
             f"- Folkemengde og aldersgrupper: {s['folkemengde']}. Tallene gjelder 1. januar, ikke "
@@ -109,4 +74,4 @@ class ProposalReport:
             "Manglende tall er aldri satt til 0 eller anslått.",
             f"- Kart: {geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), 'kommune')}.",
         ]
-        return Markdown("\n".join(lines))
+        return markdown("sources", "\n".join(lines))

@@ -141,7 +141,7 @@ class ComparisonReport:
                            "regionene i forslaget."])
 
     def sources_section(self) -> Section:
-        text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().data
+        text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().markdown
         # the maps use each proposal's own kommune layer: name every file used
         lines = [line for line in text.splitlines() if not line.startswith("- Kart:")]
         files = dict.fromkeys(geometry.KOMMUNE_FILES[geometry.kommune_layer_year(p.vintage)]

@@ -18,9 +18,9 @@ def build(params: dict) -> Sections:
     """The appendix for the proposal as a whole: `params` as the notebook's (proposal, year,
     arsverk_file)."""
     report = OverviewReport(params["proposal"], params["year"], params.get("arsverk_file"))
-    return Sections([markdown("intro", report.intro().data), report.map(), report.interactive_map(),
+    return Sections([report.intro(), report.map(), report.interactive_map(),
                      report.table(), report.balance(), report.against_fylker(), report.criteria(),
-                     markdown("sources", report.sources_section().data)])
+                     report.sources_section()])
 
 
 class OverviewReport(ProposalReport):

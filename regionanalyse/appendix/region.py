@@ -32,10 +32,10 @@ def build(params: dict) -> Sections:
     arsverk_file)."""
     report = RegionReport(params["proposal"], params["region"], params["year"],
                           params.get("arsverk_file"))
-    return Sections([markdown("intro", report.intro().data), report.key_table(), report.map(),
+    return Sections([report.intro(), report.key_table(), report.map(),
                      report.interactive_map(), report.kommune_table(), report.history(),
                      report.peers(), *report.cohesion(),
-                     markdown("sources", report.sources_section().data)])
+                     report.sources_section()])
 
 
 class RegionReport(ProposalReport):
