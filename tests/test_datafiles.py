@@ -5,8 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from regionanalyse.appendix import overview  # noqa: E402
-from regionanalyse.appendix.comparison import ComparisonReport  # noqa: E402
+from regionanalyse.appendix import comparison, overview  # noqa: E402
 from regionanalyse.indicators import symbols  # noqa: E402
 from regionanalyse.present import cells  # noqa: E402
 from regionanalyse.present.sections import data_frame, table  # noqa: E402
@@ -62,16 +61,22 @@ def test_overview_tables_on_real_data():
     assert list(out["sources"]["Ark"]) == list(out["tables"])
 
 
-def test_each_report_keeps_its_own_tables():
-    """The comparison's sources section makes a ProposalReport: the comparison's tables stay
-    its own; a new appendix starts empty even while the previous report is alive."""
-    report = ComparisonReport(["nav-2016-11", "nav-2019-12"], 2019)
-    report.side_by_side()
-    report.sources_section()
-    assert [t.caption for t in report.book.tables] == [
-        "Tabell 2. Nøkkeltall per region, folkemengde 1. januar 2019"]
-    assert ComparisonReport(["nav-2016-11", "nav-2019-12"], 2019).book.tables == []
-    assert len(report.book.tables) == 1
+def test_comparison_data_files_in_a_year_without_office_counts():
+    """2019: people per office cannot be given (the counts are of 2016): «.» in the HTML, an
+    empty cell with «ikke aktuelt» in the data files; a region with no count of its own «..»."""
+    sections = comparison.build({"proposals": ["nav-2016-11", "nav-2019-12"], "year": 2019})
+    assert [s.caption[:9] for s in sections if s.kind == "table"] == ["Tabell 1.", "Tabell 2.", "Tabell 3."]
+    side = sections.one("side_by_side")
+    assert set(side.printed()["Innbyggere per NAV-kontor (2016)"]) == {"."}
+    out = sections.data_files()
+    assert out["main"].startswith("Tabell 2 Nøkkeltall")
+    main = out["tables"][out["main"]]
+    assert main["Innbyggere per NAV-kontor (2016)"].isna().all()
+    assert main["Folkemengde (personer)"].dtype == "Int64"
+    unknown = main["NAV-kontor 2016 (antall)"].isna()
+    assert unknown.sum() == 5 and (side.printed()["NAV-kontor 2016 (antall)"][unknown] == "..").all()
+    assert set(main["Merknad"][unknown]) == {"NAV-kontor 2016 (antall): tallet finnes ikke i kildene; "
+                                              "Innbyggere per NAV-kontor (2016): ikke aktuelt"}
 
 
 def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):

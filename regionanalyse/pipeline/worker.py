@@ -25,9 +25,10 @@ from .plan import Job, colophon
 def builder(kind: str):
     """The build function (params → Sections) of the appendix a job of `kind` shows, or None
     for an appendix whose notebook still stages its tables in a file."""
-    from ..appendix import overview, region
+    from ..appendix import comparison, overview, region
 
-    return {"oversikt": overview.build, "region": region.build}.get(kind)
+    return {"oversikt": overview.build, "region": region.build,
+            "sammenligning": comparison.build}.get(kind)
 
 
 def write_data_files(staged: dict, csv_path: Path, xlsx_path: Path) -> None:

@@ -9,6 +9,7 @@ printed, reasons in «Merknad»), so the HTML, CSV and XLSX come from the same v
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 
 import pandas as pd
 
@@ -69,6 +70,11 @@ def figure(name: str, block, data: pd.DataFrame | None = None, sheet: str = "",
            source: str = "") -> Section:
     """A figure's HTML block (present.html.figure_out); `data` its numbers, as sheet `sheet`."""
     return Section(name, "figure", data, sheet, source, html=getattr(block, "data", block))
+
+
+def paragraph(name: str, text: str) -> Section:
+    """A paragraph of plain text (escaped: it may hold proposal names)."""
+    return Section(name, "text", html=f"<p>{escape(text)}</p>")
 
 
 def markdown(name: str, text: str) -> Section:
