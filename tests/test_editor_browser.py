@@ -136,3 +136,25 @@ def test_a_hostile_region_name_stays_text(driven):
     assert out["payloadElements"] == [] and out["dialogs"] == []
     assert any(w.startswith(f"region «{HOSTILE}» er tom") for w in out["warnings"])
     assert out["flags"][-1] == "– tom"   # the warning also where it arises, in the region list
+
+
+def test_by_fylker_a_click_paints_the_whole_fylke():
+    """units="fylke": 19 fylke shapes; a click on the one holding Bærum puts all of Akershus
+    in Oslo (the panel as `table` of p.move("02")); the keyboard form offers the 19 fylker
+    only; axe-core finds no violation."""
+    p = ra.proposal("nav-2016-11")
+    server = serve(Session(EditorModel(p, 2016, units="fylke")))
+    try:
+        result = subprocess.run(["node", str(BROWSER / "editor_fylke.mjs"), f"http://127.0.0.1:{server.server_port}/"],
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["shapes"] == 19 and out["status"] == "1 fylke lagt i Oslo"
+    for rows, q in [(out["before"], p), (out["afterClick"], p.move("02", to="Oslo"))]:
+        table = q.figures(2016)
+        for region in ("Oslo", "Østfold og Akershus"):
+            assert rows[region][0] == population(table, region)
+    assert out["moveLabel"] == "Fylke" and len(out["choices"]) == 19 and all(len(c) == 2 for c in out["choices"])
+    assert out["violations"] == []
