@@ -114,3 +114,18 @@ def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):
     assert sheets == ["Tabell 1 Regionene med", "Tabell 2 Forslaget mot de 19",
                       "Tabell 3 Vurderingskriterier", "Kilder"]
     assert not (tmp_path / "vedlegg-11-oslo.xlsx").exists()
+
+
+def test_one_build_per_job():
+    """Within a job the notebook (inline) and the worker's data files share one build; the
+    next job, or a call outside a job, builds anew."""
+    from regionanalyse.appendix import region
+    from regionanalyse.appendix.base import one_build_per_job
+
+    params = {"proposal": "nav-2016-11", "region": "Oslo", "year": 2016, "arsverk_file": None}
+    with one_build_per_job():
+        first = region.build(params)
+        assert region.build(dict(params)) is first
+        assert region.build({**params, "region": "Nordland"}) is not first
+    with one_build_per_job():
+        assert region.build(params) is not first

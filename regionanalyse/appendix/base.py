@@ -1,7 +1,10 @@
 """What every appendix of a proposal shares: the proposal, its key figures, sources, footnotes."""
 from __future__ import annotations
 
-from functools import cached_property
+import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cached_property, wraps
 
 import pandas as pd
 
@@ -12,6 +15,36 @@ from ..present.sections import Section, markdown
 from ..indicators import areas
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
+
+# the Sections built in the current job, by (module, parameters); None outside a job
+_JOB: ContextVar[dict | None] = ContextVar("appendix_job", default=None)
+
+
+@contextmanager
+def one_build_per_job():
+    """Within the block, an appendix's build function called again with the same parameters
+    returns the same Sections: the notebook (run inline in this process) and the data files
+    the worker writes share one build. Nothing built survives the block, failed or not."""
+    token = _JOB.set({})
+    try:
+        yield
+    finally:
+        _JOB.reset(token)
+
+
+def appendix(build):
+    """Decorator for an appendix module's `build(params) -> Sections` (see one_build_per_job)."""
+    @wraps(build)
+    def once(params: dict):
+        built = _JOB.get()
+        if built is None:
+            return build(params)
+        key = (build.__module__, json.dumps(params, sort_keys=True))
+        if key not in built:
+            built[key] = build(params)
+        return built[key]
+    return once
+
 
 KEY_ROWS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2", "tetthet_per_km2",
             "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk",

@@ -15,9 +15,10 @@ from ..indicators import areas
 from ..indicators import symbols as ssb
 from ..sources import geometry, labour, nav, population
 from ..territory.validate import validate
-from .base import ProposalReport
+from .base import ProposalReport, appendix
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix comparing proposals: `params` as the notebook's (proposals, year,
     arsverk_file)."""

@@ -20,6 +20,7 @@ from ..present.sections import Section, Sections, figure, markdown, table
 from ..sources import geometry, labour, population
 from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
+from .base import appendix
 from .ensemble_sea import fylke_crossings, kommune_crossings
 from .ensemble_units import found_text, units_text
 
@@ -80,6 +81,7 @@ def _about(n: float) -> str:
     return fmt.number(n if n < 100 else round(n, -1))
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix on the alternatives: `params` as the notebook's (proposal, year,
     ensemble_dir)."""

@@ -11,9 +11,10 @@ from ..present.interactive import interactive_map
 from ..present.sections import Section, Sections, figure, markdown, table
 from ..sources import codes, geometry, labour, nav, population
 from ..territory import membership
-from .base import OVERVIEW_COLUMNS, ProposalReport
+from .base import OVERVIEW_COLUMNS, ProposalReport, appendix
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix for the proposal as a whole: `params` as the notebook's (proposal, year,
     arsverk_file)."""

@@ -73,10 +73,12 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
     from ..render import render_html, render_pdf
     from ..render.declaration import checked_files
 
+    from ..appendix.base import one_build_per_job
+
     start = time.perf_counter()
     out_dir = Path(job.out_dir)
     runner = executor(executor_name)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp, one_build_per_job():
         tmp = Path(tmp)
         executed = tmp / f"{job.stem}.ipynb"
         try:
@@ -96,8 +98,9 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
             (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
         if "pdf" in job.formats:
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
-        # the data files from the appendix's own build function, with the job's parameters:
-        # nothing passes between appendices or from the notebook's process
+        # the data files from the appendix's own build function with the job's parameters: the
+        # Sections the notebook showed when it ran inline in this process (one_build_per_job),
+        # else built here; nothing passes between jobs
         write_data_files(builder(job.kind)(job.parameters).data_files(),
                          tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
         checks = checked_files([tmp / name for name in job.outputs if name.endswith((".html", ".pdf"))])
