@@ -104,7 +104,7 @@ def test_failing_notebook_keeps_previous_report(built, monkeypatch):
     manifest = json.loads((built / "manifest.json").read_text())
     broken = built.parent / "broken.ipynb"
     broken.write_text(Path(NOTEBOOK_DIR / "vedlegg_region.ipynb").read_text().replace(
-        "report.kommune_table()", "raise RuntimeError('planlagt feil')"))
+        'sections.one(\\"kommune_table\\")', "raise RuntimeError('planlagt feil')"))
     real_plan = build.plan
 
     def plan_with_broken(*args, **kw):

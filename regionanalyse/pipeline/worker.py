@@ -27,6 +27,7 @@ def builder(kind: str):
     function its notebook calls, so the data files hold the tables the notebook shows."""
     from ..appendix import comparison, ensemble, overview, region
 
+    # the kinds of appendix.APPENDICES (tests/test_notebook_pairs.py checks they agree)
     return {"oversikt": overview.build, "region": region.build,
             "sammenligning": comparison.build, "alternativer": ensemble.build}[kind]
 
