@@ -68,6 +68,8 @@ def test_comparison_data_files_in_a_year_without_office_counts():
     assert [s.caption[:9] for s in sections if s.kind == "table"] == ["Tabell 1.", "Tabell 2.", "Tabell 3."]
     side = sections.one("side_by_side")
     assert set(side.printed()["Innbyggere per NAV-kontor (2016)"]) == {"."}
+    # each symbol the table prints is the one its note explains (the note said «:» for «..»)
+    assert [n[:4] for n in side.notes] == ["«..»", "«.» "]
     out = sections.data_files()
     assert out["main"].startswith("Tabell 2 Nøkkeltall")
     main = out["tables"][out["main"]]

@@ -102,10 +102,11 @@ class ComparisonReport:
             "Innbyggere per NAV-kontor (2016)": figures["innbyggere_per_navkontor"].map(
                 lambda v: cells.number(v, missing=per_office_symbol(self.year))),
         })
-        notes = ["«:» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en region som ikke "
-                 "er en sammenslåing av slike regioner, kan ikke få tall."]
+        # the symbols named as the cells print them (indicators/symbols.py)
+        notes = [f"«{ssb.NOT_AVAILABLE}» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en "
+                 "region som ikke er en sammenslåing av slike regioner, kan ikke få tall."]
         if not offices_match(self.year):
-            notes.append(f"«.» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
+            notes.append(f"«{per_office_symbol(self.year)}» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
                          f"{nav.OFFICES_YEAR}, folkemengden {self.year}.")
         return table("side_by_side", frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
                      f"folkemengde 1. januar {self.year}",
