@@ -9,13 +9,18 @@ reports:
 	@scripts/setup.sh
 	.venv/bin/regionanalyse build $(ARGS)
 
+# Tests run in up to 4 processes (pytest-xdist), a test module to a process so its module-scoped
+# builds are made once; PYTEST_WORKERS=0 runs them all in one process.
+PYTEST_WORKERS ?= auto
+XDIST = -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile
+
 test:
 	@scripts/setup.sh test
-	.venv/bin/python -m pytest -q $(ARGS)
+	.venv/bin/python -m pytest -q $(XDIST) $(ARGS)
 
 test-fast:  # the unit tests of every layer, for development (no builds, no subprocesses)
 	@scripts/setup.sh test
-	.venv/bin/python -m pytest -q -m "not slow and not cli" $(ARGS)
+	.venv/bin/python -m pytest -q $(XDIST) -m "not slow and not cli" $(ARGS)
 
 bench:
 	@scripts/setup.sh
@@ -27,7 +32,5 @@ lock:
 	.venv/bin/python scripts/lock.py
 
 lab:  # JupyterLab, jupytext and anywidget (the editor) at the versions of requirements-lab.lock
-	@scripts/setup.sh
-	.venv/bin/python -m pip install -q --require-hashes -r requirements-lab.lock
-	.venv/bin/python -m pip install -q --no-deps -e .
+	@scripts/setup.sh lab
 	.venv/bin/jupyter lab notebooks/

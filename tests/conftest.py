@@ -1,7 +1,12 @@
+import contextlib
 import inspect
+import io
+import logging
 import os
+import re
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -21,6 +26,80 @@ def run_cli(*args, env=None):
     """Run the console script as a user would; return CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "regionanalyse.cli", *args], capture_output=True,
                           text=True, cwd=ROOT, env=env)
+
+
+# Read once, when regionanalyse.config is imported: a test that sets one runs the CLI in a process.
+IMPORT_TIME_ENV = {"REGIONANALYSE_HOME", "REGIONANALYSE_DATA", "REGIONANALYSE_RAW",
+                   "REGIONANALYSE_PROCESSED", "REGIONANALYSE_NOTEBOOKS", "REGIONANALYSE_AXE_SCRIPT",
+                   "REGIONANALYSE_HTTP_TIMEOUT", "XDG_CACHE_HOME", "XDG_DATA_HOME"}
+
+
+def cli_main(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """`regionanalyse.cli.main(args)` in this process, read as `run_cli` reads a process: exit
+    code, stdout, stderr (warnings logged without a handler included, an uncaught exception as a
+    traceback with exit 1). The working directory, environment and logging are restored. For
+    kills, signals, locks held by another process and real builds, use `run_cli`."""
+    from regionanalyse.cli import main
+
+    if set(env or ()) & IMPORT_TIME_ENV:
+        raise ValueError(f"{sorted(set(env) & IMPORT_TIME_ENV)} are read at import: use run_cli")
+    args = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    with _restored_state():
+        os.chdir(cwd or ROOT)
+        os.environ.update(env or {})
+        fallback = logging.StreamHandler(err)  # what logging's last resort prints in a process
+        fallback.setLevel(logging.WARNING)
+        logging.getLogger().addHandler(fallback)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) or exc.code is None else 1
+                if not isinstance(exc.code, int) and exc.code is not None:
+                    print(exc.code, file=sys.stderr)
+            except Exception:  # noqa: BLE001 - a process would print it and exit 1
+                traceback.print_exc()
+                code = 1
+    return subprocess.CompletedProcess(["regionanalyse", *args], code or 0, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _restored_state():
+    """Put back what a command may change in the process: cwd, os.environ, logging."""
+    cwd, environ = os.getcwd(), dict(os.environ)
+    loggers = {name: logging.getLogger(name) for name in ("", "regionanalyse")}
+    saved = {name: (list(lg.handlers), lg.level, lg.propagate) for name, lg in loggers.items()}
+    raise_exceptions = logging.raiseExceptions
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(environ)
+        for name, lg in loggers.items():
+            handlers, level, propagate = saved[name]
+            for handler in [h for h in lg.handlers if h not in handlers]:
+                lg.removeHandler(handler)
+                handler.close()
+            lg.handlers[:] = handlers
+            lg.setLevel(level)
+            lg.propagate = propagate
+        logging.raiseExceptions = raise_exceptions
+
+
+def assert_painted(png: Path, min_colours: int = 16, min_ink: float = 0.01) -> None:
+    """`png` shows something: at least `min_colours` colours, and at least `min_ink` of its
+    pixels differ from the most common (background) colour. A blank or one-colour page fails."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+    colours = rgb.getcolors(maxcolors=rgb.width * rgb.height)
+    background = max(count for count, _ in colours)
+    ink = 1 - background / (rgb.width * rgb.height)
+    assert len(colours) >= min_colours and ink >= min_ink, \
+        f"{png.name}: {len(colours)} colours, {ink:.1%} of the pixels off the background"
 
 
 def nav_cut(pid: str, name: str, region: str, members: list[str], rest: str = "Resten",
@@ -54,13 +133,42 @@ def write_yaml(tmp_path):
 
 
 # Tests that start the command line (or another program) as a separate process are marked
-# `cli`; `make test-fast` leaves them and the `slow` end-to-end builds out.
-CLI_MODULES = {"test_hostile.py", "test_cli.py"}
+# `cli`; `make test-fast` leaves them and the `slow` end-to-end builds out. `cli_main` runs the
+# command line in the test's own process: not `cli`.
+PROCESS_WORDS = ("run_cli(", "subprocess", "Popen", "process=True")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         function = getattr(item, "function", None)
         source = inspect.getsource(function) if function else ""
-        if item.path.name in CLI_MODULES or "run_cli(" in source or "subprocess" in source:
+        if any(word in source for word in PROCESS_WORDS):
             item.add_marker(pytest.mark.cli)
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing written into the checkout: `git status` of each test module's start and end agree
+# (the virtualenv, bytecode, the browser tools' node_modules and egg-info are left out)
+# --------------------------------------------------------------------------------------------
+_NOT_OURS = re.compile(r"(^|/)(\.venv|__pycache__|node_modules|[^/]*\.egg-info)(/|$)")
+
+
+def _checkout_state(root: Path = ROOT) -> set[str] | None:
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+                              cwd=root, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:  # not a git checkout (an unpacked sdist): nothing to compare
+        return None
+    return {line for line in done.stdout.splitlines() if not _NOT_OURS.search(line[3:])}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def checkout_untouched(request):
+    before = _checkout_state()
+    yield
+    after = _checkout_state()
+    if before is not None and after is not None and after != before:
+        pytest.fail(f"{request.node.name} (or a test run beside it) changed the checkout: "
+                    f"{sorted(after ^ before)[:10]}", pytrace=False)
