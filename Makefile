@@ -32,7 +32,5 @@ lock:
 	.venv/bin/python scripts/lock.py
 
 lab:  # JupyterLab, jupytext and anywidget (the editor) at the versions of requirements-lab.lock
-	@scripts/setup.sh
-	.venv/bin/python -m pip install -q --require-hashes -r requirements-lab.lock
-	.venv/bin/python -m pip install -q --no-deps -e .
+	@scripts/setup.sh lab
 	.venv/bin/jupyter lab notebooks/

@@ -9,6 +9,9 @@ Run from the project root:  .venv/bin/python benchmarks/bench_editor.py [--edits
     nav-2019-12 in 2019 (kommune members) and nav-2016-11 counted in 2024 (code changes).
 (b) The naive path for the first 10 of the same edits: `p.move` + `p.figures` + `p.score`
     + `validate(geometry=True)`, each a new proposal.
+(d) With --ensemble: nav-2016-11 in 2016 painted by whole fylker (units="fylke") with the
+    folder of `regionanalyse alternatives` for it attached (`use_ensemble(folder)`: every
+    plan of 11 regions counted), so each edit also recounts the shares below/equal/above.
 (c) With --browser (node, chromium and tests/browser/node_modules): the widget in headless
     Chromium on the real Python session (tests/test_editor_browser.py): the map repaint after
     an edit (editor.js measures it) and the time from a click to the new panel on the page.
@@ -21,6 +24,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,16 +39,25 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def border_edits(ed: EditorModel, n: int, seed: int) -> list[tuple[str, str]]:
     """`n` edits made one after another: a kommune with a neighbour in another region moves
-    there (the edits are applied to `ed` while choosing, then undone)."""
+    there (the edits are applied to `ed` while choosing, then undone). By fylker, a fylke
+    moves only if its region keeps another (the number of regions stays)."""
     rng = random.Random(seed)
     graph = ed.basis.graph
+    fylke = dict(zip(ed.basis.codes, ed.basis.fylke))
     edits = []
     for _ in range(n):
         labels = ed.labels
         index = ed.basis.index
+
+        def movable(code):
+            if ed.units != "fylke":
+                return True
+            mine = labels == labels[index[code]]
+            return bool((mine & (ed.basis.fylke != fylke[code])).any())
+
         border = [(a, b) for a, b in graph.edges if labels[index[a]] != labels[index[b]]]
-        a, b = rng.choice(sorted(border))
-        code, to = (a, ed.region_of(b)) if rng.random() < 0.5 else (b, ed.region_of(a))
+        moves = [(x, ed.region_of(y)) for a, b in sorted(border) for x, y in ((a, b), (b, a)) if movable(x)]
+        code, to = rng.choice(moves)
         edits.append((code, to))
         ed.assign(code, to)
     for _ in edits:
@@ -52,10 +65,13 @@ def border_edits(ed: EditorModel, n: int, seed: int) -> list[tuple[str, str]]:
     return edits
 
 
-def incremental(ref: str, year: int, n: int, seed: int) -> tuple[list[tuple[str, str]], dict]:
+def incremental(ref: str, year: int, n: int, seed: int, units: str = "kommune",
+                ensemble: Path | None = None) -> tuple[list[tuple[str, str]], dict]:
     t = time.perf_counter()
-    ed = EditorModel(ra.proposal(ref), year)
+    ed = EditorModel(ra.proposal(ref), year, units)
     first = time.perf_counter() - t
+    if ensemble is not None:
+        ed.use_ensemble(ensemble)
     edits = border_edits(ed, n, seed)
     times, undo = [], []
     for code, to in edits:
@@ -67,7 +83,7 @@ def incremental(ref: str, year: int, n: int, seed: int) -> tuple[list[tuple[str,
         ed.undo()
         undo.append(time.perf_counter() - t)
     ms = np.array(times) * 1000
-    return edits, {"proposal": ref, "year": year, "first_s": first, "median_ms": float(np.median(ms)),
+    return edits, {"proposal": ref, "with_shares": ed.shares is not None, "year": year, "first_s": first, "median_ms": float(np.median(ms)),
                    "p95_ms": float(np.percentile(ms, 95)), "max_ms": float(ms.max()),
                    "undo_median_ms": 1000 * statistics.median(undo), "edits": len(edits)}
 
@@ -104,7 +120,19 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--browser", action="store_true")
+    parser.add_argument("--ensemble", action="store_true")
     args = parser.parse_args()
+    if args.ensemble:
+        from regionanalyse.ensemble.alternatives import request_for, run, write
+
+        p = ra.proposal("nav-2016-11")
+        with tempfile.TemporaryDirectory(prefix="bench-editor-") as tmp:
+            write(run(p, request_for(p, 2016)), tmp)
+            _, row = incremental("nav-2016-11", 2016, args.edits, args.seed, "fylke", Path(tmp))
+        print(f"nav-2016-11 in 2016 by fylker, alternatives attached: an edit's panel and shares median "
+              f"{row['median_ms']:.1f} ms, p95 {row['p95_ms']:.1f} ms, max {row['max_ms']:.1f} ms "
+              f"over {row['edits']} edits; undo {row['undo_median_ms']:.1f} ms; shares shown after the last edit: "
+              f"{row['with_shares']}")
     for ref, year in (("nav-2016-11", 2016), ("nav-2019-12", 2019), ("nav-2016-11", 2024)):
         edits, row = incremental(ref, year, args.edits, args.seed)
         row["naive_median_ms"] = naive(ref, year, edits)

@@ -44,8 +44,11 @@ editor
 # skriver et forslag som validerer, med kildelinje og en merknad om hva som er endret fra NAVs
 # forslag; deretter bygger `regionanalyse build mitt_forslag.yaml --year 2016` vedleggene
 # (HTML, PDF, CSV, XLSX) i `reports/mitt_forslag/`. Et ensemble kan kobles til med
-# `editor.use_ensemble(run(...))` (se avsnitt 6): da viser panelet forslagets persentil blant
-# alternativene etter hver endring.
+# `editor.use_ensemble("alternativer/")` (mappen `regionanalyse alternatives --out alternativer`
+# skriver) eller `editor.use_ensemble(run(...))` (se avsnitt 6): da viser panelet etter hver
+# endring tegningens persentil og andelen alternativer med lavere, lik og høyere verdi, talt som
+# i `forslag.csv`. `ra.editor("nav-2016-11", year, units="fylke")` viser fylkene: et klikk maler
+# et helt fylke.
 
 # %%
 tegnet = editor.proposal

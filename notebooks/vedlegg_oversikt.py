@@ -17,53 +17,47 @@
 proposal = "nav-2016-11"
 year = 2016
 arsverk_file = None
-tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
-from IPython.display import display
+from regionanalyse.appendix.overview import build
 
-from regionanalyse.appendix.overview import OverviewReport
-
-report = OverviewReport(proposal, year, arsverk_file)
+sections = build({"proposal": proposal, "year": year, "arsverk_file": arsverk_file})
 
 # %%
-report.intro()
+sections.one("intro")
 
 # %%
-report.map()
+sections.one("map")
 
 # %% tags=["html-only"]
-report.interactive_map()
+sections.one("interactive_map")
 
 # %% [markdown]
 # ## 2. Nøkkeltall for alle regioner
 
 # %%
-report.table()
+sections.one("table")
 
 # %% [markdown]
 # ## 3. Balanse mellom regionene
 
 # %%
-report.balance()
+sections.one("balance")
 
 # %% [markdown]
 # ## 4. Forslaget mot fylkene i 2016
 
 # %%
-report.against_fylker()
+sections.one("against_fylker")
 
 # %% [markdown]
 # ## 5. Vurderingskriterier og indikatorer
 
 # %%
-report.criteria()
+sections.one("criteria")
 
 # %% [markdown]
 # ## 6. Kilder og merknader
 
 # %%
-report.sources_section()
-
-# %% tags=["hide"]
-report.export_tables(tables_file)
+sections.one("sources")

@@ -18,57 +18,51 @@ proposal = "nav-2016-11"
 region = "Finnmark og Troms"
 year = 2016
 arsverk_file = None
-tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
-from IPython.display import display
+from regionanalyse.appendix.region import build
 
-from regionanalyse.appendix.region import RegionReport
-
-report = RegionReport(proposal, region, year, arsverk_file)
+sections = build({"proposal": proposal, "region": region, "year": year,
+                  "arsverk_file": arsverk_file})
 
 # %%
-report.intro()
+sections.one("intro")
 
 # %% [markdown]
 # ## 1. Nøkkeltall
 
 # %%
-report.key_table()
+sections.one("key_table")
 
 # %%
-report.map()
+sections.one("map")
 
 # %% tags=["html-only"]
-report.interactive_map()
+sections.one("interactive_map")
 
 # %% [markdown]
 # ## 3. Kommunene
 
 # %%
-report.kommune_table()
+sections.one("kommune_table")
 
 # %%
-report.history()
+sections.one("history")
 
 # %% [markdown]
 # ## 5. Regionen blant de andre regionene
 
 # %%
-report.peers()
+sections.one("peers")
 
 # %% [markdown]
 # ## 6. Felles arbeidsmarked og avstander
 
 # %%
-for part in report.cohesion():
-    display(part)
+sections.show("cohesion")
 
 # %% [markdown]
 # ## 7. Kilder og merknader
 
 # %%
-report.sources_section()
-
-# %% tags=["hide"]
-report.export_tables(tables_file)
+sections.one("sources")

@@ -17,46 +17,38 @@
 proposals = ["fylker-2016", "nav-2016-11", "nav-2019-12"]
 year = 2019
 arsverk_file = None
-tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
-from IPython.display import display
+from regionanalyse.appendix.comparison import build
 
-from regionanalyse.appendix.comparison import ComparisonReport
-
-report = ComparisonReport(proposals, year, arsverk_file)
+sections = build({"proposals": proposals, "year": year, "arsverk_file": arsverk_file})
 
 # %%
-report.intro()
+sections.one("intro")
 
 # %%
-for part in report.maps():
-    display(part)
+sections.show("maps")
 
 # %% [markdown]
 # ## 2. Hvilke kommuner bytter region
 
 # %%
-for part in report.changes():
-    display(part)
+sections.show("changes")
 
 # %% [markdown]
 # ## 3. Nøkkeltall side om side
 
 # %%
-report.side_by_side()
+sections.one("side_by_side")
 
 # %% [markdown]
 # ## 4. Balanse og felles arbeidsmarked
 
 # %%
-report.balance()
+sections.one("balance")
 
 # %% [markdown]
 # ## 5. Kilder og merknader
 
 # %%
-report.sources_section()
-
-# %% tags=["hide"]
-report.export_tables(tables_file)
+sections.one("sources")

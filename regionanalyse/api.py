@@ -102,13 +102,14 @@ def proposals() -> list[str]:
     return builtin_ids()
 
 
-def editor(ref, year: int = 2016):
+def editor(ref, year: int = 2016, units: str = "kommune"):
     """Draw a proposal (an id, a YAML path or a Proposal) on the map in JupyterLab: a widget
     with the figures, scores and warnings after every edit; `.proposal` (a Proposal, so
-    `.figures(year)` and `.score(year)` work), `.save(path)`, the edits, `.undo()`."""
+    `.figures(year)` and `.score(year)` work), `.save(path)`, the edits, `.undo()`.
+    `units="fylke"`: the map shows the fylker and a click paints a whole fylke."""
     from .present.editor.widget import editor as _editor
 
-    return _editor(proposal(ref), year, wrap=_as_api)
+    return _editor(proposal(ref), year, wrap=_as_api, units=units)
 
 
 def _as_api(plain: model.Proposal) -> Proposal:

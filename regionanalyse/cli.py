@@ -138,6 +138,17 @@ def _cmd_score(args) -> int:
     return EXIT_OK
 
 
+def _tolerance(text: str) -> float | str:
+    """--tolerance: a share (0.25 = 25 %) or «forslaget» (the proposal's own largest deviation)."""
+    if text.strip().lower() == "forslaget":
+        return "forslaget"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} er verken et tall (0.25 = 25 %) eller «forslaget»") from None
+
+
 def _cmd_alternatives(args) -> int:
     from .ensemble.alternatives import request_for, run, write
     from .ensemble.generate import check_request
@@ -165,7 +176,7 @@ def _cmd_alternatives(args) -> int:
         print(f"feil: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     try:
-        ens = run(proposal, req)
+        ens = run(proposal, req, sveip=args.sveip)
         out = write(ens, out)
         how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
         print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
@@ -312,8 +323,14 @@ def parser() -> argparse.ArgumentParser:
     alt.add_argument("--n", type=int, default=1000,
                      help="antall planer i et utvalg (standard 1000, høyst 100 000; hele fylker telles opp eksakt)")
     alt.add_argument("--seed", type=int, default=1)
-    alt.add_argument("--tolerance", type=float, default=None,
-                     help="største avvik fra idealstørrelsen, 0.1 = 10 %% (standard: forslagets eget)")
+    alt.add_argument("--tolerance", type=_tolerance, default=None, metavar="PROSENT|forslaget",
+                     help="største avvik fra idealstørrelsen, 0.1 = 10 %%; «forslaget»: forslagets "
+                          "eget største avvik (standard: 25 %%, hevet i trinn på 5 prosentpoeng til "
+                          "det finnes planer; med kommuner minst største kommunes overskudd + 5)")
+    alt.add_argument("--sveip", action="store_true",
+                     help="med kommuner: trekk også planer under andre regler (toleranse 25 %%, "
+                          "50 %%, forslagets, K ± 1, uten sjøforbindelser) til sveip.csv; tar flere "
+                          "ganger så lang tid (med hele fylker telles de alltid opp)")
     alt.add_argument("--keep-ba", action="store_true", help="unngå å dele BA-regioner (ReCom-tillegg)")
     alt.add_argument("--steps", type=int, default=None,
                      help="steg per kjede (standard 10000 med kommuner og høyst 11 regioner, 20000 med "

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: system packages (apt, when root and missing) and .venv with the package.
-# Usage: scripts/setup.sh [test]   — "test" also installs pytest and headless Chromium.
+# Usage: scripts/setup.sh [test|lab]
+#   (none)  the runtime, from requirements.lock (make reports);
+#   lab     also JupyterLab, jupytext and anywidget, from requirements-lab.lock (make lab: the editor);
+#   test    as lab (the editor's JupyterLab test runs), plus pytest, headless Chromium and the
+#           browser checks' node packages (make test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=${1:-}
+case "$want_test" in ""|test|lab) ;; *) echo "usage: scripts/setup.sh [test|lab]" >&2; exit 2 ;; esac
 
 need_apt=()
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
@@ -22,19 +27,24 @@ fi
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-# Python packages: exactly the versions in requirements.lock (hash-checked; runtime and tests),
-# then the package itself. Regenerate the lock with `make lock` after editing pyproject.toml.
-stamp=".venv/.installed"
-if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Python packages: exactly the versions of a lock file (hash-checked), then the package itself.
+# requirements-lab.lock holds requirements.lock's pins plus the test and lab extras, so `test` and
+# `lab` install it (a stamp per lock file). Regenerate both with `make lock` after editing pyproject.toml.
+lock=requirements.lock stamp=.venv/.installed
+if [ -n "$want_test" ]; then lock=requirements-lab.lock stamp=.venv/.installed-lab; fi
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   log=$(mktemp)
   if ! { .venv/bin/python -m pip install -q --upgrade pip \
-         && .venv/bin/python -m pip install -q --require-hashes -r requirements.lock \
+         && .venv/bin/python -m pip install -q --require-hashes -r "$lock" \
          && .venv/bin/python -m pip install -q --no-deps -e . ; } >"$log" 2>&1; then
     grep -v '^WARNING: Location' "$log" >&2; rm -f "$log"
-    echo "setup: pip install from requirements.lock failed (see above)" >&2; exit 1
+    echo "setup: pip install from $lock failed (see above)" >&2; exit 1
   fi
   rm -f "$log"
   .venv/bin/python -c "import regionanalyse, geopandas, weasyprint, papermill" && touch "$stamp"
+  if [ -n "$want_test" ]; then
+    .venv/bin/python -c "import anywidget, jupytext, jupyterlab" && touch .venv/.installed
+  fi
 fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
 

@@ -1,25 +1,39 @@
-"""The data files beside an appendix (present/datafiles.py): printed tables back to numbers."""
+"""The data files beside an appendix: its sections' cells as numbers, with reasons
+(present/sections.py), written by the build from the same Sections the notebook shows."""
 import matplotlib
 
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from regionanalyse.appendix.comparison import ComparisonReport  # noqa: E402
-from regionanalyse.appendix.overview import OverviewReport  # noqa: E402
-from regionanalyse.present import datafiles  # noqa: E402
+from regionanalyse.appendix import comparison, overview  # noqa: E402
+from regionanalyse.indicators import symbols  # noqa: E402
+from regionanalyse.present import cells  # noqa: E402
+from regionanalyse.present.sections import data_frame, table  # noqa: E402
+from regionanalyse.present.tables import Footnotes  # noqa: E402
 
 
-def test_printed_cells_become_numbers_with_reasons():
+def test_cells_become_numbers_with_reasons():
+    foot = Footnotes()
     shown = pd.DataFrame({"Region": ["Oslo", "Nordland", "Hele landet"],
-                          "Folkemengde (personer)": ["658\u00a0390", "241\u00a0906", "900\u00a0296"],
-                          "Andel av landet": ["12,6\u00a0%", "4,6\u00a0%", "17,2\u00a0%"],
-                          "NAV-kontor målbilde 2020 (antall)": ["14 ¹", "18", "32"],
-                          "Årsverk": [".. ²", ".. ²", "–"]})
-    out = datafiles.as_printed(shown, ["¹ Avledet som 200 minus de andre.", "² Ingen offentlige tall."])
+                          "Folkemengde (personer)": [cells.number(658390), cells.number(241906),
+                                                     cells.number(900296)],
+                          "Andel av landet": [cells.percent(12.634), cells.percent(4.64),
+                                              cells.percent(17.2)],
+                          "NAV-kontor målbilde 2020 (antall)": [
+                              foot.cell(cells.number(14), "avledet som 200 minus de andre"),
+                              cells.number(18), cells.number(32)],
+                          "Årsverk": [foot.missing(symbols.NOT_AVAILABLE, "ingen offentlige tall"),
+                                      foot.missing(symbols.NOT_AVAILABLE, "ingen offentlige tall"),
+                                      cells.missing(symbols.NIL)]})
+    section = table("t", shown, "Tabell 1. Prøve", "SSB", foot.lines())
+    assert section.printed()["NAV-kontor målbilde 2020 (antall)"].tolist() == ["14\u00a0¹", "18", "32"]
+    assert section.printed()["Andel av landet"].tolist() == ["12,6\u00a0%", "4,6\u00a0%", "17,2\u00a0%"]
+    assert section.notes[:2] == ["¹ Avledet som 200 minus de andre.", "² Ingen offentlige tall."]
+    out = data_frame(shown)
     assert list(out.columns) == ["Region", "Folkemengde (personer)", "Andel av landet (%)",
                                  "NAV-kontor målbilde 2020 (antall)", "Årsverk", "Merknad"]
     assert out["Folkemengde (personer)"].tolist() == [658390, 241906, 900296]
-    assert out["Andel av landet (%)"].tolist() == [12.6, 4.6, 17.2]
+    assert out["Andel av landet (%)"].tolist() == [12.6, 4.6, 17.2]  # rounded as printed
     assert out["NAV-kontor målbilde 2020 (antall)"].tolist() == [14, 18, 32]
     assert out["Årsverk"].isna().all()
     assert out["Merknad"].tolist() == [
@@ -27,12 +41,19 @@ def test_printed_cells_become_numbers_with_reasons():
         "Årsverk: Ingen offentlige tall.", "Årsverk: ikke beregnet (mangler for minst én del)"]
 
 
-def test_overview_tables_as_printed_on_real_data():
-    report = OverviewReport("nav-2016-11", 2016)
-    report.table()
-    report.criteria()
-    out = datafiles.collect(report.book)
+def test_a_dash_in_a_text_column_stays_text():
+    """«–» for «no other region» is text, not SSB's nil symbol (the parser of printed tables
+    read a column of dashes only as missing figures)."""
+    out = data_frame(pd.DataFrame({"BA-region": ["Kristiansand (41)"],
+                                   "Andre regioner": [cells.text("–")]}))
+    assert out["Andre regioner"].tolist() == ["–"]
+    assert "Merknad" not in out
+
+
+def test_overview_tables_on_real_data():
+    out = overview.build({"proposal": "nav-2016-11", "year": 2016}).data_files()
     main = out["tables"][out["main"]]
+    assert out["main"].startswith("Tabell 1")
     regions = main[main["Region"] != "Hele landet"]
     assert len(regions) == 11
     assert regions["Folkemengde 1.1. (personer)"].sum() == 5_213_985  # SSB 1.1.2016
@@ -40,22 +61,28 @@ def test_overview_tables_as_printed_on_real_data():
     assert list(out["sources"]["Ark"]) == list(out["tables"])
 
 
-def test_each_report_keeps_its_own_tables():
-    """The comparison's sources section makes a ProposalReport: the comparison's tables stay
-    its own; a new appendix starts empty even while the previous report is alive."""
-    report = ComparisonReport(["nav-2016-11", "nav-2019-12"], 2019)
-    report.side_by_side()
-    report.sources_section()
-    assert [t.caption for t in report.book.tables] == [
-        "Tabell 2. Nøkkeltall per region, folkemengde 1. januar 2019"]
-    assert ComparisonReport(["nav-2016-11", "nav-2019-12"], 2019).book.tables == []
-    assert len(report.book.tables) == 1
+def test_comparison_data_files_in_a_year_without_office_counts():
+    """2019: people per office cannot be given (the counts are of 2016): «.» in the HTML, an
+    empty cell with «ikke aktuelt» in the data files; a region with no count of its own «..»."""
+    sections = comparison.build({"proposals": ["nav-2016-11", "nav-2019-12"], "year": 2019})
+    assert [s.caption[:9] for s in sections if s.kind == "table"] == ["Tabell 1.", "Tabell 2.", "Tabell 3."]
+    side = sections.one("side_by_side")
+    assert set(side.printed()["Innbyggere per NAV-kontor (2016)"]) == {"."}
+    out = sections.data_files()
+    assert out["main"].startswith("Tabell 2 Nøkkeltall")
+    main = out["tables"][out["main"]]
+    assert main["Innbyggere per NAV-kontor (2016)"].isna().all()
+    assert main["Folkemengde (personer)"].dtype == "Int64"
+    unknown = main["NAV-kontor 2016 (antall)"].isna()
+    assert unknown.sum() == 5 and (side.printed()["NAV-kontor 2016 (antall)"][unknown] == "..").all()
+    assert set(main["Merknad"][unknown]) == {"NAV-kontor 2016 (antall): tallet finnes ikke i kildene; "
+                                              "Innbyggere per NAV-kontor (2016): ikke aktuelt"}
 
 
 def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):
-    """Two appendices in one worker: the first shows a table and fails (its traceback, as
-    IPython keeps it in sys.last_traceback, holds the report); the next appendix's XLSX holds
-    its own tables only."""
+    """Two appendices in one worker: the first builds its sections and fails (its traceback, as
+    IPython keeps it in sys.last_traceback, holds them); the next appendix's XLSX holds its own
+    tables only (with a registry of shown tables, it held «Tabell 1 … Oslo» too)."""
     import gc
 
     import nbformat
@@ -67,21 +94,23 @@ def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):
 
     failing = tmp_path / "failing.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from regionanalyse.appendix.region import RegionReport\n"
-        "def show_then_fail(report):\n"
-        "    report.key_table()\n"
+        "from regionanalyse.appendix.region import build\n"
+        "def show_then_fail(sections):\n"
+        "    display(sections.one('key_table'))\n"
         "    raise RuntimeError('feil etter første tabell')\n"
-        "show_then_fail(RegionReport('nav-2016-11', 'Oslo', 2016))")]), failing)
+        "show_then_fail(build({'proposal': 'nav-2016-11', 'region': 'Oslo', 'year': 2016}))")]),
+        failing)
 
-    def job(notebook, stem, parameters):
-        return Job("oversikt", "", "Vedlegg", "", str(notebook), parameters, (), str(tmp_path), stem,
+    def job(kind, notebook, stem, parameters):
+        return Job(kind, "", "Vedlegg", "", str(notebook), parameters, (), str(tmp_path), stem,
                    outputs=[f"{stem}.csv", f"{stem}.xlsx"])
 
-    assert run_job(job(failing, "vedlegg-01-oslo", {})).error
-    good = run_job(job(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb", "vedlegg-00-oversikt",
-                       {"proposal": "nav-2016-11", "year": 2016, "arsverk_file": None}))
+    params = {"proposal": "nav-2016-11", "year": 2016, "arsverk_file": None}
+    assert run_job(job("region", failing, "vedlegg-11-oslo", {**params, "region": "Oslo"})).error
+    good = run_job(job("oversikt", NOTEBOOK_DIR / "vedlegg_oversikt.ipynb", "vedlegg-00-oversikt", params))
     assert good.error is None
     assert gc.get_freeze_count() == 0  # gc.freeze is for a build's workers, not the caller
     sheets = load_workbook(tmp_path / "vedlegg-00-oversikt.xlsx", read_only=True).sheetnames
-    assert sheets[0].startswith("Tabell 1 Regionene") and "Kilder" in sheets
-    assert not [s for s in sheets if "Oslo" in s], sheets
+    assert sheets == ["Tabell 1 Regionene med", "Tabell 2 Forslaget mot de 19",
+                      "Tabell 3 Vurderingskriterier", "Kilder"]
+    assert not (tmp_path / "vedlegg-11-oslo.xlsx").exists()

@@ -199,15 +199,36 @@ def test_the_widget_is_what_ra_editor_returns(nav, tmp_path):
     assert w.save(tmp_path / "tegnet.yaml").score(2016)["regioner"].iloc[0] == 11
 
 
+def brute_shares(values: pd.DataFrame, q, year: int) -> dict:
+    """Percent of plans below/equal/above `q`'s scores (seats: most populous kommune), counted
+    one plan at a time on values rounded to 6 decimals as ensemble.csv stores them."""
+    from regionanalyse.indicators.scores import SCORE_COLUMNS, score
+
+    own = score(q, year, own_seats=False).iloc[0]
+    out = {}
+    for col in SCORE_COLUMNS:
+        v = round(float(own[col]), 6)
+        below = sum(1 for x in values[col] if x < v)
+        equal = sum(1 for x in values[col] if x == v)
+        n = len(values)
+        out[col] = {"andel_lavere": 100 * below / n, "andel_lik": 100 * equal / n,
+                    "andel_hoyere": 100 * (n - below - equal) / n, "persentil": 100 * (below + equal / 2) / n}
+    return out
+
+
+def assert_shares(mine: dict, theirs: dict, tol: float = 1e-9) -> None:
+    for col, row in theirs.items():
+        for key, value in row.items():
+            assert abs(mine[col][key] - value) < tol, (col, key, mine[col][key], value)
+
+
 def test_percentiles_among_alternatives_follow_the_edits(nav):
     """The page's «Sammenlign med alternativer» runs `alternatives` in the background; then the
-    panel's percentile is the alternatives appendix's (share below, equal counted half),
-    recounted here by brute force, after every edit; none when the drawing has another number
-    of regions than the ensemble."""
+    panel's shares and percentile are the alternatives appendix's, recounted here one plan at a
+    time, after every edit; none when the drawing has another number of regions than the
+    ensemble, or splits fylker where the ensemble has whole fylker."""
     import threading
 
-    from regionanalyse.ensemble.alternatives import percentiles
-    from regionanalyse.indicators.scores import SCORE_COLUMNS
     from regionanalyse.present.editor.widget import Session
 
     done = threading.Event()
@@ -217,24 +238,42 @@ def test_percentiles_among_alternatives_follow_the_edits(nav):
     assert done.wait(600) and not s.state()["busy"]
     assert s.state()["message"].startswith("Alternativer beregnet: ")
     ed = s.model
-    ens_scores = ed.alternatives.sorted_scores
-    own = ed.panel.scores.iloc[0]
-    for step in ("start", "edited"):
-        for col in SCORE_COLUMNS:
-            values = list(ens_scores[col])
-            brute = 100 * (sum(v < own[col] for v in values) + sum(v == own[col] for v in values) / 2) / len(values)
-            assert abs(ed.percentiles[col] - brute) < 1e-9, (step, col)
-        if step == "start":
-            s.handle({"op": "assign", "codes": ["0219"], "region": "Oslo"})
-            own = ed.panel.scores.iloc[0]
-    import pandas as pd
-    table = percentiles(pd.DataFrame(ens_scores), own).set_index("maal")["persentil"]
-    assert all(abs(ed.percentiles[c] - table[c]) < 1e-9 for c in SCORE_COLUMNS)
+    values = pd.DataFrame(ed.alternatives.sorted_scores)
+    assert_shares(ed.shares, brute_shares(values, nav, 2016))
+    s.handle({"op": "assign", "codes": ["05"], "region": "Telemark, Vestfold og Buskerud"})
+    q = nav.move("05", to="Telemark, Vestfold og Buskerud")
+    assert_shares(ed.shares, brute_shares(values, q, 2016))
     panel = s.panel()
-    assert panel["has_percentiles"] and panel["note"].startswith("Persentil: andelen av")
-    assert all(row[2].endswith("%") for row in panel["scores"])
-    ed.add_region("Ny").assign("0301", "Ny")
-    assert ed.percentiles is None and s.panel()["note"].startswith("Ingen persentil: ensemblet har 11")
+    assert panel["has_percentiles"] and panel["note"].startswith("Persentil: andelen av 85")
+    assert all(row[2].endswith("%") and row[3].count(" / ") == 2 for row in panel["scores"])
+    s.handle({"op": "assign", "codes": ["0219"], "region": "Oslo"})
+    assert ed.percentiles is None and s.panel()["note"] == ("Ingen persentil: tegningen deler fylker, "
+                                                           "ensemblet har bare hele fylker.")
+    s.handle({"op": "undo"})
+    ed.add_region("Ny").assign("01", "Ny")
+    assert ed.percentiles is None and s.panel()["note"] == "Ingen persentil: ensemblet har 11 regioner, tegningen 12."
+
+
+def test_percentiles_from_an_alternatives_folder_are_those_of_forslag_csv(nav, tmp_path):
+    """`use_ensemble(folder)` reads what `regionanalyse alternatives` wrote: at the start the
+    shares are forslag.csv's (the proposal is one of the plans counted, so its ties count only
+    when compared at the stored precision); after an edit, a recount from ensemble.csv."""
+    from regionanalyse.ensemble.alternatives import request_for, run, write
+    from regionanalyse.errors import DataError
+
+    write(run(nav, request_for(nav, 2016)), tmp_path / "alt")
+    ed = EditorModel(nav, 2016).use_ensemble(tmp_path / "alt")
+    table = pd.read_csv(tmp_path / "alt" / "forslag.csv").set_index("maal")
+    assert_shares(ed.shares, {col: {k: table.loc[col, k] for k in ("andel_lavere", "andel_lik", "andel_hoyere",
+                                                                   "persentil")} for col in table.index}, 1e-6)
+    assert table["andel_lik"].min() > 0      # every score has ties: the proposal's own plan at least
+    values = pd.read_csv(tmp_path / "alt" / "ensemble.csv")
+    ed.assign("14", "Møre og Romsdal")
+    assert_shares(ed.shares, brute_shares(values, nav.move("14", to="Møre og Romsdal"), 2016))
+    with pytest.raises(ProposalError, match="ensemblet gjelder 2016, editoren 2019"):
+        EditorModel(ra.proposal("nav-2019-12"), 2019).use_ensemble(tmp_path / "alt")
+    with pytest.raises(DataError, match="innstillinger.json"):
+        ed.use_ensemble(tmp_path)
 
 
 @pytest.mark.slow
@@ -278,3 +317,59 @@ def test_lab_lock_pins_the_lab_extra_at_the_versions_of_the_main_lock():
         assert re.split(r"[<>=!\[ ]", requirement, maxsplit=1)[0].lower() in lab
     assert {k: v for k, v in main.items() if lab.get(k) != v} == {}
     assert "--hash=sha256:" in (ROOT / "requirements-lab.lock").read_text(encoding="utf-8")
+
+
+def test_neighbouring_regions_never_share_a_colour_after_an_edit(nav):
+    """Finnmark og Troms and Østfold og Akershus start with one colour (they are far apart);
+    a Nordland kommune on the Troms border painted into Østfold og Akershus makes them
+    neighbours: the later of the two in the list gives way, the others keep their colours."""
+    from regionanalyse.present.editor.widget import Session
+
+    s = Session(EditorModel(nav, 2016))
+    ed = s.model
+
+    def colors():
+        return {r["name"]: r["color"] for r in s.state()["regions"]}
+
+    def clashes():
+        c, labels, names = colors(), ed.labels, ed.regions
+        return {(names[labels[ed.basis.index[u]]], names[labels[ed.basis.index[v]]])
+                for u, v in ed.basis.graph.edges
+                if labels[ed.basis.index[u]] != labels[ed.basis.index[v]]
+                and c[names[labels[ed.basis.index[u]]]] == c[names[labels[ed.basis.index[v]]]]}
+
+    before = colors()
+    assert before["Finnmark og Troms"] == before["Østfold og Akershus"] and clashes() == set()
+    border = next(k for k in ed.basis.graph.neighbors("1805") if ed.region_of(k) == "Finnmark og Troms")
+    assert border and ed.region_of("1805") == "Nordland"
+    s.handle({"op": "assign", "codes": ["1805"], "region": "Østfold og Akershus"})
+    after = colors()
+    assert clashes() == set()
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"Østfold og Akershus"}
+
+
+def test_fylke_units_paint_whole_fylker(nav):
+    """units="fylke": the map holds one shape per 2016 fylke with all its kommuner; a click on
+    Bærum moves Akershus, as `p.move("02")`; a proposal that splits a fylke is refused."""
+    from regionanalyse.present.editor.widget import Session
+    from regionanalyse.sources import codes
+
+    s = Session(EditorModel(nav, 2016, units="fylke"))
+    data = s.map()
+    kommuner = codes.kommuner(2016)
+    fylke_of = dict(zip(kommuner["kommunenummer"], kommuner["fylkesnummer"]))
+    shapes = {f["properties"]["navn"]: f["properties"]["koder"] for f in data["features"]}
+    assert len(shapes) == 19 and data["painted"] == "fylke"
+    assert sorted(c for k in shapes.values() for c in k) == sorted(u[0] for u in data["units"])
+    assert all(len({fylke_of[c] for c in k}) == 1 for k in shapes.values())
+    assert "0219" in shapes["Akershus"]
+    s.handle({"op": "assign", "codes": shapes["Akershus"], "region": "Oslo"})
+    assert s.state()["message"] == "1 fylke lagt i Oslo"
+    assert_same_as_api(s.model, nav.move("02", to="Oslo"), 2016)
+    s.model.assign("0219", "Østfold og Akershus")   # a kommune stands for its fylke
+    assert_same_as_api(s.model, nav, 2016)
+    with pytest.raises(ProposalError, match=r"deler fylker \(Akershus\)"):
+        EditorModel(nav.move("0219", to="Oslo"), 2016, units="fylke")
+    with pytest.raises(ProposalError, match="units må være"):
+        EditorModel(nav, 2016, units="bydel")

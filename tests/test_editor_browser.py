@@ -110,6 +110,8 @@ def test_a_click_and_the_keyboard_change_the_panel_to_the_figures_of_table(drive
         for region in ("Oslo", "Østfold og Akershus", "Nordland", "Finnmark og Troms"):
             assert rows[region][0] == population(table, region)
     assert out["afterClick"]["Oslo"][2] == "2"       # kommuner: Oslo and Bærum
+    # the open tooltip follows the click (it named the old region until the pointer moved)
+    assert out["tooltipBefore"] == "BærumØstfold og Akershus" and out["tooltipAfter"] == "BærumOslo"
     assert out["keyboardButton"] == "Flytt"
     assert session.model.region_of("1902") == "Nordland"
     for _ in range(3):   # the new region, the keyboard move, the painted stroke (one step)
@@ -134,3 +136,25 @@ def test_a_hostile_region_name_stays_text(driven):
     assert out["payloadElements"] == [] and out["dialogs"] == []
     assert any(w.startswith(f"region «{HOSTILE}» er tom") for w in out["warnings"])
     assert out["flags"][-1] == "– tom"   # the warning also where it arises, in the region list
+
+
+def test_by_fylker_a_click_paints_the_whole_fylke():
+    """units="fylke": 19 fylke shapes; a click on the one holding Bærum puts all of Akershus
+    in Oslo (the panel as `table` of p.move("02")); the keyboard form offers the 19 fylker
+    only; axe-core finds no violation."""
+    p = ra.proposal("nav-2016-11")
+    server = serve(Session(EditorModel(p, 2016, units="fylke")))
+    try:
+        result = subprocess.run(["node", str(BROWSER / "editor_fylke.mjs"), f"http://127.0.0.1:{server.server_port}/"],
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["shapes"] == 19 and out["status"] == "1 fylke lagt i Oslo"
+    for rows, q in [(out["before"], p), (out["afterClick"], p.move("02", to="Oslo"))]:
+        table = q.figures(2016)
+        for region in ("Oslo", "Østfold og Akershus"):
+            assert rows[region][0] == population(table, region)
+    assert out["moveLabel"] == "Fylke" and len(out["choices"]) == 19 and all(len(c) == 2 for c in out["choices"])
+    assert out["violations"] == []

@@ -52,5 +52,5 @@ def test_pair_holds_the_same_cells(notebook):
 
 def test_a_changed_cell_is_found():
     script = (ROOT / "notebooks" / "vedlegg_region.py").read_text(encoding="utf-8")
-    changed = script.replace("report.history()", "report.peers()")
+    changed = script.replace('sections.one("history")', 'sections.one("peers")')
     assert percent_cells(changed) != notebook_cells(ROOT / "notebooks" / "vedlegg_region.ipynb")

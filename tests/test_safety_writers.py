@@ -47,7 +47,7 @@ def run(cwd: Path, *args, timeout: float = 300) -> subprocess.CompletedProcess:
 # --------------------------------------------------------------------------------------------
 # Every place in the package that writes a table or a Markdown section, and what covers it
 # --------------------------------------------------------------------------------------------
-WRITER_CALLS = {"to_csv", "to_excel", "to_markdown", "Markdown"}
+WRITER_CALLS = {"to_csv", "to_excel", "to_markdown", "Markdown", "markdown"}  # markdown: a Section
 WRITERS = {  # (module, function, call) → the test here that runs hostile names through it
     ("cli", "_cmd_table", "to_csv"): "test_cli_format_keeps_names_inert[table-csv]",
     ("cli", "_cmd_history", "to_csv"): "test_cli_format_keeps_names_inert[history-csv]",
@@ -58,17 +58,20 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("present.datafiles", "write_xlsx", "to_excel"): "test_alternatives_appendix_end_to_end_inert",
     ("appendix.base", "intro", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
     ("appendix.base", "sources_section", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.overview", "balance", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.region", "cohesion", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.comparison", "intro", "Markdown"): "test_comparison_sections_keep_names_inert",
-    ("appendix.comparison", "sources_section", "Markdown"): "test_comparison_sections_keep_names_inert",
+    ("appendix.overview", "build", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.overview", "balance", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.region", "build", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.region", "cohesion", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.comparison", "intro", "markdown"): "test_comparison_sections_keep_names_inert",
+    ("appendix.comparison", "sources_section", "markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "sweep_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "sea_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "headlines", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "diagnostics_table", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "chain_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.region", "kommune_table", "Markdown"): "test_empty_region_sections_keep_names_inert",
+    ("appendix.region", "kommune_table", "markdown"): "test_empty_region_sections_keep_names_inert",
     # writers that carry no proposal text: data files and their status, and a hash input
     ("cli", "_cmd_data", "to_csv"): "NO_USER_TEXT: data status (files and provenance of data/raw)",
     ("sources.update.refresh", "_switch", "to_csv"): "NO_USER_TEXT: refreshed SSB/KLASS data files",
@@ -213,7 +216,7 @@ def test_alternatives_files_inert(ensemble_dir):
 SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "headlines", "position", "distributions",
                                            "best_table", "maps", "method", "chain_section",
                                            "diagnostics_table", "chain_histograms", "compactness",
-                                           "sweep_section"},
+                                           "sweep_section", "sea_section"},
                         "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
                                              "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)
@@ -224,8 +227,9 @@ SECTIONS_IN_HOSTILE_BUILD = {
     "OverviewReport": {"intro", "sources_section", "map", "interactive_map", "table", "balance",
                        "against_fylker", "criteria"},
 }
-NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "figures", "row", "n",
-                "chains", "name", "unconverged", "chain_percentiles", "compactness_number"}  # helpers, not sections
+NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "book", "table_html", "figures",
+                "row", "n", "chains", "name", "unconverged", "chain_percentiles",
+                "compactness_number", "sea_figure"}  # helpers, not sections
 
 
 def _report_sections() -> dict[str, set[str]]:
@@ -233,15 +237,13 @@ def _report_sections() -> dict[str, set[str]]:
     import pkgutil
 
     import regionanalyse.appendix as appendix
-    from regionanalyse.appendix.base import StagedTables
 
     found = {}
     for info in pkgutil.iter_modules(appendix.__path__):
         module = importlib.import_module(f"regionanalyse.appendix.{info.name}")
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, StagedTables) and cls is not StagedTables and cls.__module__ == module.__name__:
-                found[name] = {m for m in dir(cls) if not m.startswith("_")
-                               and m not in NOT_SECTIONS and m not in dir(StagedTables)}
+            if name.endswith("Report") and cls.__module__ == module.__name__:
+                found[name] = {m for m in dir(cls) if not m.startswith("_") and m not in NOT_SECTIONS}
     return found
 
 
@@ -257,9 +259,13 @@ def _sections_shown(report, sections: set[str]) -> str:
         parts = getattr(report, name)()
         for part in parts if isinstance(parts, (list, tuple)) else [parts]:
             kind = type(part).__name__
-            if kind not in ("Markdown", "HTML"):
+            if kind == "Section":  # present.sections: Markdown or HTML as the notebook shows it
+                markup = (_render_markdown(part._repr_markdown_()) if part._repr_markdown_()
+                          else part._repr_html_())
+            elif kind in ("Markdown", "HTML"):
+                markup = _render_markdown(part.data) if kind == "Markdown" else part.data
+            else:
                 continue  # data returned beside a section (a DataFrame)
-            markup = _render_markdown(part.data) if kind == "Markdown" else part.data
             _assert_no_live_markup(markup)
             shown.append(_html_text(markup))
     return "\n".join(shown)

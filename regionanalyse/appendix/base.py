@@ -55,7 +55,7 @@ class StagedTables:
             pd.to_pickle(datafiles.collect(self.book), path)
 
 
-class ProposalReport(StagedTables):
+class ProposalReport:
     """Shared state for the appendices of one proposal and year."""
 
     def __init__(self, proposal: str | Proposal, year: int, arsverk_file: str | None = None):

@@ -1,24 +1,32 @@
 """Sections of the appendix comparing two or more proposals."""
 from __future__ import annotations
 
-import html
-
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown
 
 from ..indicators.compare import balance, flows, side_by_side
-from ..present import fmt, maps
+from ..indicators.keyfigures import offices_match, per_office_symbol
+from ..present import cells, fmt, maps
 from ..present.fmt import md_text
 from ..present.html import figure_out
+from ..present.sections import Section, Sections, figure, markdown, paragraph, table
 from ..model import Proposal, load
 from ..indicators import areas
+from ..indicators import symbols as ssb
 from ..sources import geometry, labour, nav, population
 from ..territory.validate import validate
-from .base import ProposalReport, StagedTables
+from .base import ProposalReport
 
 
-class ComparisonReport(StagedTables):
+def build(params: dict) -> Sections:
+    """The appendix comparing proposals: `params` as the notebook's (proposals, year,
+    arsverk_file)."""
+    report = ComparisonReport(params["proposals"], params["year"], params.get("arsverk_file"))
+    return Sections([report.intro(), *report.maps(), *report.changes(), report.side_by_side(),
+                     report.balance(), report.sources_section()])
+
+
+class ComparisonReport:
     """Sections of the appendix comparing two or more proposals, counted in one year."""
 
     def __init__(self, proposals: list[str | Proposal], year: int, arsverk_file: str | None = None):
@@ -28,15 +36,15 @@ class ComparisonReport(StagedTables):
         self.year = int(year)
         self.arsverk_file = arsverk_file
 
-    def intro(self) -> Markdown:
+    def intro(self) -> Section:
         lines = [f"Forslagene sammenlignes i kommuneinndelingen per 1. januar {self.year}, med "
                  f"folkemengde for samme dato.", ""]
         lines += [f"{i}. **{md_text(p.name)}** ({md_text(p.id)}, {len(p.regions)} regioner, kodeår "
                   f"{p.vintage}). Kilde: {md_text(p.source) if p.source else 'ikke oppgitt'}."
                   for i, p in enumerate(self.proposals, 1)]
-        return Markdown("\n".join(lines))
+        return markdown("intro", "\n".join(lines))
 
-    def maps(self) -> list[HTML]:
+    def maps(self) -> list[Section]:
         """One map per proposal, all with the same extent and size, so on the same scale."""
         bounds = geometry.kommuner(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
@@ -45,18 +53,18 @@ class ComparisonReport(StagedTables):
         for i, p in enumerate(self.proposals, 1):
             fig, ax = plt.subplots(figsize=(6.4, 7.6))  # the first fits page 1 under the intro
             maps.overview_map(p, self.year, ax=ax, colors=colors, extent=extent)
-            out.append(figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
+            out.append(figure("maps", figure_out(fig, f"Figur {i}. {p.name} (samme målestokk i alle kartene)",
                                   geometry.source_line(geometry.kommune_layer_year(p.vintage), "kommune"), heading=f"1.{i} Kart: {p.name}" if i > 1 else f"1. Kart over forslagene – {p.name}",
                                   alt=maps.overview_map_alt(p, same_colours_note=True),
-                                  max_height_mm=135))  # the first fits page 1 under the intro (3 proposals too)
+                                  max_height_mm=135)))  # the first fits page 1 under the intro (3 proposals too)
         return out
 
-    def changes(self) -> list[HTML]:
+    def changes(self) -> list[Section]:
         """For each consecutive pair: the kommuner that change region company."""
         out = []
         for n, (a, b) in enumerate(zip(self.proposals, self.proposals[1:]), 1):
-            table = flows(a, b, self.year)
-            moved = table[~table["hovedstrom"]]
+            moves = flows(a, b, self.year)
+            moved = moves[~moves["hovedstrom"]]
             count = int(moved["antall_kommuner"].sum())
             if count == 0:
                 change = ("Ingen kommuner skilles fra regionen de hørte til: hver region i det "
@@ -68,63 +76,63 @@ class ComparisonReport(StagedTables):
             summary = (f"Fra «{a.name}» til «{b.name}»: {len(a.regions)} → {len(b.regions)} "
                        f"regioner. {change}")
             frame = pd.DataFrame({
-                "Fra": table["fra"], "Til": table["til"],
-                "Kommuner (antall)": table["antall_kommuner"].map(fmt.number),
-                "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
+                "Fra": moves["fra"], "Til": moves["til"],
+                "Kommuner (antall)": moves["antall_kommuner"].map(cells.number),
+                "Folkemengde (personer)": moves["folkemengde"].map(cells.number),
                 "Kommunene": [", ".join(k[:8]) + (f" og {len(k) - 8} til" if len(k) > 8 else "")
-                              for k in table["kommuner"]],
-                "Endring": table["hovedstrom"].map({True: "hoveddel", False: "flyttes"}),
+                              for k in moves["kommuner"]],
+                "Endring": moves["hovedstrom"].map({True: "hoveddel", False: "flyttes"}),
             })
-            out.append(HTML(f"<p>{html.escape(summary)}</p>"))
-            out.append(self.table_html(frame, f"Tabell {n}. Fra {a.name} til {b.name}: hvor kommunene går",
-                                  f"{population.SOURCE} {self.year}; forslagene som oppgitt",
-                                  ["«hoveddel»: den delen av en region der flest bor; «flyttes»: "
-                                   "kommuner som skilles fra hoveddelen."]))
+            out.append(paragraph("changes", summary))
+            out.append(table("changes", frame, f"Tabell {n}. Fra {a.name} til {b.name}: hvor kommunene går",
+                             f"{population.SOURCE} {self.year}; forslagene som oppgitt",
+                             ["«hoveddel»: den delen av en region der flest bor; «flyttes»: "
+                              "kommuner som skilles fra hoveddelen."]))
         return out
 
-    def side_by_side(self) -> HTML:
-        table = side_by_side(self.proposals, self.year, self.arsverk_file)
-        self.main_table_next()
+    def side_by_side(self) -> Section:
+        figures = side_by_side(self.proposals, self.year, self.arsverk_file)
         frame = pd.DataFrame({
-            "Forslag": table["forslag_id"], "Region": table["region"],
-            "Folkemengde (personer)": table["folkemengde"].map(fmt.number),
-            "Andel av folkemengden i landet": table["andel_landet_pst"].map(fmt.percent),
-            "Areal (km²)": table["areal_km2"].map(fmt.number),
-            "NAV-kontor 2016 (antall)": table["navkontor"].map(lambda v: fmt.number(v, missing="..")),
-            "Innbyggere per NAV-kontor (2016)": table["innbyggere_per_navkontor"].map(
-                lambda v: fmt.number(v, missing=".." if self.year == nav.OFFICES_YEAR else ".")),
+            "Forslag": figures["forslag_id"], "Region": figures["region"],
+            "Folkemengde (personer)": figures["folkemengde"].map(cells.number),
+            "Andel av folkemengden i landet": figures["andel_landet_pst"].map(cells.percent),
+            "Areal (km²)": figures["areal_km2"].map(cells.number),
+            "NAV-kontor 2016 (antall)": figures["navkontor"].map(cells.number),
+            "Innbyggere per NAV-kontor (2016)": figures["innbyggere_per_navkontor"].map(
+                lambda v: cells.number(v, missing=per_office_symbol(self.year))),
         })
         notes = ["«:» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en region som ikke "
                  "er en sammenslåing av slike regioner, kan ikke få tall."]
-        if self.year != nav.OFFICES_YEAR:
+        if not offices_match(self.year):
             notes.append(f"«.» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
                          f"{nav.OFFICES_YEAR}, folkemengden {self.year}.")
-        return self.table_html(frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
-                                 f"folkemengde 1. januar {self.year}",
-                          f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; {areas.SOURCE}",
-                          notes)
+        return table("side_by_side", frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
+                     f"folkemengde 1. januar {self.year}",
+                     f"{population.SOURCE} {self.year}; {nav.OFFICES_SOURCE}; {areas.SOURCE}",
+                     notes, main=True)
 
-    def balance(self) -> HTML:
-        table = balance(self.proposals, self.year, self.arsverk_file)
+    def balance(self) -> Section:
+        figures = balance(self.proposals, self.year, self.arsverk_file)
         frame = pd.DataFrame({
-            "Forslag": table["forslag"],
-            "Regioner (antall)": table["regioner"].map(fmt.number),
-            "Største/minste folkemengde (forhold)": table["storst_minst"].map(lambda v: fmt.number(v, 1)),
-            "Variasjonskoeffisient folkemengde": table["variasjon_folkemengde_pst"].map(fmt.percent),
+            "Forslag": figures["forslag"],
+            "Regioner (antall)": figures["regioner"].map(cells.number),
+            "Største/minste folkemengde (forhold)": figures["storst_minst"].map(lambda v: cells.number(v, 1)),
+            "Variasjonskoeffisient folkemengde": figures["variasjon_folkemengde_pst"].map(cells.percent),
             "Innbyggere per NAV-kontor (min–maks)": [
-                f"{fmt.number(lo)}–{fmt.number(hi)}" if n == total and not fmt.is_missing(lo)
-                else ("." if self.year != nav.OFFICES_YEAR else f"kjent for {n} av {total} regioner")
-                for lo, hi, n, total in zip(table["innb_per_navkontor_min"],
-                                            table["innb_per_navkontor_maks"],
-                                            table["regioner_med_kjent_navkontor"], table["regioner"])],
-            "BA-regioner delt (antall)": table["ba_delt"].map(fmt.number),
-            "Bosatt i delte BA-regioner (personer)": table["bosatt_i_delte_ba"].map(fmt.number),
+                cells.text(f"{fmt.number(lo)}–{fmt.number(hi)}") if n == total and not fmt.is_missing(lo)
+                else (cells.missing(ssb.NOT_APPLICABLE) if not offices_match(self.year)
+                      else cells.text(f"kjent for {n} av {total} regioner"))
+                for lo, hi, n, total in zip(figures["innb_per_navkontor_min"],
+                                            figures["innb_per_navkontor_maks"],
+                                            figures["regioner_med_kjent_navkontor"], figures["regioner"])],
+            "BA-regioner delt (antall)": figures["ba_delt"].map(cells.number),
+            "Bosatt i delte BA-regioner (personer)": figures["bosatt_i_delte_ba"].map(cells.number),
         })
-        pop_year = int(table["ba_pop_year"].iloc[0])
+        pop_year = int(figures["ba_pop_year"].iloc[0])
         ba_year = labour.ba_year(pop_year)
-        return self.table_html(frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
-                              len(self.proposals) + 1, pop_year),
-                          f"{population.SOURCE} {pop_year}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
+        return table("balance", frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
+                     len(self.proposals) + 1, pop_year),
+                     f"{population.SOURCE} {pop_year}; {labour.BA_SOURCE}; {nav.OFFICES_SOURCE}",
                           [f"Bosatte i BA-regioner: folkemengde 1. januar {pop_year}, SSBs "
                            f"BA-inndeling 2020" + (" omkodet til 2024-kommuner" if ba_year == 2024
                                                     else "") + ". Alle som bor i en BA-region "
@@ -132,7 +140,7 @@ class ComparisonReport(StagedTables):
                            "Innbyggere per NAV-kontor vises bare når tallet er kjent for alle "
                            "regionene i forslaget."])
 
-    def sources_section(self) -> Markdown:
+    def sources_section(self) -> Section:
         text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().data
         # the maps use each proposal's own kommune layer: name every file used
         lines = [line for line in text.splitlines() if not line.startswith("- Kart:")]
@@ -140,4 +148,4 @@ class ComparisonReport(StagedTables):
                               for p in self.proposals)
         lines.append(f"- Kart: {geometry.SOURCE}; kommunelag {', '.join(files)} (hvert forslag "
                      "tegnes i kommuneinndelingen for sitt kodeår).")
-        return Markdown("\n".join(lines))
+        return markdown("sources", "\n".join(lines))

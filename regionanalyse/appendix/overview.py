@@ -3,43 +3,52 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown
 
-from ..present import fmt, maps, tables
+from ..indicators.keyfigures import offices_match
+from ..present import cells, fmt, maps, tables
 from ..present.html import figure_out, interactive_block
 from ..present.interactive import interactive_map
+from ..present.sections import Section, Sections, figure, markdown, table
 from ..sources import codes, geometry, labour, nav, population
 from ..territory import membership
 from .base import OVERVIEW_COLUMNS, ProposalReport
 
 
+def build(params: dict) -> Sections:
+    """The appendix for the proposal as a whole: `params` as the notebook's (proposal, year,
+    arsverk_file)."""
+    report = OverviewReport(params["proposal"], params["year"], params.get("arsverk_file"))
+    return Sections([markdown("intro", report.intro().data), report.map(), report.interactive_map(),
+                     report.table(), report.balance(), report.against_fylker(), report.criteria(),
+                     markdown("sources", report.sources_section().data)])
+
+
 class OverviewReport(ProposalReport):
     """Sections of the appendix for the proposal as a whole."""
 
-    def map(self) -> HTML:
+    def map(self) -> Section:
         fig, ax = plt.subplots(figsize=(6.4, 7.6))  # fits page 1 under the intro
         maps.overview_map(self.proposal, self.year, ax=ax)
-        return figure_out(fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
-                          geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), "kommune"),
-                          heading="1. Regionene",
-                          alt=maps.overview_map_alt(self.proposal))
+        return figure("map", figure_out(
+            fig, f"Figur 1. Regionene i forslaget «{self.proposal.name}»",
+            geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), "kommune"),
+            heading="1. Regionene", alt=maps.overview_map_alt(self.proposal)))
 
-    def interactive_map(self):
-        return interactive_block(
+    def interactive_map(self) -> Section:
+        return figure("interactive_map", interactive_block(
             interactive_map(self.proposal, None, self.year),
             title=f"Interaktivt kart over regionene i forslaget «{self.proposal.name}»",
-            text_alternative="Tabell 1 gir regionene med nøkkeltall som tekst.")
+            text_alternative="Tabell 1 gir regionene med nøkkeltall som tekst."))
 
-    def table(self) -> HTML:
-        self.main_table_next()
+    def table(self) -> Section:
         frame, notes = tables.display_table_notes(self.figures, OVERVIEW_COLUMNS)
-        return self.table_html(frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
-                                 f"{self.year}, NAV-kontor 2016",
-                          "; ".join(dict.fromkeys(self.figures.sources[c] for c in
-                                                  ("folkemengde", "areal_km2", "navkontor"))),
-                          notes)
+        return table("table", frame, f"Tabell 1. Regionene med nøkkeltall, folkemengde 1. januar "
+                     f"{self.year}, NAV-kontor 2016",
+                     "; ".join(dict.fromkeys(self.figures.sources[c] for c in
+                                             ("folkemengde", "areal_km2", "navkontor"))),
+                     notes, main=True)
 
-    def balance(self) -> Markdown:
+    def balance(self) -> Section:
         t = self.figures.table
         big, small = t.loc[t["folkemengde"].idxmax()], t.loc[t["folkemengde"].idxmin()]
         lines = [f"- Største region etter folkemengde: **{fmt.md_text(big['region'])}** "
@@ -56,16 +65,16 @@ class OverviewReport(ProposalReport):
                          f"{fmt.number(per_office.min())} til {fmt.number(per_office.max())}; "
                          f"variasjonskoeffisient "
                          f"{fmt.percent(100 * per_office.std() / per_office.mean())}.")
-        elif self.year != nav.OFFICES_YEAR:
+        elif not offices_match(self.year):
             lines.append(f"- Innbyggere per NAV-kontor: ikke beregnet, fordi kontortallene gjelder "
                          f"{nav.OFFICES_YEAR} og folkemengden {self.year}.")
         else:
             lines.append(f"- Innbyggere per NAV-kontor: kjent for {len(per_office)} av {len(t)} "
                          "regioner; spredningen vises bare når tallet er kjent for alle (se "
                          "tabell 1).")
-        return Markdown("\n".join(lines))
+        return markdown("balance", "\n".join(lines))
 
-    def against_fylker(self) -> HTML:
+    def against_fylker(self) -> Section:
         comp = membership.fylke_composition(self.proposal, 2016)
         order = {name: i for i, name in enumerate(self.proposal.region_names())}  # as in tabell 1
         comp = comp.sort_values("region", key=lambda s: s.map(order)).reset_index(drop=True)
@@ -76,28 +85,28 @@ class OverviewReport(ProposalReport):
             "Antall fylker": comp["fylker"].map(len),
             "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
         })
-        return self.table_html(frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
-                          f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",
-                          [f"{len(self.proposal.regions)} regioner mot 19 fylker i 2016."])
+        return table("against_fylker", frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
+                     f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",
+                     [f"{len(self.proposal.regions)} regioner mot 19 fylker i 2016."])
 
-    def criteria(self) -> HTML:
+    def criteria(self) -> Section:
         t = self.figures.table
         shown, notes = tables.display_table_notes(self.figures, ["innbyggere_per_navkontor"], total=False)
         frame = pd.DataFrame({
             "Region": t["region"],
-            f"Antall partnerskap (kommuner {self.year})": t["antall_kommuner"].map(fmt.number),
+            f"Antall partnerskap (kommuner {self.year})": t["antall_kommuner"].map(cells.number),
             "Nærhet: innbyggere per NAV-kontor (2016)": shown[tables.DISPLAY["innbyggere_per_navkontor"][0]],
             f"Felles arbeidsmarked: egne innbyggere i delte BA-regioner ({self.year})":
-                t["bosatt_delt_ba"].map(fmt.number),
-            "Areal (km²)": t["areal_km2"].map(fmt.number),
+                t["bosatt_delt_ba"].map(cells.number),
+            "Areal (km²)": t["areal_km2"].map(cells.number),
         })
-        if self.year != nav.OFFICES_YEAR:  # a column of «.» only: said once in a note instead
+        if not offices_match(self.year):  # a column of «.» only: said once in a note instead
             frame = frame.drop(columns="Nærhet: innbyggere per NAV-kontor (2016)")
             notes = [f"Nærhet (innbyggere per NAV-kontor) vises bare for {nav.OFFICES_YEAR}, året "
                      f"NAV-kontortallene gjelder; folkemengden her er fra {self.year}."]
         ba_year = int(t["ba_klassifisering"].iloc[0])
-        return self.table_html(
-            frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler "
+        return table(
+            "criteria", frame, "Tabell 3. Vurderingskriterier fra NAVs delrapport 2 og indikatorene som måler "
                    f"dem, 1. januar {self.year}",
             "; ".join([f"{population.SOURCE} {self.year}", labour.BA_SOURCE, nav.OFFICES_SOURCE]),
             notes + [f"Felles arbeidsmarked: regionens egne innbyggere 1. januar {self.year} som bor i "

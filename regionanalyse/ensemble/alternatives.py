@@ -21,19 +21,23 @@ Files written in the output folder (same seed → identical files):
 - ``diagnostikk.csv``: ``maal,rhat,ess,ulike_planer`` per score (`diagnostics.py`); only for
   plans drawn in chains (removed otherwise);
 - ``sveip.csv``: ``regel,toleranse,regioner,planer,maal,andel_lavere,andel_lik,andel_hoyere,
-  merknad``: the headline shares under the proposal's tolerance, 50 %, 25 % and K ± 1, every
-  plan counted (`sweep.py`); only with ``metode`` ``eksakt`` (removed otherwise);
+  merknad,metode,rhat,ess``: the headline shares under nearby rules (the comparison's, the
+  default rule's tolerance, 25 %, 50 %, the proposal's own, K ± 1, no sea edges; `sweep.py`),
+  every plan counted (``metode`` ``eksakt``, no ``rhat``/``ess``) with fylke units, drawn in
+  chains (``utvalg``) with kommune units only with ``--sveip`` (removed otherwise); a rule no
+  plan meets has no shares and says why in ``merknad``;
 - ``forslag/alt-*.yaml``: up to five Pareto-best plans (population balance, residents in split
   BA-regions, mean distance to the seat) as proposals that validate and build like any other;
 - ``innstillinger.json``: the request (year, units, K, N, seed, tolerance, keep_ba, chains,
-  steps; chains and steps null for ``eksakt``), ``metode`` and whether the plans are a sample of
-  chains (``utvalg``).
+  steps; chains and steps null for ``eksakt``), ``metode``, whether the plans are a sample of
+  chains (``utvalg``) and ``tolerance_rule``: ``{"rule": …, "value": …}``, the rule that chose
+  the tolerance (``standard``: the default rule of `tolerance.py`; ``forslaget``: the proposal's
+  own largest deviation; ``oppgitt``: given with ``--tolerance``) and its value.
 """
 from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -49,9 +53,10 @@ from ..territory.membership import fylke_composition
 from ..territory.seats import largest_units
 from . import diagnostics
 from .enumerate import exact_plans
-from .generate import (EnsembleError, Request, Sample, check_request, check_scheduler, default_steps,
-                       sample, smallest_tolerance, to_kommune_labels)
+from .generate import (EnsembleError, Request, Sample, check_regions, check_request, check_scheduler,
+                       default_steps, sample, to_kommune_labels)
 from .sweep import sweep
+from .tolerance import choose
 
 log = logging.getLogger(__name__)
 SCHEDULER_ENV = "REGIONANALYSE_SCHEDULER"
@@ -85,28 +90,22 @@ def member_level(proposal: Proposal, year: int) -> str:
     return "fylke" if bool(fylke_composition(proposal, year)["whole"].all()) else "kommune"
 
 
-def default_tolerance(proposal: Proposal, year: int, level: str, k: int) -> float:
-    """The proposal's own largest deviation (with K regions), but at least what any plan needs."""
-    own = float(score(proposal, year)["befolkningsavvik_maks"].iloc[0])
-    bound, _ = smallest_tolerance(year, level, k)
-    same_k = k == len(proposal.regions)
-    return math.ceil(100 * max(own if same_k else 0.10, bound + 0.02)) / 100
-
-
 def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,
-                n: int = 1000, seed: int = 1, tolerance: float | None = None,
+                n: int = 1000, seed: int = 1, tolerance: float | str | None = None,
                 keep_ba: bool = False, jobs: int = 1, steps: int | None = None,
                 scheduler: str | None = None) -> Request:
-    """A Request with the defaults of `regionanalyse alternatives` filled in (the Dask scheduler
-    from REGIONANALYSE_SCHEDULER when none is named)."""
+    """A Request with the defaults of `regionanalyse alternatives` filled in: the tolerance by
+    the default rule when None, the proposal's own with "forslaget" (`tolerance.choose`); the
+    Dask scheduler from REGIONANALYSE_SCHEDULER when none is named."""
     level = level or member_level(proposal, year)
     k = regions if regions is not None else len(proposal.regions)
-    tol = tolerance if tolerance is not None else default_tolerance(proposal, year, level, k)
+    check_regions(int(year), level, int(k))  # refused before the tolerance rule looks for plans
+    choice = choose(proposal, year, level, k, tolerance)
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler:
         check_scheduler(scheduler)  # refused before any work, also where every plan is counted
     return Request(year=int(year), level=level, regions=int(k), n=int(n), seed=int(seed),
-                   tolerance=float(tol), keep_ba=bool(keep_ba), jobs=int(jobs),
+                   tolerance=choice.value, tolerance_rule=choice.rule, keep_ba=bool(keep_ba), jobs=int(jobs),
                    scheduler=scheduler,
                    steps=int(steps if steps is not None else default_steps(level, int(k))))
 
@@ -227,14 +226,15 @@ def stored(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(proposal: Proposal, req: Request, plans: Sample | None = None,
-        sampled: bool = True) -> Ensemble:
+        sampled: bool = True, sveip: bool = False) -> Ensemble:
     """Score an ensemble for `proposal` (see the module docstring).
 
     `plans`: labels over `req.level` units with their chain numbers. When None, fylke units
     enumerate every plan if there are at most EXACT_LIMIT (metode ``eksakt``: one row per plan,
     chain 0, treated as `sampled=False`), else the plans are drawn with `sample(req)`.
     `sampled=False` marks a plan set that is not a Markov chain: no convergence diagnostics and
-    no Monte Carlo intervals then.
+    no Monte Carlo intervals then. The sweep (`sweep.py`) is counted with fylke units and drawn
+    with kommune units only when `sveip` is true (it costs a run per rule).
     """
     method = "utvalg"
     if plans is None:
@@ -260,7 +260,8 @@ def run(proposal: Proposal, req: Request, plans: Sample | None = None,
     best_rows = pareto_best(scores, labels)
     best = [plan_proposal(proposal, labels[i], req, j + 1, i + 1, method) for j, i in enumerate(best_rows)]
     table = percentiles(scores, own.iloc[0], chain if sampled else None, diag)
-    nearby = sweep(req, own.iloc[0], EXACT_LIMIT, DECIMALS) if method == "eksakt" else None
+    nearby = (sweep(req, own.iloc[0], EXACT_LIMIT, scores, method, sampled, DECIMALS)
+              if req.level == "fylke" or sveip else None)
     return Ensemble(req, proposal, labels, scores, own, table, best, diag, method, nearby,
                     stored(score(proposal, req.year)))
 
@@ -301,6 +302,7 @@ def write(ens: Ensemble, out: str | Path) -> Path:
     (out / "innstillinger.json").write_text(json.dumps(
         {**asdict(ens.request), "jobs": None, "scheduler": None, "forslag": ens.proposal.id,
          "metode": ens.method, "utvalg": ens.diagnostics is not None,
+         "tolerance_rule": {"rule": ens.request.tolerance_rule, "value": ens.request.tolerance},
          **({"chains": None, "steps": None} if ens.method == "eksakt" else {}),  # no chains then
          "unike_planer": int(len(np.unique(ens.labels, axis=0)))}, indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")

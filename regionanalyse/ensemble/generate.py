@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 2_000   # spanning trees per ReCom step before another pair of re
 SEED_ATTEMPTS = 100    # spanning trees per cut of a starting plan; a stuck start is redrawn whole
 SEED_TRIES = 60
 CONNECT_TIMEOUT_S = 10  # to a Dask scheduler
+TOLERANCE_RULES = ("standard", "forslaget", "oppgitt")  # see tolerance.py
 
 
 def default_steps(level: str, k: int) -> int:
@@ -69,6 +70,7 @@ class Request:
     n: int               # plans
     seed: int = 1
     tolerance: float = 0.1
+    tolerance_rule: str = "oppgitt"  # which rule chose it: standard, forslaget or oppgitt (tolerance.py)
     keep_ba: bool = False
     jobs: int = 1
     chains: int = CHAINS
@@ -113,13 +115,19 @@ def smallest_tolerance(year: int, level: str, k: int) -> tuple[float, str]:
     return max(0.0, top["folkemengde"] / ideal - 1), str(top["navn"])
 
 
+def check_regions(year: int, level: str, k: int) -> None:
+    """Raise EnsembleError unless 2 ≤ k ≤ the number of units."""
+    nodes = units(year, level).nodes
+    unit_word = "fylker" if level == "fylke" else "kommuner"
+    if not 2 <= k <= len(nodes):
+        raise EnsembleError(f"{k} regioner av {len(nodes)} {unit_word} i {year} "
+                            f"er ikke mulig (må være mellom 2 og {len(nodes)})")
+
+
 def check_request(req: Request) -> None:
     """Raise EnsembleError with a clear message when the request cannot be met."""
     nodes = units(req.year, req.level).nodes
-    unit_word = "fylker" if req.level == "fylke" else "kommuner"
-    if not 2 <= req.regions <= len(nodes):
-        raise EnsembleError(f"{req.regions} regioner av {len(nodes)} {unit_word} i {req.year} "
-                            f"er ikke mulig (må være mellom 2 og {len(nodes)})")
+    check_regions(req.year, req.level, req.regions)
     if req.n < 1:
         raise EnsembleError("antall planer (--n) må være minst 1")
     per_chain = -(-req.n // min(req.chains, req.n))
@@ -131,6 +139,8 @@ def check_request(req: Request) -> None:
     if req.keep_ba and req.level != "kommune":
         raise EnsembleError("--keep-ba virker bare med kommuner som byggesteiner (--units kommune): "
                             "hele fylker kan ikke holde sammen BA-regioner som krysser fylkesgrensene")
+    if req.tolerance_rule not in TOLERANCE_RULES:
+        raise EnsembleError(f"ukjent toleranseregel {req.tolerance_rule!r}")
     if not 0 < req.tolerance < 10:
         raise EnsembleError(f"toleransen {req.tolerance} må være et positivt tall (0.1 = 10 %)")
     bound, name = smallest_tolerance(req.year, req.level, req.regions)
@@ -157,13 +167,32 @@ def _gerry_graph(year: int, level: str, keep_ba: bool):
     return Graph.from_networkx(graph)
 
 
+def starting_plan(graph, k: int, tolerance: float, rng: random.Random,
+                  surcharge: dict | None = None) -> dict | None:
+    """A plan of `k` connected regions within `tolerance` drawn on a GerryChain `graph` (node →
+    region), or None when `SEED_TRIES` recursive spanning-tree draws all fail (not a proof that
+    none exists)."""
+    from gerrychain.partition.initial_partition_generators import recursive_tree_part
+    from gerrychain.tree import bipartition_tree
+
+    ideal = sum(graph.node_data(n)["folkemengde"] for n in graph.node_indices) / k
+    seed_split = partial(bipartition_tree, max_attempts=SEED_ATTEMPTS, warn_attempts=10 * SEED_ATTEMPTS,
+                         region_surcharge=surcharge)
+    for _ in range(SEED_TRIES):
+        try:
+            return recursive_tree_part(graph, range(k), ideal, "folkemengde", tolerance,
+                                       bipartition_tree_fn=seed_split, rng=rng)
+        except Exception:  # GerryChain raises RuntimeError/BipartitionWarning-derived errors
+            continue
+    return None
+
+
 def _chain(req: Request, chain: int, keep: np.ndarray, progress: bool = False) -> np.ndarray:
     """The kept plans (len(keep) × units, region labels) of one ReCom chain of `req.steps` states,
     units in `units().nodes` order; `keep` are sorted state indices."""
     from gerrychain import MarkovChain, Partition
     from gerrychain.accept import always_accept
     from gerrychain.constraints import within_percent_of_ideal_population
-    from gerrychain.partition.initial_partition_generators import recursive_tree_part
     from gerrychain.proposals import recom
     from gerrychain.tree import bipartition_tree
     from gerrychain.updaters import Tally, cut_edges
@@ -171,20 +200,10 @@ def _chain(req: Request, chain: int, keep: np.ndarray, progress: bool = False) -
     rng = random.Random(req.seed * 1000 + chain)
     graph = _gerry_graph(req.year, req.level, req.keep_ba)
     order = list(units(req.year, req.level).nodes["kode"])
-    total = sum(graph.node_data(n)["folkemengde"] for n in graph.node_indices)
-    ideal = total / req.regions
+    ideal = sum(graph.node_data(n)["folkemengde"] for n in graph.node_indices) / req.regions
     split = partial(bipartition_tree, max_attempts=MAX_ATTEMPTS, warn_attempts=10 * MAX_ATTEMPTS)
     surcharge = {"ba": BA_SURCHARGE} if req.keep_ba and req.level == "kommune" else None
-    seed_split = partial(bipartition_tree, max_attempts=SEED_ATTEMPTS, warn_attempts=10 * SEED_ATTEMPTS,
-                         region_surcharge=surcharge)
-    assignment = None
-    for _ in range(SEED_TRIES):
-        try:
-            assignment = recursive_tree_part(graph, range(req.regions), ideal, "folkemengde",
-                                             req.tolerance, bipartition_tree_fn=seed_split, rng=rng)
-            break
-        except Exception:  # GerryChain raises RuntimeError/BipartitionWarning-derived errors
-            continue
+    assignment = starting_plan(graph, req.regions, req.tolerance, rng, surcharge)
     if assignment is None:
         bound, _ = smallest_tolerance(req.year, req.level, req.regions)
         raise EnsembleError(

@@ -13,7 +13,7 @@ from ..sources.cache import file_hash
 from ..territory import membership
 from ..territory.seats import find_seat
 from ..territory.validate import validate
-from . import areas
+from . import areas, symbols
 from .labour import ba_summary
 
 COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folkemengde",
@@ -156,9 +156,9 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
         for _, comp in comp16.iterrows():
             if comp["whole"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
-    notes += [(r, "navkontor", t, "..") for r, t in office_reasons.items()]
-    notes += [(r, "navkontor_malbilde", t, "..") for r, t in target_reasons.items()]
-    notes += [(r, "innbyggere_per_navkontor", t, "..") for r, t in office_reasons.items()]
+    notes += [(r, "navkontor", t, symbols.NOT_AVAILABLE) for r, t in office_reasons.items()]
+    notes += [(r, "navkontor_malbilde", t, symbols.NOT_AVAILABLE) for r, t in target_reasons.items()]
+    notes += [(r, "innbyggere_per_navkontor", t, symbols.NOT_AVAILABLE) for r, t in office_reasons.items()]
 
     arsverk_table = nav.arsverk(nav.arsverk_path(arsverk_file))
     arsverk_values, arsverk_reasons, arsverk_source = {}, {}, ""
@@ -187,7 +187,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
 
     for region in empty_regions(assigned, proposal):
         reason = empty_reason(proposal, region, year)
-        notes += [(region, figure, reason, ".") for figure in EMPTY_FIGURES]
+        notes += [(region, figure, reason, symbols.NOT_APPLICABLE) for figure in EMPTY_FIGURES]
     notes += [(region, "folkemengde", text) for region, text in lost_notes(proposal, year).items()
               if region not in empty_regions(assigned, proposal)]
 
@@ -226,12 +226,12 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
             "bosatt_delt_ba_andre": int(ba.at[region.name, "bosatt_delt_ba_andre"]),
             "ba_klassifisering": int(ba.at[region.name, "ba_klassifisering"]),
         })
-        if kontor is not pd.NA and year != nav.OFFICES_YEAR:
-            notes.append((region.name, "innbyggere_per_navkontor",
-                          f"kontortallet gjelder {nav.OFFICES_YEAR} og deles ikke på "
-                          f"folkemengden i {year}", "."))
+        if kontor is not pd.NA and not offices_match(year):
+            notes.append((region.name, "innbyggere_per_navkontor", office_year_reason(year),
+                          symbols.NOT_APPLICABLE))
         if seat is None:
-            notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen", "."))
+            notes.append((region.name, "sete", "forslaget oppgir ikke sete for regionen",
+                          symbols.NOT_APPLICABLE))
     table = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("navkontor", "navkontor_malbilde", "antall_kommuner", "folkemengde"):
         table[col] = table[col].astype("Int64")
@@ -251,7 +251,8 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
         "bosatt_delt_ba": f"{labour.BA_SOURCE}; {pop_src}",
         "sete": proposal.source or proposal.id,
     }
-    notes = [n if len(n) == 4 else (*n, "" if n[1] in _NOTE_ONLY else "..") for n in notes]
+    notes = [n if len(n) == 4 else (*n, "" if n[1] in _NOTE_ONLY else symbols.NOT_AVAILABLE)
+             for n in notes]
     notes += [(r, "arsverk_per_10000", t, s) for r, f, t, s in notes if f == "arsverk"]
     notes_frame = pd.DataFrame(notes, columns=["region", "figur", "merknad", "tegn"]).drop_duplicates()
     return KeyFigures(proposal, year, table, notes_frame, sources)
@@ -314,10 +315,27 @@ def _empty_row(region, member_names, seat, office_values, target_values, ba) -> 
     return row
 
 
+def offices_match(year: int) -> bool:
+    """Whether the NAV office counts (of nav.OFFICES_YEAR) can be set against the population
+    of `year`: the one place this rule is decided."""
+    return year == nav.OFFICES_YEAR
+
+
+def office_year_reason(year: int) -> str:
+    """Why people per office are not given for `year` (when offices_match is false)."""
+    return f"kontortallet gjelder {nav.OFFICES_YEAR} og deles ikke på folkemengden i {year}"
+
+
+def per_office_symbol(year: int) -> str:
+    """SSB's symbol for a missing «innbyggere per NAV-kontor»: «..» (not in the sources) in the
+    office year, «.» (cannot be given) in any other."""
+    return symbols.NOT_AVAILABLE if offices_match(year) else symbols.NOT_APPLICABLE
+
+
 def per_office(folkemengde, navkontor, year: int):
     """Innbyggere per NAV-kontor: the one place it is computed. Only where the population and
     the office count are of the same year (Tabell 1's counts are of 2016), else missing."""
-    if pd.isna(navkontor) or year != nav.OFFICES_YEAR or not navkontor:
+    if pd.isna(navkontor) or not offices_match(year) or not navkontor:
         return pd.NA
     return folkemengde / navkontor
 

@@ -22,22 +22,34 @@ from .executors import DEFAULT_EXECUTOR, executor
 from .plan import Job, colophon
 
 
-def write_data_files(tables_file: Path, csv_path: Path, xlsx_path: Path) -> None:
-    """The tables this job's notebook showed, as its report exported them: main table as CSV,
+def builder(kind: str):
+    """The build function (params → Sections) of the appendix a job of `kind` shows, or None
+    for an appendix whose notebook still stages its tables in a file."""
+    from ..appendix import comparison, overview, region
+
+    return {"oversikt": overview.build, "region": region.build,
+            "sammenligning": comparison.build}.get(kind)
+
+
+def write_data_files(staged: dict, csv_path: Path, xlsx_path: Path) -> None:
+    """An appendix's data files (present.sections.Sections.data_files): main table as CSV,
     all as XLSX sheets."""
     from ..present.datafiles import write_csv, write_xlsx
     from ..present.tables import neutralise_formulas
 
-    if not tables_file.exists():
-        raise RuntimeError(f"{tables_file.name}: notatboken skrev ikke tabellene sine "
-                           "(report.export_tables(tables_file) mangler)")
-    staged = pd.read_pickle(tables_file)
     tables = {name: neutralise_formulas(frame) for name, frame in staged["tables"].items()}
     sources = staged.get("sources")
     sources = neutralise_formulas(sources) if sources is not None else None
     # Norwegian Excel: «;», decimal comma, UTF-8 with BOM; the printed tables + «Kilder»
     write_csv(tables[staged["main"]] if staged.get("main") in tables else pd.DataFrame(), csv_path)
     write_xlsx(tables, sources, xlsx_path)
+
+
+def _staged(tables_file: Path) -> dict:
+    if not tables_file.exists():
+        raise RuntimeError(f"{tables_file.name}: notatboken skrev ikke tabellene sine "
+                           "(report.export_tables(tables_file) mangler)")
+    return pd.read_pickle(tables_file)
 
 
 class JobResult(NamedTuple):
@@ -77,9 +89,10 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
         # this job's own tables file, in its new temporary folder: absent until its notebook
         # (its report's export_tables) writes it, so nothing of an earlier job can be read
         tables_file = tmp / f"{job.stem}.tables.pkl"
+        build = builder(job.kind)
+        parameters = job.parameters if build else {**job.parameters, "tables_file": str(tables_file)}
         try:
-            nb = runner.execute(job.notebook, str(executed),
-                                {**job.parameters, "tables_file": str(tables_file)})
+            nb = runner.execute(job.notebook, str(executed), parameters)
         except Exception as exc:  # papermill wraps the notebook's own error
             runner.discard()
             failed = out_dir / "_feil"
@@ -95,7 +108,8 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
             (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
         if "pdf" in job.formats:
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
-        write_data_files(tables_file, tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
+        write_data_files(build(job.parameters).data_files() if build else _staged(tables_file),
+                         tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
         checks = checked_files([tmp / name for name in job.outputs if name.endswith((".html", ".pdf"))])
         for name in job.outputs:
             os.chmod(tmp / name, 0o644)  # published files are 0644 whatever the umask

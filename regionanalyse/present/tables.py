@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dataclasses import replace
+
+from ..indicators import symbols as ssb
 from ..indicators.keyfigures import KeyFigures, national_figures, totals
-from . import fmt
+from . import cells, fmt
 from ..inert import FORMULA_START, neutralise_formulas  # noqa: F401  (the one place)
 
 CSV_COLUMNS = ["region", "members", "antall_kommuner", "folkemengde", "alder_0_15", "alder_16_66",
@@ -46,20 +49,15 @@ def symbol_table(figures: KeyFigures, table: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         for i, (region, value) in enumerate(zip(table["region"], table[col])):
             if fmt.is_missing(value):
-                out.iat[i, out.columns.get_loc(col)] = notes.get((region, col), ("", ""))[1] or ".."
+                out.iat[i, out.columns.get_loc(col)] = notes.get((region, col), ("", ""))[1] or ssb.NOT_AVAILABLE
     return out
 
 
-def format_cell(column: str, value) -> str:
-    """A value formatted for a Norwegian report (units in the heading, % in the cell)."""
+def value_cell(column: str, value) -> cells.Cell:
+    """A key figure as a cell (units in the heading, % in the cell)."""
     if column == "andel_landet_pst":
-        return fmt.percent(value)
-    return fmt.number(value, DISPLAY.get(column, ("", 0))[1])
-
-
-# SSB's table symbols for missing values, explained under every table that uses them
-SYMBOLS = {"..": "tallet finnes ikke i kildene for regionen (se fotnoten)",
-           ".": "ikke mulig å oppgi tall (se fotnoten)"}
+        return cells.percent(value)
+    return cells.number(value, DISPLAY.get(column, ("", 0))[1])
 
 
 def mark(i: int) -> str:
@@ -82,22 +80,28 @@ class Footnotes:
             self.symbols.add(symbol)
         return mark(self.reasons.index(reason))
 
-    def cell(self, text: str, reason: str | None, symbol: str = "") -> str:
-        """The value (or symbol) with the footnote mark of `reason`, if any."""
+    def cell(self, cell: cells.Cell, reason: str | None) -> cells.Cell:
+        """`cell` with the footnote mark of `reason`, if any (a missing cell's symbol counted
+        for the legend)."""
         if not reason:
-            return text
-        return f"{symbol or text}{NBSP}{self.add(reason, symbol)}"
+            return cell
+        return replace(cell, mark=self.add(reason, cell.symbol if cell.value is None else ""),
+                       note=_sentence(reason))
+
+    def missing(self, symbol: str, reason: str | None) -> cells.Cell:
+        """SSB's `symbol` with the footnote mark of `reason`."""
+        return self.cell(cells.missing(symbol), reason)
 
     def lines(self) -> list[str]:
-        out = [f"{mark(i)} {r[0].upper()}{r[1:]}." if not r.endswith(".") else f"{mark(i)} {r}"
-               for i, r in enumerate(self.reasons)]
+        out = [f"{mark(i)} {_sentence(r)}" for i, r in enumerate(self.reasons)]
         if self.symbols:
-            out.append("Tegn: " + "; ".join(f"{s} = {SYMBOLS[s]}" for s in SYMBOLS
+            out.append("Tegn: " + "; ".join(f"{s} = {text}" for s, text in ssb.LEGEND.items()
                                            if s in self.symbols) + ".")
         return out
 
 
-NBSP = fmt.NBSP
+def _sentence(reason: str) -> str:
+    return reason if reason.endswith(".") else f"{reason[0].upper()}{reason[1:]}."
 
 
 def _note_lookup(figures: KeyFigures) -> dict[tuple[str, str], tuple[str, str]]:
@@ -116,7 +120,7 @@ def _total_symbol(notes: dict, table: pd.DataFrame, col: str) -> str:
     """Symbol for a total that cannot be given: the regions' own symbol if they share one."""
     symbols = {notes.get((r, col), ("", ""))[1] for r, v in zip(table["region"], table[col])
                if fmt.is_missing(v)}
-    return symbols.pop() if len(symbols) == 1 and "" not in symbols else ".."
+    return symbols.pop() if len(symbols) == 1 and "" not in symbols else ssb.NOT_AVAILABLE
 
 
 TOTAL_LABEL = "Hele landet"  # one name for the country in every table a reader sees
@@ -124,7 +128,8 @@ TOTAL_LABEL = "Hele landet"  # one name for the country in every table a reader 
 
 def display_table_notes(figures: KeyFigures, columns: list[str],
                         total: bool = True) -> tuple[pd.DataFrame, list[str]]:
-    """Like display_table, and the footnotes its cells are marked with.
+    """Regions × chosen figures as cells, headings in Norwegian, optional total row, and the
+    footnotes its cells are marked with. A total is given only where every region has a value.
 
     A missing value shows SSB's symbol (.. : .) with a footnote mark; a shown value that has
     a note (e.g. an approximate boundary) carries the mark after the number.
@@ -134,14 +139,14 @@ def display_table_notes(figures: KeyFigures, columns: list[str],
     foot = Footnotes()
     out = pd.DataFrame({"Region": table["region"]})
     for col in columns:
-        cells = []
+        column = []
         for region, value in zip(table["region"], table[col]):
             reason, symbol = notes.get((region, col), (None, ""))
             if fmt.is_missing(value):
-                cells.append(foot.cell("..", reason or "tallet mangler i kildene", symbol or ".."))
+                column.append(foot.missing(symbol or ssb.NOT_AVAILABLE, reason or "tallet mangler i kildene"))
             else:
-                cells.append(foot.cell(format_cell(col, value), reason))
-        out[DISPLAY[col][0]] = cells
+                column.append(foot.cell(value_cell(col, value), reason))
+        out[DISPLAY[col][0]] = column
     if total:  # every proposal covers the whole country: its total is the national figure
         row = {"Region": TOTAL_LABEL}
         sums, national = totals(figures), national_figures(figures.year)
@@ -149,16 +154,7 @@ def display_table_notes(figures: KeyFigures, columns: list[str],
             value = sums.get(col, pd.NA)
             if fmt.is_missing(value):
                 value = national.get(col, pd.NA)
-            row[DISPLAY[col][0]] = (_total_symbol(notes, table, col) if fmt.is_missing(value)
-                                    else format_cell(col, value))
+            row[DISPLAY[col][0]] = (cells.missing(_total_symbol(notes, table, col)) if fmt.is_missing(value)
+                                    else value_cell(col, value))
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     return out, foot.lines()
-
-
-def display_table(figures: KeyFigures, columns: list[str], total: bool = True) -> pd.DataFrame:
-    """Regions × chosen figures as formatted strings, headings in Norwegian, optional total row.
-
-    Missing values show SSB's symbols (see display_table_notes for their footnotes); a total
-    is given only where every region has a value.
-    """
-    return display_table_notes(figures, columns, total)[0]

@@ -6,7 +6,7 @@
 //
 // URL serves a page with the widget on a stand-in for the notebook's model (tests/test_editor_browser.py:
 // the edits go to the editor's Python session over HTTP). Prints JSON {before, afterClick,
-// afterKeyboard, regionLabels, payloadElements, dialogs, violations, repaintMs}; exits 2 on a
+// afterKeyboard, tooltipBefore, tooltipAfter, regionLabels, payloadElements, dialogs, violations, repaintMs}; exits 2 on a
 // harness error. Requests other than to URL's host are refused. Chromium: $CHROMIUM or /usr/bin/chromium.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -60,9 +60,14 @@ try {
   await page.click(`.ra-region-list li:nth-child(${oslo + 1}) input`);
   await page.waitForFunction((i) => document.querySelector(`.ra-region-list li:nth-child(${i + 1}) input`).checked, {}, oslo);
   const baerum = await page.$('path[data-koder~="0219"]');
+  // the pointer rests on Bærum (its tooltip open), then clicks
+  await baerum.evaluate((el) => el.dispatchEvent(new MouseEvent("mouseover", { bubbles: true, cancelable: true, view: window })));
+  out.tooltipBefore = await page.$eval(".leaflet-tooltip", (t) => t.textContent);
   const t0 = Date.now();
   await baerum.evaluate((el) => el.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window })));
   await waitForPanel(out.before);
+  out.tooltipAfter = await page.$eval(".leaflet-tooltip", (t) => t.textContent);
+  await baerum.evaluate((el) => el.dispatchEvent(new MouseEvent("mouseout", { bubbles: true, cancelable: true, view: window })));
   out.clickToPanelMs = Date.now() - t0;
   out.afterClick = await page.evaluate(rows);
   out.repaintMs = await page.$eval(".ra-editor", (e) => Number(e.dataset.repaintMs));

@@ -20,6 +20,7 @@ function option(value, text) {
 }
 
 function render({ model, el: host }) {
+  const byFylke = model.get("mapdata").painted === "fylke";  // a click paints a whole fylke
   const uid = "ra-ed-" + (++counter) + "-" + Math.random().toString(36).slice(2, 7);
   const id = (name) => uid + "-" + name;
   const root = el("div", { class: "ra-editor", lang: "nb" });
@@ -34,24 +35,25 @@ function render({ model, el: host }) {
   const body = el("div", { class: "ra-body" });
   root.appendChild(body);
   const mapBox = el("div", { class: "ra-map", id: id("map"), role: "region",
-    "aria-label": "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune eller et fylke»." });
+    "aria-label": (byFylke ? "Kart over fylkene, farget etter region. Klikk et fylke for å legge det i den aktive regionen; med tastaturet: bruk skjemaet «Flytt et fylke»."
+      : "Kart over kommunene, farget etter region. Klikk en kommune for å legge den i den aktive regionen; med tastaturet: bruk skjemaet «Flytt en kommune eller et fylke».") });
   body.appendChild(mapBox);
   const side = el("div", { class: "ra-side" });
   body.appendChild(side);
 
   // --- regions: the active region is the one clicks paint ---------------------------------
   const regionsBox = el("fieldset", { class: "ra-regions" });
-  regionsBox.appendChild(el("legend", {}, "Aktiv region (klikk i kartet legger kommunen her)"));
+  regionsBox.appendChild(el("legend", {}, "Aktiv region (klikk i kartet legger " + (byFylke ? "fylket" : "kommunen") + " her)"));
   const regionList = el("ul", { class: "ra-region-list" });
   regionsBox.appendChild(regionList);
   side.appendChild(regionsBox);
 
   // --- the keyboard path: a kommune, a region, a button ------------------------------------
   const moveForm = el("form", { class: "ra-form", "aria-labelledby": id("move-h") });
-  moveForm.appendChild(el("h3", { id: id("move-h") }, "Flytt en kommune eller et fylke"));
+  moveForm.appendChild(el("h3", { id: id("move-h") }, byFylke ? "Flytt et fylke" : "Flytt en kommune eller et fylke"));
   const kommuneSel = el("select", { id: id("kommune") });
   const toSel = el("select", { id: id("to") });
-  moveForm.appendChild(el("label", { for: id("kommune") }, "Kommune eller fylke"));
+  moveForm.appendChild(el("label", { for: id("kommune") }, byFylke ? "Fylke" : "Kommune eller fylke"));
   moveForm.appendChild(kommuneSel);
   moveForm.appendChild(el("label", { for: id("to") }, "Til region"));
   moveForm.appendChild(toSel);
@@ -102,7 +104,7 @@ function render({ model, el: host }) {
   for (const i of sortedUnits) kommuneGroup.appendChild(option(units[i][0], units[i][1] + " (" + units[i][0] + ")"));
   const fylkeGroup = el("optgroup", { label: "Hele fylker" });
   for (const [code, name] of mapdata.fylker || []) fylkeGroup.appendChild(option(code, name + " (" + code + ")"));
-  kommuneSel.appendChild(kommuneGroup);
+  if (!byFylke) kommuneSel.appendChild(kommuneGroup);
   kommuneSel.appendChild(fylkeGroup);
 
   const send = (msg) => model.send(msg);
@@ -171,6 +173,8 @@ function render({ model, el: host }) {
       if (path && !path.dataset.koder) path.dataset.koder = codes.join(" ");  // for tests and tools
       const r = st.labels[unitIndex.get(codes[0])];
       layer.setStyle({ fillColor: r >= 0 ? st.regions[r].color : "#ffffff" });
+      // an open tooltip (the kommune just clicked) names its new region at once
+      if (layer.isTooltipOpen()) layer.getTooltip().update();
     }
     root.dataset.repaintMs = String(Math.round(performance.now() - t0));
   }
@@ -255,9 +259,8 @@ function render({ model, el: host }) {
     const p = model.get("panel");
     const parts = [table(p.caption, p.columns, p.rows, 1), el("p", { class: "ra-note" }, p.figures_note)];
     const headers = ["Mål for hele inndelingen", "Verdi"];
-    if (p.has_percentiles) headers.push("Persentil blant alternativene");
-    parts.push(table("Mål for forslaget (som regionanalyse score)", headers,
-      p.scores.map((s) => (p.has_percentiles ? s : s.slice(0, 2))), 1));
+    if (p.has_percentiles) headers.push("Persentil blant alternativene", "Andel lavere / lik / høyere");
+    parts.push(table("Mål for forslaget (som regionanalyse score)", headers, p.scores, 1));
     if (p.note) parts.push(el("p", { class: "ra-note" }, p.note));
     const warn = el("div", { class: "ra-warnings" });
     warn.appendChild(el("h3", {}, p.warnings.length ? "Advarsler" : "Ingen advarsler"));

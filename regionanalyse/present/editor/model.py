@@ -24,11 +24,21 @@ import numpy as np
 from ...errors import ProposalError
 from ...model import Proposal, Region
 from ...model.proposal import ID_PATTERN, MAX_NAME, MAX_TEXT, name_key, quote, text_faults
+from ...sources import codes as code_lists
 from ...sources import succession
 from ...territory.seats import find_seat
 from ...territory.validate import validate
 from .basis import Basis, basis, year_labels
 from .panel import Alternatives, Contiguity, Panel, plan_scores, region_figures, seat_units, warnings
+
+
+UNITS = ("kommune", "fylke")
+
+
+@lru_cache(maxsize=8)
+def fylke_names(vintage: int) -> dict[str, str]:
+    fylker = code_lists.fylker(vintage)
+    return dict(zip(fylker["fylkesnummer"].astype(str), fylker["fylkesnavn"].astype(str)))
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,13 @@ class Slot:
 class EditorModel:
     """A proposal being edited, with its panel recomputed after every edit."""
 
-    def __init__(self, proposal: Proposal, year: int = 2016):
+    def __init__(self, proposal: Proposal, year: int = 2016, units: str = "kommune"):
         validate(proposal)
+        if units not in UNITS:
+            raise ProposalError(proposal.id, [f"units må være «kommune» eller «fylke», ikke «{quote(str(units))}»"])
         self.start = proposal
         self.year = int(year)
+        self.units = units
         self.basis: Basis = basis(proposal.vintage, self.year)
         self._contiguity = Contiguity(self.basis)
         self._seat_codes: dict[str, str | None] = {}
@@ -57,15 +70,22 @@ class EditorModel:
         self._redo: list[tuple[Slot, ...]] = []
         self.alternatives: Alternatives | None = None
         self._refresh()
+        if units == "fylke":
+            split = self._split_fylker()
+            if split:
+                raise ProposalError(proposal.id, [f"forslaget deler fylker ({', '.join(split)}): det kan "
+                                                  "bare tegnes med kommuner (units=\"kommune\")"])
 
     def use_ensemble(self, ensemble) -> "EditorModel":
-        """Show, after every edit, where the drawing falls among the plans of `ensemble`
-        (`regionanalyse.ensemble.alternatives.run`, for the same year): the percentile of
-        each score as the alternatives appendix computes it."""
-        if ensemble.request.year != self.year:
-            raise ProposalError(self.start.id, [f"ensemblet gjelder {ensemble.request.year}, editoren "
-                                                f"{self.year}"])
-        self.alternatives = Alternatives.of(ensemble)
+        """Show, after every edit, where the drawing falls among the plans of `ensemble`: an
+        Ensemble (`regionanalyse.ensemble.alternatives.run`) or the output folder of
+        `regionanalyse alternatives`, for the same year. The shares below/equal/above and the
+        percentile of each score are the alternatives appendix's (forslag.csv): the drawing
+        scored with each region's most populous kommune as seat, values rounded to 6 decimals."""
+        alt = Alternatives.of(ensemble) if hasattr(ensemble, "request") else Alternatives.read(ensemble)
+        if alt.year != self.year:
+            raise ProposalError(self.start.id, [f"ensemblet gjelder {alt.year}, editoren {self.year}"])
+        self.alternatives = alt
         self._refresh()
         return self
 
@@ -107,9 +127,12 @@ class EditorModel:
         return self.assign_many([code], region)
 
     def assign_many(self, codes: list[str], region: str) -> "EditorModel":
-        """Put several kommuner (or fylker) into `region` as one edit (one undo step)."""
+        """Put several kommuner (or fylker) into `region` as one edit (one undo step). With
+        fylke units a kommune stands for its whole fylke."""
         target = self._slot(region)
         slots = self._slots
+        if self.units == "fylke":
+            codes = list(dict.fromkeys(self._fylke_of(c) for c in codes))
         for code in codes:
             if not self.basis.kommuner_of(code):
                 raise ProposalError(self.start.id, [f"«{quote(code)}» er ikke en fylkes- eller "
@@ -249,8 +272,31 @@ class EditorModel:
         self.panel = Panel(
             regions=region_figures(b, labels_y, names, seats, official >= 0, seat_names),
             scores=plan_scores(b, labels_y, official, self.proposal.id), warnings=texts, flags=flags)
-        self.percentiles = (self.alternatives.percentiles(self.panel.scores.iloc[0])
-                            if self.alternatives is not None else None)
+        self.shares, self.unlike = None, None
+        alt = self.alternatives
+        if alt is not None:
+            if alt.level == "fylke" and self._splits_year_fylker(labels_y):
+                self.unlike = "tegningen deler fylker, ensemblet har bare hele fylker"
+            else:
+                # one seat rule on both sides, as `alternatives`: each region's most populous kommune
+                own = plan_scores(b, labels_y, np.full(k, -1, dtype=np.int64), self.proposal.id)
+                self.shares = alt.shares(own.iloc[0])
+                if self.shares is None:
+                    self.unlike = (f"ensemblet har {alt.regions} regioner, tegningen "
+                                   f"{int(own['regioner'].iloc[0])}")
+
+    @property
+    def percentiles(self) -> dict[str, float] | None:
+        """Per score, the drawing's percentile among the alternatives (None: no ensemble, or
+        not like with like: see `unlike`)."""
+        return None if self.shares is None else {c: v["persentil"] for c, v in self.shares.items()}
+
+    def _splits_year_fylker(self, labels_y: np.ndarray) -> bool:
+        """Whether some fylke of the year has kommuner in two regions."""
+        fylke = np.array([c[:2] for c in self.basis.ctx.codes])
+        placed = labels_y >= 0
+        pairs = np.unique(np.stack([np.unique(fylke, return_inverse=True)[1][placed], labels_y[placed]]), axis=1)
+        return len(np.unique(pairs[0])) < pairs.shape[1]
 
     def _seat_code(self, seat: str) -> str | None:
         """The vintage kommune a seat names (find_seat, once per seat text: it is slow)."""
@@ -258,6 +304,18 @@ class EditorModel:
             hit = find_seat(self.start, seat)
             self._seat_codes[seat] = None if hit is None else hit["kommunenummer"]
         return self._seat_codes[seat]
+
+    def _fylke_of(self, code: str) -> str:
+        """The fylke a vintage kommune code lies in (a fylke code, or an unknown code, as given)."""
+        return str(self.basis.fylke[self.basis.index[code]]) if code in self.basis.index else code
+
+    def _split_fylker(self) -> list[str]:
+        """Names of the vintage fylker whose kommuner are not all drawn in one region."""
+        b, out = self.basis, []
+        for code in dict.fromkeys(b.fylke.tolist()):
+            if len(set(self._labels[b.fylke == code].tolist())) > 1:
+                out.append(fylke_names(b.vintage).get(code, code))
+        return out
 
     def _slot(self, name: str) -> Slot:
         for slot in self._slots:

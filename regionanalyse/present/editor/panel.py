@@ -9,10 +9,14 @@ its home in `indicators` gives it (tested equal to `p.figures`, `p.score` and `v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ...ensemble.alternatives import DECIMALS
+from ...ensemble.folder import read_settings
+from ...errors import DataError
 from ...indicators.scores import SCORE_COLUMNS, score_labels
 from ...model.proposal import quote
 from ...territory.adjacency import disconnected_parts
@@ -106,8 +110,10 @@ def plan_scores(b: Basis, labels_y: np.ndarray, official: np.ndarray, plan_id: s
 
 @dataclass(frozen=True)
 class Alternatives:
-    """An ensemble's scores, sorted once per column, for a percentile per edit in O(log N)."""
+    """An ensemble's scores (as `alternatives` stores them: rounded to DECIMALS), sorted once
+    per column, for the shares below/equal/above the drawing in O(log N) per edit."""
 
+    year: int
     regions: int               # K of the ensemble
     method: str                # "eksakt" or "utvalg"
     level: str                 # units: "fylke" or "kommune"
@@ -116,22 +122,44 @@ class Alternatives:
 
     @classmethod
     def of(cls, ensemble) -> "Alternatives":
-        return cls(int(ensemble.request.regions), ensemble.method, ensemble.request.level,
-                   len(ensemble.scores), {c: np.sort(ensemble.scores[c].to_numpy(dtype=float))
-                                          for c in SCORE_COLUMNS})
+        """From an Ensemble (`regionanalyse.ensemble.alternatives.run`)."""
+        req = ensemble.request
+        return cls(int(req.year), int(req.regions), ensemble.method, req.level, len(ensemble.scores),
+                   {c: np.sort(ensemble.scores[c].to_numpy(dtype=float)) for c in SCORE_COLUMNS})
 
-    def percentiles(self, own: pd.Series) -> dict[str, float] | None:
-        """Per score: the share of plans below the drawing's value, equal ones counted half
-        (`ensemble.alternatives.percentiles`); None when the drawing has another number of
-        regions than the ensemble (not like with like)."""
+    @classmethod
+    def read(cls, folder) -> "Alternatives":
+        """From the output folder of `regionanalyse alternatives` (innstillinger.json and
+        ensemble.csv); a DataError naming the file when one is missing or malformed."""
+        folder = Path(folder)
+        settings = read_settings(folder)
+        path = folder / "ensemble.csv"
+        try:
+            scores = pd.read_csv(path, usecols=SCORE_COLUMNS, dtype={c: float for c in SCORE_COLUMNS})
+        except (OSError, ValueError) as exc:
+            raise DataError(f"{path}: kan ikke leses som ensemblets mål ({exc})") from None
+        if scores.empty or scores.isna().any().any():
+            raise DataError(f"{path}: ingen planer, eller mål som mangler")
+        return cls(int(settings["year"]), int(settings["regions"]), str(settings.get("metode", "utvalg")),
+                   str(settings["level"]), len(scores),
+                   {c: np.sort(scores[c].to_numpy(dtype=float)) for c in SCORE_COLUMNS})
+
+    def shares(self, own: pd.Series) -> dict[str, dict[str, float]] | None:
+        """Per score, as forslag.csv: percent of plans below, equal to and above the drawing's
+        value rounded to DECIMALS (`andel_lavere`, `andel_lik`, `andel_hoyere`) and
+        `persentil` (below + half the ties). `own` must use the alternatives' seat rule (each
+        region's most populous kommune). None when the drawing has another number of regions
+        than the ensemble (not like with like)."""
         if int(own["regioner"]) != self.regions:
             return None
         out = {}
         for col, values in self.sorted_scores.items():
-            v = float(own[col])
-            below = np.searchsorted(values, v, side="left")
-            equal = np.searchsorted(values, v, side="right") - below
-            out[col] = 100 * (below + equal / 2) / len(values)
+            v = round(float(own[col]), DECIMALS)
+            below = int(np.searchsorted(values, v, side="left"))
+            equal = int(np.searchsorted(values, v, side="right")) - below
+            lower, tie = 100 * below / len(values), 100 * equal / len(values)
+            out[col] = {"andel_lavere": lower, "andel_lik": tie, "andel_hoyere": 100 - lower - tie,
+                        "persentil": lower + tie / 2}
         return out
 
 

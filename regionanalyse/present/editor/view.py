@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import numpy as np
+
 from ...indicators.scores import SCORE_COLUMNS
 from ...sources import codes, geometry
 from ...territory.adjacency import units
@@ -18,6 +20,7 @@ from .model import EditorModel
 from .panel import Panel
 
 SIMPLIFY_M = 100  # for clicking a kommune; the appendices' maps are exact
+CLOSE_M = 200     # fylke shapes: gaps between the kommune polygons closed
 
 PANEL_COLUMNS = [
     ("region", "Region"), ("folkemengde", "Folkemengde"), ("avvik_pst", "Avvik fra idealstørrelsen"),
@@ -40,20 +43,34 @@ SCORE_LABELS = {
 
 
 @lru_cache(maxsize=8)
-def _map_json(vintage: int) -> str:
-    """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds."""
+def _map_json(vintage: int, units_: str = "kommune") -> str:
+    """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds; with fylke
+    units one (multi)polygon per vintage fylke holding all its kommuner (a layer polygon that
+    holds kommuner of two fylker, as Indre Fosen holds Rissa and Leksvik of 2016, is drawn with
+    the fylke of its lowest code; the click and the figures use the codes, not the drawing)."""
     nodes = units(vintage, "kommune").nodes
     layer = geometry.kommuner(geometry.kommune_layer_year(vintage))[["kommunenummer", "geometry"]].copy()
     layer = layer[layer["kommunenummer"].isin(set(nodes["layer_kode"]))].reset_index(drop=True)
+    held = nodes.groupby("layer_kode")["kode"].agg(lambda c: sorted(c))
+    names = nodes.set_index("kode")["navn"]
+    layer["koder"] = layer["kommunenummer"].map(held)
+    layer["navn"] = [", ".join(names[k]) for k in layer["koder"]]
+    if units_ == "fylke":
+        fylke_of = dict(zip(codes.kommuner(vintage)["kommunenummer"], codes.kommuner(vintage)["fylkesnummer"]))
+        fylker = codes.fylker(vintage).set_index("fylkesnummer")["fylkesnavn"]
+        layer["fylke"] = [fylke_of[k[0]] for k in layer["koder"]]
+        layer = layer.dissolve(by="fylke").reset_index()
+        layer["geometry"] = layer.geometry.buffer(CLOSE_M).buffer(-CLOSE_M)  # no seams between kommuner
+        members = nodes.assign(fylke=nodes["kode"].map(fylke_of)).groupby("fylke")["kode"].agg(sorted)
+        layer["koder"] = layer["fylke"].map(members)
+        layer["navn"] = layer["fylke"].map(fylker)
     layer["geometry"] = layer.geometry.simplify(SIMPLIFY_M)
     layer = layer.to_crs("EPSG:4326")
-    held = nodes.groupby("layer_kode")["kode"].agg(list)
-    names = nodes.set_index("kode")["navn"]
     features = []
-    for code, geom in zip(layer["kommunenummer"], layer.geometry):
+    for koder, navn, geom in zip(layer["koder"], layer["navn"], layer.geometry):
         shape = json.loads(json.dumps(geom.__geo_interface__))
         features.append({"type": "Feature", "geometry": _rounded(shape),
-                         "properties": {"koder": held[code], "navn": ", ".join(names[held[code]])}})
+                         "properties": {"koder": list(koder), "navn": navn}})
     x0, y0, x1, y1 = layer.total_bounds
     return json.dumps({"type": "FeatureCollection", "features": features,
                        "bounds": [[y0, x0], [y1, x1]]}, ensure_ascii=False, separators=(",", ":"))
@@ -66,29 +83,55 @@ def _rounded(shape: dict) -> dict:
     return {"type": shape["type"], "coordinates": walk(shape["coordinates"])}
 
 
-def map_data(b: Basis) -> dict:
-    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path)."""
-    data = json.loads(_map_json(b.vintage))
+def map_data(b: Basis, units_: str = "kommune") -> dict:
+    """Map features, view bounds, the kommuner and fylker of the vintage (the keyboard path:
+    with fylke units it offers the fylker only) and the units painted."""
+    data = json.loads(_map_json(b.vintage, units_))
     data["units"] = [[str(c), str(n)] for c, n in zip(b.codes, b.names)]
     fylker = codes.fylker(b.vintage)
     data["fylker"] = [[str(c), str(n)] for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])]
+    data["painted"] = units_
     return data
 
 
 class Colors:
     """A colour per region that stays with it through edits and renames: the appendices' colours
-    for the starting regions (neighbours differ), the least used for a new region."""
+    for the starting regions (neighbours differ), the least used for a new region; a region
+    that an edit makes a neighbour of one with its colour (on the map's neighbour graph) gets
+    another, the region later in the list giving way."""
 
     def __init__(self, ed: EditorModel):
         start = region_colors(ed.start)
         self._by_key = {s.key: start.get(s.name, PALETTE[i % len(PALETTE)]) for i, s in enumerate(ed.slots)}
+        b = ed.basis
+        edges = np.array([(b.index[u], b.index[v]) for u, v in b.graph.edges
+                          if u in b.index and v in b.index], dtype=np.int64).reshape(-1, 2)
+        self._edges = edges
 
-    def of(self, slots) -> list[str]:
+    def of(self, slots, labels: np.ndarray | None = None) -> list[str]:
+        used = lambda: [self._by_key.get(t.key) for t in slots]  # noqa: E731
         for s in slots:
             if s.key not in self._by_key:
-                used = [self._by_key.get(t.key) for t in slots]
-                self._by_key[s.key] = min(PALETTE, key=lambda c: (used.count(c), PALETTE.index(c)))
+                self._by_key[s.key] = min(PALETTE, key=lambda c: (used().count(c), PALETTE.index(c)))
+        if labels is not None and len(self._edges):
+            self._separate(slots, labels)
         return [self._by_key[s.key] for s in slots]
+
+    def _separate(self, slots, labels: np.ndarray) -> None:
+        """Recolour regions touching a neighbour of the same colour (newest region key first)."""
+        a, b = labels[self._edges[:, 0]], labels[self._edges[:, 1]]
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        near: dict[int, set[int]] = {}
+        for x, y in zip(a[keep].tolist(), b[keep].tolist()):
+            near.setdefault(x, set()).add(y)
+            near.setdefault(y, set()).add(x)
+        color = lambda r: self._by_key[slots[r].key]  # noqa: E731
+        for r in sorted(near, key=lambda r: -slots[r].key):
+            if any(color(n) == color(r) for n in near[r]):
+                taken = {color(n) for n in near[r]}
+                counts = [color(i) for i in range(len(slots))]
+                free = [c for c in PALETTE if c not in taken] or list(PALETTE)
+                self._by_key[slots[r].key] = min(free, key=lambda c: (counts.count(c), PALETTE.index(c)))
 
 
 def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", busy: bool = False) -> dict:
@@ -96,7 +139,7 @@ def state_data(ed: EditorModel, colors: Colors, active: int, message: str = "", 
     whether alternatives are being generated in the background."""
     slots = ed.slots
     return {"regions": [{"name": s.name, "color": c, "seat": s.seat or ""}
-                        for s, c in zip(slots, colors.of(slots))],
+                        for s, c in zip(slots, colors.of(slots, ed.labels))],
             "labels": ed.labels.tolist(), "active": min(max(active, 0), len(slots) - 1),
             "can_undo": ed.can_undo, "can_redo": ed.can_redo, "message": message, "busy": busy}
 
@@ -113,17 +156,17 @@ def _cell(col: str, value, row) -> str:
     return fmt.number(value, 0, missing="")
 
 
-def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> dict:
-    """The panel as rows of text: figures per region, plan scores (with the percentile among
-    the alternatives when an ensemble is attached), warnings."""
+def panel_data(panel: Panel, year: int, shares=None, alternatives=None, unlike: str | None = None) -> dict:
+    """The panel as rows of text: figures per region, plan scores (with the percentile and the
+    shares below/equal/above among the alternatives when an ensemble is attached), warnings."""
     note = ""
     if alternatives is not None:
         how = "alle mulige planer" if alternatives.method == "eksakt" else "et utvalg (ReCom)"
         note = (f"Persentil: andelen av {fmt.number(alternatives.n)} alternativer med {alternatives.regions} "
-                f"regioner av hele {alternatives.level}r ({how}) med lavere verdi, like verdier talt halvt.")
-        if percentiles is None:
-            note = (f"Ingen persentil: ensemblet har {alternatives.regions} regioner, tegningen "
-                    f"{int(panel.scores['regioner'].iloc[0])}.")
+                f"regioner av hele {alternatives.level}r ({how}) med lavere verdi, like verdier talt halvt; "
+                "tegningen målt med regionens mest folkerike kommune som sete, som alternativene.")
+        if shares is None:
+            note = f"Ingen persentil: {unlike}." if unlike else ""
     rows = [[_cell(col, row[col], row) for col, _ in PANEL_COLUMNS] for _, row in panel.regions.iterrows()]
     score = panel.scores.iloc[0]
     scores = []
@@ -131,8 +174,12 @@ def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> 
         label, decimals = SCORE_LABELS[col]
         value = score[col] * (100 if col == "befolkningsavvik_maks" else 1)
         text = fmt.percent(value, decimals) if col == "befolkningsavvik_maks" else fmt.number(value, decimals)
-        pct = "" if percentiles is None else fmt.percent(percentiles[col], 0)
-        scores.append([label, text, pct])
+        if shares is None:
+            scores.append([label, text])
+        else:
+            share = shares[col]
+            parts = " / ".join(fmt.number(share[k], 1) for k in ("andel_lavere", "andel_lik", "andel_hoyere"))
+            scores.append([label, text, fmt.percent(share["persentil"], 0), parts + fmt.NBSP + "%"])
     regions = panel.regions
     with_kommuner = int((regions["antall_kommuner"] > 0).sum())
     ideal = regions["folkemengde"].sum() / max(with_kommuner, 1)
@@ -141,5 +188,5 @@ def panel_data(panel: Panel, year: int, percentiles=None, alternatives=None) -> 
                     "folkerike kommunen er brukt (som i regionanalyse score). Avstand i rett linje.")
     return {"caption": f"Nøkkeltall per region, 1. januar {year}", "figures_note": figures_note,
             "columns": [label for _, label in PANEL_COLUMNS], "rows": rows,
-            "scores": scores, "has_percentiles": percentiles is not None, "note": note,
+            "scores": scores, "has_percentiles": shares is not None, "note": note,
             "warnings": list(panel.warnings), "flags": [list(f) for f in panel.flags]}

@@ -48,15 +48,15 @@ class Session:
         self._lock = threading.RLock()
 
     def map(self) -> dict:
-        return map_data(self.model.basis)
+        return map_data(self.model.basis, self.model.units)
 
     def state(self) -> dict:
         busy = self.background is not None and self.background.is_alive()
         return state_data(self.model, self.colors, self.active, self.message, busy)
 
     def panel(self) -> dict:
-        return panel_data(self.model.panel, self.model.year, self.model.percentiles,
-                          self.model.alternatives)
+        return panel_data(self.model.panel, self.model.year, self.model.shares,
+                          self.model.alternatives, self.model.unlike)
 
     def handle(self, msg: dict) -> None:
         """Apply one message from the page: {op: assign|activate|add|rename|remove|seat|undo|redo|
@@ -103,7 +103,9 @@ class Session:
                 codes = msg.get("codes")
                 codes = [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
                 ed.assign_many(codes, text("region") or "")
-                self.message = f"{len(codes)} kommune{'r' if len(codes) != 1 else ''} lagt i {text('region')}"
+                n = len({ed.basis.fylke[ed.basis.index[c]] for c in codes}) if ed.units == "fylke" else len(codes)
+                word = ("fylke" if n == 1 else "fylker") if ed.units == "fylke" else ("kommune" if n == 1 else "kommuner")
+                self.message = f"{n} {word} lagt i {text('region')}"
             elif op == "activate" and isinstance(msg.get("index"), int):
                 self.active = msg["index"]
             elif op == "add":
@@ -133,9 +135,10 @@ class Session:
         self.last_ms = 1000 * (time.perf_counter() - t0)
 
 
-def editor(proposal: Proposal, year: int = 2016, wrap=None):
-    """The editor widget on `proposal` counted in `year` (needs the `lab` extra: anywidget).
-    `wrap` turns the drawing into the caller's Proposal class (the API's, with figures())."""
+def editor(proposal: Proposal, year: int = 2016, wrap=None, units: str = "kommune"):
+    """The editor widget on `proposal` counted in `year` (needs the `lab` extra: anywidget):
+    `units="fylke"` paints whole fylker. `wrap` turns the drawing into the caller's Proposal
+    class (the API's, with figures())."""
     wrap = wrap or (lambda p: p)
     try:
         import anywidget
@@ -191,4 +194,4 @@ def editor(proposal: Proposal, year: int = 2016, wrap=None):
                 return edit
             raise AttributeError(name)
 
-    return Editor(EditorModel(proposal, year))
+    return Editor(EditorModel(proposal, year, units))
