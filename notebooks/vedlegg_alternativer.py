@@ -64,3 +64,6 @@ sections.one("compactness")
 
 # %%
 sections.show("sea_section")
+
+# %%
+sections.show("rule_section")

@@ -66,6 +66,7 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.ensemble", "method", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "sweep_section", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "sea_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "rule_section", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "headlines", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "diagnostics_table", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "chain_section", "markdown"): "test_ensemble_sections_keep_names_inert",
@@ -214,7 +215,7 @@ def test_alternatives_files_inert(ensemble_dir):
 SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "headlines", "position", "distributions",
                                            "best_table", "maps", "method", "chain_section",
                                            "diagnostics_table", "chain_histograms", "compactness",
-                                           "sweep_section", "sea_section"},
+                                           "sweep_section", "sea_section", "rule_section"},
                         "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
                                              "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)
@@ -226,7 +227,7 @@ SECTIONS_IN_HOSTILE_BUILD = {
                        "against_fylker", "criteria"},
 }
 NOT_SECTIONS = {"figures", "row", "n", "chains", "name", "unconverged", "chain_percentiles",
-                "compactness_number", "sea_figure"}  # helpers, not sections
+                "compactness_number", "sea_figure", "sweep_number"}  # helpers, not sections
 
 
 def _report_sections() -> dict[str, set[str]]:
