@@ -115,6 +115,8 @@ def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):
     sheets = load_workbook(tmp_path / "vedlegg-00-oversikt.xlsx", read_only=True).sheetnames
     assert sheets == ["Tabell 1 Regionene med", "Tabell 2 Forslaget mot de 19",
                       "Tabell 3 Vurderingskriterier", "Kilder"]
+    # the workbook holds what the overview's build function gives for the job's parameters
+    assert sheets == [*overview.build(params).data_files()["tables"], "Kilder"]
     assert not (tmp_path / "vedlegg-11-oslo.xlsx").exists()
 
 

@@ -13,6 +13,7 @@ from ..model import Proposal, load
 from ..present.fmt import md_text
 from ..present.sections import Section, markdown
 from ..indicators import areas
+from ..indicators import symbols as ssb
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
 
@@ -101,8 +102,9 @@ class ProposalReport:
             "flest av innbyggerne hørte til, og grensen er tilnærmet.",
             "- Avstander er luftlinje mellom et punkt inne i hver kommune (beregnet i kartprojeksjonen "
             "UTM sone 33).",
-            "- Tegn i tabellene (som hos SSB): «..» tallet finnes ikke i kildene for regionen (også "
-            "når det bare er kjent for en større gruppe fylker), «.» ikke mulig å oppgi tall (for "
+            f"- Tegn i tabellene (som hos SSB): «{ssb.NOT_AVAILABLE}» tallet finnes ikke i kildene for "
+            f"regionen (også når det bare er kjent for en større gruppe fylker), «{ssb.NOT_APPLICABLE}» "
+            "ikke mulig å oppgi tall (for "
             "eksempel en region uten kommuner det året). Årsaken står i en fotnote under tabellen. "
             "Manglende tall er aldri satt til 0 eller anslått.",
             f"- Kart: {geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), 'kommune')}.",
