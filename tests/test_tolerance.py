@@ -82,7 +82,7 @@ def test_cli_default_rule_and_forslaget(tmp_path):
     result = cli("alternatives", "nav-2016-11", "--year", "2016", "--to", "none", "--out",
                  str(tmp_path / "standard"))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "toleranse 0.4" in result.stderr
+    assert "toleranse 0.4 etter standardregelen" in result.stderr
     settings = _settings(tmp_path / "standard")
     assert settings["tolerance"] == 0.4
     assert settings["tolerance_rule"] == {"rule": "standard", "value": 0.4}

@@ -191,7 +191,8 @@ NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere
          "Første rad er sammenligningen i tabell 1. «..»: ingen plan oppfyller regelen, eller det er "
          "for mange planer til å telle opp (merknaden står i første kolonne). Med et annet antall "
          "regioner brukes samme regel for grensen. «Uten sjøforbindelser»: bare landegrenser gir "
-         "naboskap (ingen bru, tunnel eller ferje).",
+         "naboskap (ingen bru, tunnel eller ferje). En regel som gir samme grense og antall "
+         "regioner som en regel over, står bare én gang.",
          "Trukne planer (ReCom) har en usikkerhet fra trekkingen; «ikke blandet» betyr at kjedene "
          f"ikke har blandet godt nok (R-hat over {fmt.number(diagnostics.RHAT_MAX, 2)} eller færre enn "
          f"{diagnostics.ESS_MIN} effektive trekk, sveip.csv), og regelen er da ikke vurdert."]
