@@ -21,7 +21,8 @@ from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import StagedTables
 from .ensemble_sea import fylke_crossings, kommune_crossings
-from .ensemble_tolerance import NOTES, not_swept_text, rule_text, survival_text, sweep_frame
+from .ensemble_tolerance import (NOTES, balance_caveat, not_swept_text, read_sweep, rule_text,
+                                 survival_text, sweep_frame)
 from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
@@ -191,6 +192,8 @@ class EnsembleReport(StagedTables):
                     "til dem (--keep-ba), deler færre.")
         if col.startswith("avstand"):
             return self._own_seats_text(col)
+        if col == "befolkningsavvik_maks":
+            return balance_caveat(self.settings, float(self.own[col]))
         return ""
 
     def _own_seats_text(self, col: str) -> str:
@@ -380,7 +383,7 @@ class EnsembleReport(StagedTables):
         path = self.dir / "sveip.csv"
         if not path.exists():
             return []
-        sweep = pd.read_csv(path)
+        sweep = read_sweep(path)
         labels = {m: LABELS[m][0] for m in LABELS}
         return [Markdown("### Tåler andelene andre regler?\n\n" + survival_text(sweep, labels, float(self.own["befolkningsavvik_maks"]))),
                 self.table_html(

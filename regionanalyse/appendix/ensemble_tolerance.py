@@ -75,11 +75,31 @@ def rule_text(settings: dict, year: int, own_deviation: float, table: int | None
                  "øverst på dette målet, følger av regelen og er ikke et funn.")
     else:
         text += f" Forslaget holder seg innenfor grensen ({own})."
-    if table is None:
-        return text + (" Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
+    if table is None:  # with every plan counted the sweep is always written (older folders: none)
+        return text + ("" if settings.get("metode") == "eksakt" else
+                       " Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
                        "(se metodedelen).")
     return text + (f" Tabell {table} viser om forslagets plass på hvert mål tåler andre grenser, "
                    "én region mer eller mindre og et naboskap uten sjøforbindelser.")
+
+
+def balance_caveat(settings: dict, own_deviation: float) -> str:
+    """Beside the balance headline: where the tolerance is below or within a point of the
+    proposal's own deviation, its place follows from the rule."""
+    t = float(settings["tolerance"])
+    if own_deviation < t - 0.01:
+        return ""
+    return (f" Det følger av grensen på {_p(t)} for alternativene og er ikke et funn (se "
+            "innledningen).")
+
+
+def read_sweep(path) -> pd.DataFrame:
+    """sveip.csv; one written before ``metode,rhat,ess`` (every plan counted) gets them."""
+    sweep = pd.read_csv(path)
+    if "metode" not in sweep:
+        sweep = sweep.assign(metode=sweep["planer"].gt(0).map({True: "eksakt", False: ""}),
+                             rhat=float("nan"), ess=float("nan"))
+    return sweep
 
 
 def part(percentile: float) -> str:
