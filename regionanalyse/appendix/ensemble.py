@@ -21,7 +21,7 @@ from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import StagedTables
 from .ensemble_sea import fylke_crossings, kommune_crossings
-from .ensemble_tolerance import (NOTES, balance_caveat, not_swept_text, read_sweep, rule_text,
+from .ensemble_tolerance import (balance_caveat, notes, not_swept_text, read_sweep, rule_text,
                                  survival_text, sweep_frame)
 from .ensemble_units import found_text, units_text
 
@@ -390,7 +390,7 @@ class EnsembleReport(StagedTables):
                     sweep_frame(sweep, labels),
                     f"Tabell {self.sweep_number}. Andelen alternativer med lavere / samme / høyere "
                     "verdi enn forslaget med andre grenser for avvik, andre antall regioner og uten "
-                    "sjøforbindelser", "Egne beregninger (sveip.csv)", NOTES)]
+                    "sjøforbindelser", "Egne beregninger (sveip.csv)", notes(sweep))]
 
     def rule_section(self) -> list[HTML | Markdown]:
         """With chains: the sweep after the sea table, or where it was not run, that and how to

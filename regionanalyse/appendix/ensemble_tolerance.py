@@ -203,6 +203,12 @@ def sweep_frame(sweep: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+def notes(sweep: pd.DataFrame) -> list[str]:
+    """The sweep table's notes; the one on chains only where some rule was drawn in chains."""
+    drawn = (sweep["metode"] == "utvalg").any()
+    return NOTES[:2] + (NOTES[2:] if drawn else [])
+
+
 NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere verdi enn forslaget. "
          f"I parentes: hvor forslaget da ligger – lav (persentil under {TAIL}), høy (over "
          f"{100 - TAIL}) eller midt – der persentilen er andelen lavere pluss halvparten av andelen "
