@@ -71,5 +71,9 @@ report.compactness()
 for part in report.sea_section():
     display(part)
 
+# %%
+for part in report.rule_section():
+    display(part)
+
 # %% tags=["hide"]
 report.export_tables(tables_file)

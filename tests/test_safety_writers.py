@@ -69,6 +69,7 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "sweep_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "sea_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "rule_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "headlines", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "diagnostics_table", "Markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.ensemble", "chain_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
@@ -217,7 +218,7 @@ def test_alternatives_files_inert(ensemble_dir):
 SECTIONS_TESTED_HERE = {"EnsembleReport": {"intro", "headlines", "position", "distributions",
                                            "best_table", "maps", "method", "chain_section",
                                            "diagnostics_table", "chain_histograms", "compactness",
-                                           "sweep_section", "sea_section"},
+                                           "sweep_section", "sea_section", "rule_section"},
                         "ComparisonReport": {"intro", "maps", "changes", "side_by_side", "balance",
                                              "sources_section"}}
 # covered by the end-to-end hostile build in tests/test_hostile.py (slow)
@@ -230,7 +231,7 @@ SECTIONS_IN_HOSTILE_BUILD = {
 }
 NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "book", "table_html", "figures",
                 "row", "n", "chains", "name", "unconverged", "chain_percentiles",
-                "compactness_number", "sea_figure"}  # helpers, not sections
+                "compactness_number", "sea_figure", "sweep_number"}  # helpers, not sections
 
 
 def _report_sections() -> dict[str, set[str]]:

@@ -21,6 +21,7 @@ from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import StagedTables
 from .ensemble_sea import fylke_crossings, kommune_crossings
+from .ensemble_tolerance import NOTES, not_swept_text, rule_text, survival_text, sweep_frame
 from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
@@ -133,17 +134,19 @@ class EnsembleReport(StagedTables):
                 f"lag {_about(m)} uavhengige alternativer.")
 
     def _own_tolerance_text(self) -> str:
-        """Where the tolerance is (about) the proposal's own largest deviation, say that the
-        proposal's place on that measure follows from the rule and is not a finding."""
-        own = float(self.own["befolkningsavvik_maks"])
-        tolerance = float(self.settings["tolerance"])
-        if not tolerance - 0.01 <= own <= tolerance:
-            return ""
-        return (f" Denne grensen er forslagets eget største avvik ({fmt.percent(100 * own, 1)}), "
-                "så ingen alternativ kan avvike mer enn forslaget: at forslaget ligger øverst på "
-                "dette målet, følger av regelen og er ikke et funn."
-                + (" Tabell 3 viser de samme andelene med andre grenser og antall regioner."
-                   if (self.dir / "sveip.csv").exists() else ""))
+        """The rule that chose the tolerance and what follows for the balance comparison
+        (`ensemble_tolerance.rule_text`)."""
+        swept = (self.dir / "sveip.csv").exists()
+        return rule_text(self.settings, self.year, float(self.own["befolkningsavvik_maks"]),
+                         self.sweep_number if swept else None)
+
+    @property
+    def sweep_number(self) -> int:
+        """The sweep table's number: 3 where every plan was counted (no chains' table), else
+        after the sea table 5 (4, compactness, when there is no table 5)."""
+        if self.settings.get("metode") == "eksakt":
+            return 3
+        return 6 if self.settings["level"] != "fylke" or not fylke_crossings(self.year).empty else 5
 
     def intro(self) -> Markdown:
         s = self.settings
@@ -163,9 +166,9 @@ class EnsembleReport(StagedTables):
             warn +
             f"**Forslag:** {self.name} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
-            f"{found_text(s, self.n)} Ingen region får avvike mer enn "
+            f"{found_text(s, self.n)}{self._sampling_text()}{ba} Ingen region får avvike mer enn "
             f"{fmt.percent(100 * s['tolerance'], 0)} fra idealstørrelsen (folkemengden delt på "
-            f"antall regioner).{self._own_tolerance_text()}{ba}{self._sampling_text()} "
+            f"antall regioner).{self._own_tolerance_text()} "
             f"{units_text(self.proposal, self.year, s['level'])}\n\n"
             "**Hva sammenligningen viser, og hva den ikke viser.** Alternativene viser hvor forslaget "
             "ligger blant inndelinger som var mulige med samme antall regioner, samme krav til "
@@ -372,34 +375,28 @@ class EnsembleReport(StagedTables):
         return parts + ([self.chain_histograms()] if self.diagnostics is not None else [])
 
     def sweep_section(self) -> list[HTML | Markdown]:
-        """Heading and table 3: the headline shares under other tolerances and K ± 1
-        (sveip.csv, counted exactly); nothing when the file is absent."""
+        """Heading, whether each headline place survives, and the table of the shares under other
+        rules (sveip.csv; `ensemble_tolerance`); nothing when the file is absent."""
         path = self.dir / "sveip.csv"
         if not path.exists():
             return []
         sweep = pd.read_csv(path)
-        rules = list(dict.fromkeys(sweep["regel"]))
-        frame = pd.DataFrame({"Grense og antall regioner": [
-            f"{fmt.percent(100 * g['toleranse'].iloc[0], 0)}"
-            + (" (forslagets)" if i == 0 else "") + f", {g['regioner'].iloc[0]} regioner: "
-            + (f"{fmt.number(g['planer'].iloc[0])} planer" if not g["merknad"].fillna("").iloc[0]
-               else str(g["merknad"].iloc[0]))
-            for i, g in enumerate(sweep[sweep["regel"] == r] for r in rules)]})
-        for m in dict.fromkeys(sweep["maal"]):
-            cells = []
-            for r in rules:
-                row = sweep[(sweep["regel"] == r) & (sweep["maal"] == m)].iloc[0]
-                cells.append(".." if pd.isna(row["andel_lavere"]) else
-                             " / ".join(fmt.percent(row[f"andel_{w}"], 0)
-                                        for w in ("lavere", "lik", "hoyere")))
-            frame[LABELS[m][0]] = cells
-        return [Markdown("### Tåler andelene andre regler?"), self.table_html(
-            frame, "Tabell 3. Andelen alternativer med lavere / samme / høyere verdi enn forslaget "
-                   "med andre grenser for avvik og andre antall regioner (alle planer talt opp)",
-            "Egne beregninger (sveip.csv)",
-            ["Første rad er sammenligningen i tabell 1. «..»: ingen plan oppfyller regelen, eller "
-             "det er for mange planer til å telle opp. Med et annet antall regioner sammenlignes "
-             "forslaget med inndelinger som har ett fylke-sett mer eller mindre."])]
+        labels = {m: LABELS[m][0] for m in LABELS}
+        return [Markdown("### Tåler andelene andre regler?\n\n" + survival_text(sweep, labels, float(self.own["befolkningsavvik_maks"]))),
+                self.table_html(
+                    sweep_frame(sweep, labels),
+                    f"Tabell {self.sweep_number}. Andelen alternativer med lavere / samme / høyere "
+                    "verdi enn forslaget med andre grenser for avvik, andre antall regioner og uten "
+                    "sjøforbindelser", "Egne beregninger (sveip.csv)", NOTES)]
+
+    def rule_section(self) -> list[HTML | Markdown]:
+        """With chains: the sweep after the sea table, or where it was not run, that and how to
+        run it; nothing where every plan was counted (the sweep is then table 3)."""
+        if self.settings.get("metode") == "eksakt":
+            return []
+        if (self.dir / "sveip.csv").exists():
+            return self.sweep_section()
+        return [Markdown("### Tåler andelene andre regler?\n\n" + not_swept_text())]
 
     def diagnostics_table(self) -> HTML | Markdown:
         """Per score: split R-hat, effective sample size, per-chain percentiles (method annex)."""

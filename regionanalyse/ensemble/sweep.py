@@ -91,9 +91,9 @@ def impossible(year: int, level: str, rule: Rule) -> str:
     smallest = min(small, key=lambda c: sum(graph.nodes[u]["folkemengde"] for u in c))
     names = ", ".join(sorted(graph.nodes[u]["navn"] for u in smallest))
     people = _int(sum(graph.nodes[u]["folkemengde"] for u in smallest))
-    return (f"ingen plan oppfyller regelen: uten sjøforbindelser henger {len(small)} "
-            f"{'område' if len(small) == 1 else 'områder'} ikke sammen med resten over land og "
-            f"er for små til å være egne regioner (minst: {names}, {people} innbyggere)")
+    return (f"ingen plan oppfyller regelen: uten sjøforbindelser har {len(small)} "
+            f"{'område' if len(small) == 1 else 'områder'} ingen landforbindelse til resten og er "
+            f"for små til å være egne regioner (det minste: {names}, {people} innbyggere)")
 
 
 def _rows(base: dict, scores: pd.DataFrame, own: pd.Series, method: str,
