@@ -123,6 +123,43 @@ def build_once(tmp_path_factory, proposal, jobs: int) -> Path:
     return out / proposal.id
 
 
+def _shared_root(tmp_path_factory) -> Path:
+    """The session's temporary folder all xdist workers share (their own ones are inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def nav_enumerated(tmp_path_factory):
+    """`nav_enumerated(tolerance)` → (Ensemble, folder): `alternatives` for nav-2016-11 in 2016
+    with that tolerance (None: the default rule) and otherwise its defaults (every fylke plan
+    counted, and the sweep; up to a minute), run once per test session and written to the
+    folder, which tests only read. Under xdist the first worker to ask runs it and the others
+    read its pickle."""
+    import pickle
+
+    from filelock import FileLock
+
+    from regionanalyse.ensemble.alternatives import request_for, run, write
+    from regionanalyse.model import load
+
+    root = _shared_root(tmp_path_factory)
+
+    def get(tolerance=None):
+        name = f"nav-2016-11-enumerated-{tolerance or 'standard'}"
+        folder, stored = root / name, root / f"{name}.pickle"
+        with FileLock(str(root / f"{name}.lock")):
+            if stored.exists():
+                return pickle.loads(stored.read_bytes()), folder
+            proposal = load("nav-2016-11")
+            ens = run(proposal, request_for(proposal, 2016, tolerance=tolerance))
+            write(ens, folder)
+            stored.write_bytes(pickle.dumps(ens))
+        return ens, folder
+
+    return get
+
+
 @pytest.fixture
 def write_yaml(tmp_path):
     def write(text: str, name: str = "forslag.yaml") -> Path:

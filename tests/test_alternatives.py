@@ -16,11 +16,11 @@ from regionanalyse.indicators.scores import SCORE_COLUMNS, context, score, score
 from regionanalyse.model import load, read_yaml
 from regionanalyse.territory.adjacency import adjacency, units
 from regionanalyse.territory.validate import validate
+from tests.conftest import cli_main
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "regionanalyse.cli", *args],
-                          capture_output=True, text=True)
+    return cli_main(*args)
 
 
 @pytest.fixture(scope="module")
@@ -107,28 +107,28 @@ def test_impossible_tolerance_names_the_smallest_possible():
     assert fylke_ba.returncode == 1 and "--units kommune" in fylke_ba.stderr
 
 
-def test_fylke_units_by_default_for_a_fylke_proposal(tmp_path):
+def test_fylke_units_by_default_for_a_fylke_proposal(nav_enumerated):
     p = load("nav-2016-11")
     req = request_for(p, 2016, n=12, seed=2, tolerance=0.87)
     assert req.level == "fylke" and req.regions == 11
-    ens = run(p, req)  # a small plan space: every plan, not 12 sampled ones
-    assert ens.method == "eksakt" and ens.request.n == 85_040
+    ens, out = nav_enumerated("forslaget")  # run(p, request_for(p, 2016, tolerance="forslaget"))
+    assert ens.request.tolerance == req.tolerance
+    assert ens.method == "eksakt" and ens.request.n == 85_040  # every plan, not N sampled ones
     assert ens.labels.shape == (85_040, 19)
     for alt in ens.best:
         assert all(len(m) == 2 for r in alt.regions for m in r.members)
         assert "eksakt opptelling, 85040 planer" in alt.source
-    write(ens, tmp_path)
-    table = pd.read_csv(tmp_path / "forslag.csv")
+    table = pd.read_csv(out / "forslag.csv")
     assert (table["metode"] == "eksakt").all()
     assert table["persentil_fra"].isna().all() and table["ess"].isna().all()  # exact: no interval
-    ensemble = pd.read_csv(tmp_path / "ensemble.csv")
+    ensemble = pd.read_csv(out / "ensemble.csv")
     assert len(ensemble) == 85_040
     assert (ensemble["kjede"] == 0).all()  # not drawn in a chain
-    assert ens.diagnostics is None and not (tmp_path / "diagnostikk.csv").exists()
-    settings = json.loads((tmp_path / "innstillinger.json").read_text(encoding="utf-8"))
+    assert ens.diagnostics is None and not (out / "diagnostikk.csv").exists()
+    settings = json.loads((out / "innstillinger.json").read_text(encoding="utf-8"))
     assert settings["metode"] == "eksakt" and settings["utvalg"] is False
     assert settings["chains"] is None and settings["steps"] is None and settings["n"] == 85_040
-    plans = pd.read_csv(tmp_path / "plans.csv", dtype={"kode": str})
+    plans = pd.read_csv(out / "plans.csv", dtype={"kode": str})
     wide = plans.pivot(index="plan", columns="kode", values="region")
     assert len(wide) == 85_040 and not wide.duplicated().any()  # one row per distinct plan
     # exact percentile: the proposal's BA count against all plans (ties on either side)
@@ -165,8 +165,10 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
                "--out", str(out), "--to", "html")
     assert made.returncode == 0, made.stderr
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
-    assert "Forslaget sammenlignet med 85\u00a0040 alternativer" in page  # fylker: every plan
-    assert "mot 85\u00a0040 alternativer" in page and "like sammenlignes med like" in page
+    # fylker: every plan within the default rule's 40 % (19), not the 85 040 within its own 87 %
+    assert "Forslaget sammenlignet med 19 alternativer" in page
+    assert "mot 19 alternativer" in page and "like sammenlignes med like" in page
+    assert "fast regel som ikke ser på forslaget" in page and "Tåler andelene andre regler?" in page
     assert "Utvalgte alternativer" in page and "De beste" not in page and "av dem er ulike" not in page
     assert "Alternativ 1: Alternativ 1" not in page
     # every plan counted: no chains, so no convergence warning, table 3, figure A or interval
@@ -187,11 +189,8 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
 
 
 @pytest.mark.slow
-def test_best_alternative_builds_like_any_proposal(tmp_path):
-    out = tmp_path / "alt"
-    made = cli("alternatives", "nav-2016-11", "--year", "2016", "--n", "8", "--steps", "20",
-               "--out", str(out), "--to", "none")
-    assert made.returncode == 0, made.stderr
+def test_best_alternative_builds_like_any_proposal(tmp_path, nav_enumerated):
+    _, out = nav_enumerated()  # `alternatives nav-2016-11 --year 2016`, run once per session
     result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
                  "--jobs", "1", "--out", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
@@ -461,7 +460,7 @@ def test_a_given_plan_set_that_is_not_a_chain_gets_no_diagnostics(tmp_path):
     assert "ikke trukket i kjeder" in report.diagnostics_table().data
 
 
-def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path):
+def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path, nav_enumerated):
     """With the proposal's own largest deviation as tolerance (86,6 % → 0,87, «forslaget») the
     proposal's top place on balance follows from the rule: the appendix says so, and does not
     say it under a tolerance of its own choosing."""
@@ -470,7 +469,10 @@ def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path):
     p = load("nav-2016-11")
     for tolerance, said in (("forslaget", True), (0.95, False)):
         out = tmp_path / f"t{tolerance}"
-        write(run(p, request_for(p, 2016, tolerance=tolerance)), out)
-        p.to_yaml(out / "forslaget.yaml")
-        text = EnsembleReport(str(out / "forslaget.yaml"), 2016, str(out))._own_tolerance_text()
+        if tolerance == "forslaget":  # the session's run (conftest.nav_enumerated)
+            out = nav_enumerated(tolerance)[1]
+        else:
+            write(run(p, request_for(p, 2016, tolerance=tolerance)), out)
+        p.to_yaml(tmp_path / "forslaget.yaml")
+        text = EnsembleReport(str(tmp_path / "forslaget.yaml"), 2016, str(out))._own_tolerance_text()
         assert ("følger av regelen og er ikke et funn" in text) is said, tolerance

@@ -112,10 +112,10 @@ def test_no_valid_proposal_crashes_in_any_year(vintage):
 def test_every_command_shows_an_empty_region_without_a_traceback():
     """`table` (CSV: empty cell; Markdown: «.»), `history` and `score` of the held-out proposal
     in 2021, when Haram has no kommune of its own."""
-    from conftest import run_cli
+    from conftest import cli_main
 
     def run(*args):
-        done = run_cli(*args)
+        done = cli_main(*args)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
         return done.stdout
 

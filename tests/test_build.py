@@ -124,13 +124,13 @@ def test_failing_notebook_keeps_previous_report(built, monkeypatch):
 
 
 def test_cli_build_bad_format_and_lock(tmp_path):
-    from tests.conftest import run_cli
+    from tests.conftest import cli_main
     from filelock import FileLock
 
-    result = run_cli("build", "--to", "docx", "--out", str(tmp_path))
+    result = cli_main("build", "--to", "docx", "--out", str(tmp_path))
     assert result.returncode == 1 and "ukjent format docx" in result.stderr
     with FileLock(str(tmp_path / ".regionanalyse.lock")):
-        result = run_cli("build", "--out", str(tmp_path))
+        result = cli_main("build", "--out", str(tmp_path))
     assert result.returncode == 4 and "en annen bygging pågår" in result.stderr
 
 

@@ -16,7 +16,7 @@ from regionanalyse.errors import ProposalError
 from regionanalyse.indicators.keyfigures import key_figures
 from regionanalyse.model import load
 from regionanalyse.territory.carry import carry_forward
-from tests.conftest import run_cli
+from tests.conftest import cli_main
 
 STRADDLING = {"1577": "Volda", "3301": "Drammen", "5055": "Heim", "5512": "Tjeldsund"}
 
@@ -86,23 +86,23 @@ def test_alesund_split_2024_and_fylke_codes_of_the_new_year():
 
 def test_cli_refuses_to_write_until_decided(tmp_path):
     out = tmp_path / "ny.yaml"
-    refused = run_cli("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out))
+    refused = cli_main("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out))
     assert refused.returncode == 1 and not out.exists()
     assert "Volda (1577), Drammen (3301), Heim (5055), Tjeldsund (5512) har land i flere" \
         in refused.stderr and "--plasser" in refused.stderr
     assert "Volda (1577): 9\u00a0197 i NAV Møre og Romsdal, 1\u00a0152 i NAV Vestland" in refused.stdout
-    done = run_cli("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out),
+    done = cli_main("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out),
                    "--plasser", "3301=NAV Vestfold og Telemark", "--flertall")
     assert done.returncode == 0, done.stderr
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert written["vintage"] == 2024
     assert "Drammen (3301) i NAV Vestfold og Telemark;" in written["note"]
-    assert run_cli("validate", str(out)).returncode == 0
-    again = run_cli("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out), "--flertall")
+    assert cli_main("validate", str(out)).returncode == 0
+    again = cli_main("validate", "nav-2019-12", "--til", "2024", "--skriv", str(out), "--flertall")
     assert again.returncode == 1 and "finnes allerede" in again.stderr
-    alone = run_cli("validate", "nav-2019-12", "--flertall")
+    alone = cli_main("validate", "nav-2019-12", "--flertall")
     assert alone.returncode == 1 and "hører til --til" in alone.stderr
-    bad = run_cli("validate", "nav-2019-12", "--til", "2024", "--plasser", "<script>")
+    bad = cli_main("validate", "nav-2019-12", "--til", "2024", "--plasser", "<script>")
     assert bad.returncode == 1 and "KOMMUNENUMMER=REGION" in bad.stderr
     assert "Traceback" not in bad.stderr + alone.stderr + refused.stderr
 
@@ -114,19 +114,19 @@ def test_hostile_names_are_carried_verbatim_and_inert(tmp_path):
 
     source = hostile_yaml(tmp_path)
     out = tmp_path / "ut.yaml"
-    done = run_cli("validate", str(source), "--til", "2024", "--skriv", str(out), "--flertall")
+    done = cli_main("validate", str(source), "--til", "2024", "--skriv", str(out), "--flertall")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert [r["name"] for r in written["regions"]] == list(NAMES)
-    assert run_cli("validate", str(out)).returncode == 0
-    wrong = run_cli("validate", str(source), "--til", "2024", "--plasser", f"1577={NAMES[0]}")
+    assert cli_main("validate", str(out)).returncode == 0
+    wrong = cli_main("validate", str(source), "--til", "2024", "--plasser", f"1577={NAMES[0]}")
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
 
 
 def test_plain_validate_says_when_the_kommuner_changed_since():
-    old = run_cli("validate", "nav-2019-12")
+    old = cli_main("validate", "nav-2019-12")
     assert old.returncode == 0
     assert "merk: 311 av forslagets kommuner er slått sammen, delt eller har fått nytt nummer " \
            "fra 2019 til 2026" in old.stdout
-    assert "merk:" not in run_cli("validate", "fylker-2024").stdout  # none since 2024
+    assert "merk:" not in cli_main("validate", "fylker-2024").stdout  # none since 2024

@@ -6,7 +6,7 @@ import regionanalyse as ra
 from regionanalyse.pipeline.build import build_comparison
 from regionanalyse.indicators.compare import balance, moved_kommuner
 from regionanalyse.sources import population
-from tests.conftest import run_cli
+from tests.conftest import cli_main
 
 
 def test_viken_split_flows():
@@ -44,5 +44,5 @@ def test_comparison_appendix_builds_and_reads_back(tmp_path):
 
 
 def test_compare_needs_two_proposals(tmp_path):
-    result = run_cli("compare", "nav-2016-11", "--out", str(tmp_path))
+    result = cli_main("compare", "nav-2016-11", "--out", str(tmp_path))
     assert result.returncode == 1 and "minst to forslag" in result.stderr

@@ -304,16 +304,16 @@ def test_issue_cases():
 def test_cli_contracts():
     import io
 
-    from conftest import run_cli
+    from conftest import cli_main
 
-    out = run_cli("table", "nav-2019-12", "--year", "2019", "--format", "csv")
+    out = cli_main("table", "nav-2019-12", "--year", "2019", "--format", "csv")
     assert out.returncode == 0, out.stderr
     table = pd.read_csv(io.StringIO(out.stdout)).set_index("region")
     assert list(table.columns[-5:]) == ["ba_regioner", "ba_delt", "bosatt_delt_ba",
                                         "ba_klassifisering", "navkontor_aar"]
     assert table.loc["NAV Innlandet", ["ba_regioner", "ba_delt", "bosatt_delt_ba"]].tolist() == [17, 3, 31451]
     assert set(table["ba_klassifisering"]) == {2020} and set(table["navkontor_aar"]) == {2016}
-    out = run_cli("history", "nav-2016-11", "--region", "Telemark, Vestfold og Buskerud")
+    out = cli_main("history", "nav-2016-11", "--region", "Telemark, Vestfold og Buskerud")
     assert out.returncode == 0, out.stderr
     hist = pd.read_csv(io.StringIO(out.stdout))
     assert list(hist.columns) == ["region", "aar", "folkemengde", "indeks", "brudd"]
@@ -321,9 +321,9 @@ def test_cli_contracts():
     assert len(hist) == 2 * 22 and hist.groupby("region")["aar"].nunique().eq(22).all()
     row = hist.set_index(["region", "aar"]).loc[("Telemark, Vestfold og Buskerud", 2020)]
     assert bool(row["brudd"]) and row["indeks"] == pytest.approx(112.82, abs=0.01)
-    md = run_cli("history", "fylker-2024", "--format", "markdown")
+    md = cli_main("history", "fylker-2024", "--format", "markdown")
     assert md.returncode == 0 and "Norge" in md.stdout and "brudd" in md.stdout
-    assert run_cli("history", "fylker-2024", "--region", "Viken").returncode == 1
+    assert cli_main("history", "fylker-2024", "--region", "Viken").returncode == 1
 
 
 def test_comparison_balance_matches_independent_recomputation():

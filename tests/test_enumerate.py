@@ -1,5 +1,4 @@
 """Exact enumeration of whole-fylke plans (issue 19, item 3): equal to independent brute force."""
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from regionanalyse.ensemble.generate import EnsembleError, canonical
 from regionanalyse.model import Proposal, Region, load
 from regionanalyse.territory.adjacency import adjacency, units
 from regionanalyse.territory.membership import expand
+from tests.conftest import cli_main
 
 sys.path.insert(0, str(Path(__file__).parent / "independent"))
 import partitions  # noqa: E402  (the brute force; it does not import regionanalyse)
@@ -114,9 +114,8 @@ def test_no_plan_is_a_clear_refusal():
     with pytest.raises(EnsembleError, match="eksakt opptelling"):
         exact_plans(2016, 6, 0.05, 10)  # no fylke is above 1/6 of the people, yet no plan exists
     assert exact_plans(2016, 11, 0.87, 85_039) is None  # too many: sample instead
-    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "alternatives", "fylker-2016",
-                             "--year", "2016", "--regions", "6", "--tolerance", "0.05",
-                             "--out", "/nonexistent/never", "--to", "none"], capture_output=True, text=True)
+    result = cli_main("alternatives", "fylker-2016", "--year", "2016", "--regions", "6",
+                      "--tolerance", "0.05", "--out", "/nonexistent/never", "--to", "none")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "ingen inndeling av de 19 fylkene (2016) i 6" in result.stderr
 
@@ -150,17 +149,14 @@ def test_appendix_says_which_units_were_used():
 
 
 @pytest.mark.slow
-def test_sweep_counts_and_balance_shares_equal_an_independent_recount():
+def test_sweep_counts_and_balance_shares_equal_an_independent_recount(nav_enumerated):
     """The sweep of nav-2016-11 (fylke units, every plan counted): each rule's number of plans is
     the independent exact-cover count, the first row repeats forslag.csv's shares, and the
     share of plans more balanced than the proposal at 50 % is recounted from the plans with the
     fylke populations of SSB's file (not the package's scoring)."""
     import pandas as pd
 
-    from regionanalyse.ensemble.alternatives import request_for, run
-
-    p = load("nav-2016-11")
-    ens = run(p, request_for(p, 2016, tolerance="forslaget"))
+    ens, _ = nav_enumerated("forslaget")
     table = ens.sweep
     nodes, pop, edges = _fylke_graph(2016)
     fedges = units(2016, "fylke").edges

@@ -14,10 +14,11 @@ import io
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import cli_main
 
 FYLKER_2016 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "14", "15",
                "16", "17", "18", "19", "20"]
@@ -37,9 +38,9 @@ def hostile_yaml(folder: Path) -> Path:
     return path
 
 
-def run(cwd: Path, *args, timeout: float = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", *map(str, args)], cwd=cwd,
-                            capture_output=True, text=True, timeout=timeout)
+def run(cwd: Path, *args) -> subprocess.CompletedProcess:
+    """The command line in `cwd` (its main() in this process: conftest.cli_main)."""
+    result = cli_main(*args, cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     return result
 
@@ -355,7 +356,7 @@ def test_alternatives_appendix_end_to_end_inert(scratch, tmp_path):
     cwd, path = scratch
     out = tmp_path / "alt"
     result = run(cwd, "alternatives", path.name, "--n", "8", "--to", "html", "--out", out,
-                 "--tolerance", "0.9", timeout=900)
+                 "--tolerance", "0.9")
     assert result.returncode == 0, result.stderr[-2000:]
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
     parsed = _Tags()

@@ -21,7 +21,8 @@ from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import appendix
 from .ensemble_sea import fylke_crossings, kommune_crossings
-from .ensemble_tolerance import NOTES, not_swept_text, rule_text, survival_text, sweep_frame
+from .ensemble_tolerance import (balance_caveat, notes, not_swept_text, read_sweep, rule_text,
+                                 survival_text, sweep_frame)
 from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
@@ -210,6 +211,8 @@ class EnsembleReport:
                     "til dem (--keep-ba), deler færre.")
         if col.startswith("avstand"):
             return self._own_seats_text(col)
+        if col == "befolkningsavvik_maks":
+            return balance_caveat(self.settings, float(self.own[col]))
         return ""
 
     def _own_seats_text(self, col: str) -> str:
@@ -400,14 +403,14 @@ class EnsembleReport:
         path = self.dir / "sveip.csv"
         if not path.exists():
             return []
-        sweep = pd.read_csv(path)
+        sweep = read_sweep(path)
         labels = {m: LABELS[m][0] for m in LABELS}
         return [markdown(cell, "### Tåler andelene andre regler?\n\n"
                          + survival_text(sweep, labels, float(self.own["befolkningsavvik_maks"]))),
                 table(cell, sweep_frame(sweep, labels),
                       f"Tabell {self.sweep_number}. Andelen alternativer med lavere / samme / høyere "
                       "verdi enn forslaget med andre grenser for avvik, andre antall regioner og uten "
-                      "sjøforbindelser", "Egne beregninger (sveip.csv)", NOTES)]
+                      "sjøforbindelser", "Egne beregninger (sveip.csv)", notes(sweep))]
 
     def rule_section(self) -> list[Section]:
         """With chains: the sweep after the sea table, or where it was not run, that and how to

@@ -76,11 +76,31 @@ def rule_text(settings: dict, year: int, own_deviation: float, table: int | None
                  "øverst på dette målet, følger av regelen og er ikke et funn.")
     else:
         text += f" Forslaget holder seg innenfor grensen ({own})."
-    if table is None:
-        return text + (" Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
+    if table is None:  # with every plan counted the sweep is always written (older folders: none)
+        return text + ("" if settings.get("metode") == "eksakt" else
+                       " Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
                        "(se metodedelen).")
     return text + (f" Tabell {table} viser om forslagets plass på hvert mål tåler andre grenser, "
                    "én region mer eller mindre og et naboskap uten sjøforbindelser.")
+
+
+def balance_caveat(settings: dict, own_deviation: float) -> str:
+    """Beside the balance headline: where the tolerance is below or within a point of the
+    proposal's own deviation, its place follows from the rule."""
+    t = float(settings["tolerance"])
+    if own_deviation < t - 0.01:
+        return ""
+    return (f" Det følger av grensen på {_p(t)} for alternativene og er ikke et funn (se "
+            "innledningen).")
+
+
+def read_sweep(path) -> pd.DataFrame:
+    """sveip.csv; one written before ``metode,rhat,ess`` (every plan counted) gets them."""
+    sweep = pd.read_csv(path)
+    if "metode" not in sweep:
+        sweep = sweep.assign(metode=sweep["planer"].gt(0).map({True: "eksakt", False: ""}),
+                             rhat=float("nan"), ess=float("nan"))
+    return sweep
 
 
 def part(percentile: float) -> str:
@@ -184,6 +204,12 @@ def sweep_frame(sweep: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+def notes(sweep: pd.DataFrame) -> list[str]:
+    """The sweep table's notes; the one on chains only where some rule was drawn in chains."""
+    drawn = (sweep["metode"] == "utvalg").any()
+    return NOTES[:2] + (NOTES[2:] if drawn else [])
+
+
 NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere verdi enn forslaget. "
          f"I parentes: hvor forslaget da ligger – lav (persentil under {TAIL}), høy (over "
          f"{100 - TAIL}) eller midt – der persentilen er andelen lavere pluss halvparten av andelen "
@@ -192,7 +218,8 @@ NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere
          "Første rad er sammenligningen i tabell 1. «..»: ingen plan oppfyller regelen, eller det er "
          "for mange planer til å telle opp (merknaden står i første kolonne). Med et annet antall "
          "regioner brukes samme regel for grensen. «Uten sjøforbindelser»: bare landegrenser gir "
-         "naboskap (ingen bru, tunnel eller ferje).",
+         "naboskap (ingen bru, tunnel eller ferje). En regel som gir samme grense og antall "
+         "regioner som en regel over, står bare én gang.",
          "Trukne planer (ReCom) har en usikkerhet fra trekkingen; «ikke blandet» betyr at kjedene "
          f"ikke har blandet godt nok (R-hat over {fmt.number(diagnostics.RHAT_MAX, 2)} eller færre enn "
          f"{diagnostics.ESS_MIN} effektive trekk, sveip.csv), og regelen er da ikke vurdert."]
