@@ -17,63 +17,53 @@
 proposal = "nav-2016-11"
 year = 2016
 ensemble_dir = "alternativer"  # the folder `regionanalyse alternatives` wrote
-tables_file = None  # set by the build: where the shown tables are staged for CSV/XLSX
 
 # %% tags=["hide"]
-from IPython.display import display
+from regionanalyse.appendix.ensemble import build
 
-from regionanalyse.appendix.ensemble import EnsembleReport
-
-report = EnsembleReport(proposal, year, ensemble_dir)
+sections = build({"proposal": proposal, "year": year, "ensemble_dir": ensemble_dir})
 
 # %%
-report.intro()
+sections.one("intro")
 
 # %% [markdown]
 # ## 1. Hvor forslaget ligger blant alternativene
 
 # %%
-report.headlines()
+sections.one("headlines")
 
 # %%
-report.position()
+sections.one("position")
 
 # %%
-report.distributions()
+sections.one("distributions")
 
 # %% [markdown]
 # ## 2. Utvalgte alternativer
 
 # %%
-report.best_table()
+sections.one("best_table")
 
 # %%
-for part in report.maps():
-    display(part)
+sections.show("maps")
 
 # %% [markdown]
 # ## 3. Metode og kilder
 
 # %%
-report.method()
+sections.one("method")
 
 # %%
-for part in report.chain_section():
-    display(part)
+sections.show("chain_section")
 
 # %% [markdown]
 # ### Kompakthet og måten omkretsen måles på
 
 # %%
-report.compactness()
+sections.one("compactness")
 
 # %%
-for part in report.sea_section():
-    display(part)
+sections.show("sea_section")
 
 # %%
-for part in report.rule_section():
-    display(part)
-
-# %% tags=["hide"]
-report.export_tables(tables_file)
+sections.show("rule_section")

@@ -179,8 +179,10 @@ def _cmd_alternatives(args) -> int:
         ens = run(proposal, req, sveip=args.sveip)
         out = write(ens, out)
         how = "alle mulige, eksakt" if ens.method == "eksakt" else f"utvalg, seed {req.seed}"
+        rule = {"standard": " etter standardregelen", "forslaget": ", forslagets eget avvik"}.get(
+            req.tolerance_rule, ", oppgitt")
         print(f"{ens.request.n} planer med {req.regions} regioner ({req.level}, toleranse "
-              f"{req.tolerance:g}, {how}) skrevet til {out}", file=sys.stderr)
+              f"{req.tolerance:g}{rule}, {how}) skrevet til {out}", file=sys.stderr)
         for path in build_ensemble_appendix(proposal, req.year, out, formats) if formats else ():
             print(f"vedlegg: {path}", file=sys.stderr)
     finally:

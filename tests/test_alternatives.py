@@ -165,8 +165,10 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
                "--out", str(out), "--to", "html")
     assert made.returncode == 0, made.stderr
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
-    assert "Forslaget sammenlignet med 85\u00a0040 alternativer" in page  # fylker: every plan
-    assert "mot 85\u00a0040 alternativer" in page and "like sammenlignes med like" in page
+    # fylker: every plan within the default rule's 40 % (19), not the 85 040 within its own 87 %
+    assert "Forslaget sammenlignet med 19 alternativer" in page
+    assert "mot 19 alternativer" in page and "like sammenlignes med like" in page
+    assert "fast regel som ikke ser på forslaget" in page and "Tåler andelene andre regler?" in page
     assert "Utvalgte alternativer" in page and "De beste" not in page and "av dem er ulike" not in page
     assert "Alternativ 1: Alternativ 1" not in page
     # every plan counted: no chains, so no convergence warning, table 3, figure A or interval

@@ -35,7 +35,7 @@ def test_region_pdf_reads_back(built):
     # årsverk missing, never 0: SSB's symbol with its reason in a footnote of the same table
     assert "Ingen offentlige tall for NAV-årsverk" in text and "Tegn: .. = tallet finnes ikke" in text
     assert "Kilde:" in text
-    for code in ("import ", "report.", "RegionReport", "def ", "Traceback"):
+    for code in ("import ", "sections.", "build(", "RegionReport", "def ", "Traceback"):
         assert code not in text
     for junk in (" nan", "NaN", "<NA>", "None"):
         assert junk not in text
@@ -55,7 +55,7 @@ def test_overview_pdf_and_combined(built):
 def test_html_is_self_contained_without_code(built):
     html = (built / "vedlegg-01-finnmark-og-troms.html").read_text(encoding="utf-8")
     assert "<table" in html and "240\u00a0088" in html
-    assert "RegionReport" not in html and "In&nbsp;[" not in html
+    assert "sections.one" not in html and "In&nbsp;[" not in html
     assert "Leaflet" in html  # the interactive map, with its library inlined:
     for remote in ("&lt;script src=&quot;http", "stylesheet&quot; href=&quot;http", '<script src="http',
                    "cdn.jsdelivr", "cdnjs"):
@@ -107,7 +107,7 @@ def test_failing_notebook_keeps_previous_report(built, monkeypatch):
     manifest = json.loads((built / "manifest.json").read_text())
     broken = built.parent / "broken.ipynb"
     broken.write_text(Path(NOTEBOOK_DIR / "vedlegg_region.ipynb").read_text().replace(
-        "report.kommune_table()", "raise RuntimeError('planlagt feil')"))
+        'sections.one(\\"kommune_table\\")', "raise RuntimeError('planlagt feil')"))
     real_plan = build.plan
 
     def plan_with_broken(*args, **kw):

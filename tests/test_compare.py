@@ -40,7 +40,7 @@ def test_comparison_appendix_builds_and_reads_back(tmp_path):
     text = text.replace("\u00a0", " ")
     assert "Sammenligning av forslag" in text and "samme målestokk" in text
     assert "Viken" in text and "flyttes" in text and "Kilde:" in text
-    assert "ComparisonReport" not in text
+    assert "sections." not in text and "build(" not in text
 
 
 def test_compare_needs_two_proposals(tmp_path):

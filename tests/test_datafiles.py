@@ -68,6 +68,8 @@ def test_comparison_data_files_in_a_year_without_office_counts():
     assert [s.caption[:9] for s in sections if s.kind == "table"] == ["Tabell 1.", "Tabell 2.", "Tabell 3."]
     side = sections.one("side_by_side")
     assert set(side.printed()["Innbyggere per NAV-kontor (2016)"]) == {"."}
+    # each symbol the table prints is the one its note explains (the note said «:» for «..»)
+    assert [n[:4] for n in side.notes] == ["«..»", "«.» "]
     out = sections.data_files()
     assert out["main"].startswith("Tabell 2 Nøkkeltall")
     main = out["tables"][out["main"]]
@@ -113,4 +115,21 @@ def test_a_failed_appendix_never_lends_its_tables_to_the_next(tmp_path):
     sheets = load_workbook(tmp_path / "vedlegg-00-oversikt.xlsx", read_only=True).sheetnames
     assert sheets == ["Tabell 1 Regionene med", "Tabell 2 Forslaget mot de 19",
                       "Tabell 3 Vurderingskriterier", "Kilder"]
+    # the workbook holds what the overview's build function gives for the job's parameters
+    assert sheets == [*overview.build(params).data_files()["tables"], "Kilder"]
     assert not (tmp_path / "vedlegg-11-oslo.xlsx").exists()
+
+
+def test_one_build_per_job():
+    """Within a job the notebook (inline) and the worker's data files share one build; the
+    next job, or a call outside a job, builds anew."""
+    from regionanalyse.appendix import region
+    from regionanalyse.appendix.base import one_build_per_job
+
+    params = {"proposal": "nav-2016-11", "region": "Oslo", "year": 2016, "arsverk_file": None}
+    with one_build_per_job():
+        first = region.build(params)
+        assert region.build(dict(params)) is first
+        assert region.build({**params, "region": "Nordland"}) is not first
+    with one_build_per_job():
+        assert region.build(params) is not first

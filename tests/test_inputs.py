@@ -89,11 +89,11 @@ def test_a_changed_notebook_rebuilds_exactly_its_appendices(tmp_path, monkeypatc
     import nbformat
 
     from regionanalyse.config import NOTEBOOK_DIR
-    from regionanalyse.pipeline import plan as plan_module
+    import regionanalyse.appendix as appendix
 
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOK_DIR, notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    monkeypatch.setattr(plan_module, "NOTEBOOK_DIR", notebooks)
+    monkeypatch.setattr(appendix, "NOTEBOOK_DIR", notebooks)
     before = _hashes(tmp_path)
     nb = nbformat.read(notebooks / "vedlegg_region.ipynb", as_version=4)
     nb.cells[-1].source += "\n# endret"

@@ -57,22 +57,20 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("ensemble.alternatives", "write", "to_csv"): "test_alternatives_files_inert",
     ("present.datafiles", "write_csv", "to_csv"): "test_alternatives_appendix_end_to_end_inert",
     ("present.datafiles", "write_xlsx", "to_excel"): "test_alternatives_appendix_end_to_end_inert",
-    ("appendix.base", "intro", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.base", "sources_section", "Markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.overview", "build", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.base", "intro", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
+    ("appendix.base", "sources_section", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
     ("appendix.overview", "balance", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
-    ("appendix.region", "build", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
     ("appendix.region", "cohesion", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
     ("appendix.comparison", "intro", "markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.comparison", "sources_section", "markdown"): "test_comparison_sections_keep_names_inert",
-    ("appendix.ensemble", "intro", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "method", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "sweep_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "sea_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "rule_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "headlines", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "diagnostics_table", "Markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "chain_section", "Markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "intro", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "method", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "sweep_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "sea_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "rule_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "headlines", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "diagnostics_table", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.ensemble", "chain_section", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.region", "kommune_table", "markdown"): "test_empty_region_sections_keep_names_inert",
     # writers that carry no proposal text: data files and their status, and a hash input
     ("cli", "_cmd_data", "to_csv"): "NO_USER_TEXT: data status (files and provenance of data/raw)",
@@ -229,8 +227,7 @@ SECTIONS_IN_HOSTILE_BUILD = {
     "OverviewReport": {"intro", "sources_section", "map", "interactive_map", "table", "balance",
                        "against_fylker", "criteria"},
 }
-NOT_SECTIONS = {"main_table_next", "keep_series", "export_tables", "book", "table_html", "figures",
-                "row", "n", "chains", "name", "unconverged", "chain_percentiles",
+NOT_SECTIONS = {"figures", "row", "n", "chains", "name", "unconverged", "chain_percentiles",
                 "compactness_number", "sea_figure", "sweep_number"}  # helpers, not sections
 
 
@@ -261,13 +258,9 @@ def _sections_shown(report, sections: set[str]) -> str:
         parts = getattr(report, name)()
         for part in parts if isinstance(parts, (list, tuple)) else [parts]:
             kind = type(part).__name__
-            if kind == "Section":  # present.sections: Markdown or HTML as the notebook shows it
-                markup = (_render_markdown(part._repr_markdown_()) if part._repr_markdown_()
-                          else part._repr_html_())
-            elif kind in ("Markdown", "HTML"):
-                markup = _render_markdown(part.data) if kind == "Markdown" else part.data
-            else:
+            if kind != "Section":
                 continue  # data returned beside a section (a DataFrame)
+            markup = _render_markdown(part.markdown) if part.markdown else part.data
             _assert_no_live_markup(markup)
             shown.append(_html_text(markup))
     return "\n".join(shown)

@@ -81,7 +81,7 @@ def test_cli_default_rule_and_forslaget(tmp_path):
     result = cli("alternatives", "nav-2016-11", "--year", "2016", "--to", "none", "--out",
                  str(tmp_path / "standard"))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "toleranse 0.4" in result.stderr
+    assert "toleranse 0.4 etter standardregelen" in result.stderr
     settings = _settings(tmp_path / "standard")
     assert settings["tolerance"] == 0.4
     assert settings["tolerance_rule"] == {"rule": "standard", "value": 0.4}
@@ -163,6 +163,7 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     assert "det gir 40\u00a0% (med 35\u00a0% finnes ingen)" in intro
     assert "avviker mer (86,6\u00a0%) og oppfyller derfor ikke kravet" in intro
     assert "er ikke et funn" in intro and "Tabell 3 viser om forslagets plass" in intro
+    assert "Det følger av grensen på 40\u00a0% for alternativene og er ikke et funn" in report.headlines().data
     parts = report.chain_section()
     text = parts[0].data
     assert "**Største avvik fra idealstørrelsen** (i sammenligningen blant de høyeste 10\u00a0%)" in text
@@ -172,6 +173,9 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     assert "en annen del under 4 av 5 andre regler (grense 50\u00a0%; forslagets eget avvik på 87\u00a0%" in text
     assert "Samme del som i første rad?" in parts[1].data and "Tabell 3." in parts[1].data
     assert report.rule_section() == []  # counted: the sweep is table 3, not repeated
+    old = pd.read_csv(out / "sveip.csv").drop(columns=["metode", "rhat", "ess"])
+    old.to_csv(out / "sveip.csv", index=False)  # as written before the columns were added
+    assert parts[1].data == report.chain_section()[1].data
 
     _, own = nav_enumerated("forslaget")
     assert _settings(out)["tolerance_rule"] == {"rule": "standard", "value": 0.4}

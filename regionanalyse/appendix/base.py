@@ -1,58 +1,57 @@
 """What every appendix of a proposal shares: the proposal, its key figures, sources, footnotes."""
 from __future__ import annotations
 
-from functools import cached_property
+import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cached_property, wraps
 
 import pandas as pd
-from IPython.display import HTML, Markdown
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load
-from ..present import datafiles
 from ..present.fmt import md_text
-from ..present.html import table_html
+from ..present.sections import Section, markdown
 from ..indicators import areas
+from ..indicators import symbols as ssb
 from ..sources import geometry, labour, nav
 from ..territory.validate import validate
+
+# the Sections built in the current job, by (module, parameters); None outside a job
+_JOB: ContextVar[dict | None] = ContextVar("appendix_job", default=None)
+
+
+@contextmanager
+def one_build_per_job():
+    """Within the block, an appendix's build function called again with the same parameters
+    returns the same Sections: the notebook (run inline in this process) and the data files
+    the worker writes share one build. Nothing built survives the block, failed or not."""
+    token = _JOB.set({})
+    try:
+        yield
+    finally:
+        _JOB.reset(token)
+
+
+def appendix(build):
+    """Decorator for an appendix module's `build(params) -> Sections` (see one_build_per_job)."""
+    @wraps(build)
+    def once(params: dict):
+        built = _JOB.get()
+        if built is None:
+            return build(params)
+        key = (build.__module__, json.dumps(params, sort_keys=True))
+        if key not in built:
+            built[key] = build(params)
+        return built[key]
+    return once
+
 
 KEY_ROWS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2", "tetthet_per_km2",
             "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk",
             "arsverk_per_10000", "sysselsatte_1000"]
 OVERVIEW_COLUMNS = ["folkemengde", "andel_landet_pst", "antall_kommuner", "areal_km2",
                     "navkontor", "navkontor_malbilde", "innbyggere_per_navkontor", "arsverk"]
-
-
-class StagedTables:
-    """The tables an appendix shows, kept by its report so that the build writes the CSV and
-    XLSX from exactly what the notebook displayed (computed once, in the kernel).
-
-    Each report owns its `book` (present.datafiles.TableBook): a table shown through
-    `table_html` goes into it, `main_table_next` marks the next one as the CSV, and
-    `export_tables` hands the book to the build. Helper reports (e.g. for a section) have
-    books of their own, which are not exported.
-    """
-
-    @cached_property
-    def book(self) -> datafiles.TableBook:
-        return datafiles.TableBook()
-
-    def table_html(self, frame: pd.DataFrame, caption: str, source: str, notes=()) -> HTML:
-        """present.html.table_html, with the table as printed kept for the data files."""
-        self.book.add(frame, caption, source, notes)
-        return table_html(frame, caption, source, notes)
-
-    def main_table_next(self) -> None:
-        """The table shown next is the appendix's main table (written as its CSV)."""
-        self.book.main_next()
-
-    def keep_series(self, name: str, frame: pd.DataFrame, source: str) -> None:
-        """A figure's data (numbers, Norwegian headings with units) as its own sheet."""
-        self.book.add_series(name, frame, source)
-
-    def export_tables(self, path: str | None) -> None:
-        """Write this appendix's tables for the build (a no-op when run outside a build)."""
-        if path:
-            pd.to_pickle(datafiles.collect(self.book), path)
 
 
 class ProposalReport:
@@ -68,7 +67,7 @@ class ProposalReport:
     def figures(self) -> KeyFigures:
         return key_figures(self.proposal, self.year, arsverk_file=self.arsverk_file)
 
-    def intro(self) -> Markdown:
+    def intro(self) -> Section:
         p = self.proposal
         # text from the proposal is data: md_text makes it inert (no markup, links or math)
         text = (f"**Forslag:** {md_text(p.name)}  \n**Kilde for inndelingen:** "
@@ -76,9 +75,9 @@ class ProposalReport:
                 f"**Kommuneinndeling i forslaget:** {p.vintage}. **Folkemengde:** 1. januar {self.year}.")
         if p.note:
             text += f"  \n**Merknad:** {md_text(p.note)}"
-        return Markdown(text)
+        return markdown("intro", text)
 
-    def sources_section(self) -> Markdown:
+    def sources_section(self) -> Section:
         s = self.figures.sources
         lines = [
             f"- Folkemengde og aldersgrupper: {s['folkemengde']}. Tallene gjelder 1. januar, ikke "
@@ -103,10 +102,11 @@ class ProposalReport:
             "flest av innbyggerne hørte til, og grensen er tilnærmet.",
             "- Avstander er luftlinje mellom et punkt inne i hver kommune (beregnet i kartprojeksjonen "
             "UTM sone 33).",
-            "- Tegn i tabellene (som hos SSB): «..» tallet finnes ikke i kildene for regionen (også "
-            "når det bare er kjent for en større gruppe fylker), «.» ikke mulig å oppgi tall (for "
+            f"- Tegn i tabellene (som hos SSB): «{ssb.NOT_AVAILABLE}» tallet finnes ikke i kildene for "
+            f"regionen (også når det bare er kjent for en større gruppe fylker), «{ssb.NOT_APPLICABLE}» "
+            "ikke mulig å oppgi tall (for "
             "eksempel en region uten kommuner det året). Årsaken står i en fotnote under tabellen. "
             "Manglende tall er aldri satt til 0 eller anslått.",
             f"- Kart: {geometry.source_line(geometry.kommune_layer_year(self.proposal.vintage), 'kommune')}.",
         ]
-        return Markdown("\n".join(lines))
+        return markdown("sources", "\n".join(lines))

@@ -15,9 +15,10 @@ from ..indicators import areas
 from ..indicators import symbols as ssb
 from ..sources import geometry, labour, nav, population
 from ..territory.validate import validate
-from .base import ProposalReport
+from .base import ProposalReport, appendix
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix comparing proposals: `params` as the notebook's (proposals, year,
     arsverk_file)."""
@@ -101,10 +102,11 @@ class ComparisonReport:
             "Innbyggere per NAV-kontor (2016)": figures["innbyggere_per_navkontor"].map(
                 lambda v: cells.number(v, missing=per_office_symbol(self.year))),
         })
-        notes = ["«:» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en region som ikke "
-                 "er en sammenslåing av slike regioner, kan ikke få tall."]
+        # the symbols named as the cells print them (indicators/symbols.py)
+        notes = [f"«{ssb.NOT_AVAILABLE}» NAV-kontor er kjent bare per region i NAVs 2016-forslag; en "
+                 "region som ikke er en sammenslåing av slike regioner, kan ikke få tall."]
         if not offices_match(self.year):
-            notes.append(f"«.» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
+            notes.append(f"«{per_office_symbol(self.year)}» Innbyggere per NAV-kontor er ikke beregnet: kontortallene gjelder "
                          f"{nav.OFFICES_YEAR}, folkemengden {self.year}.")
         return table("side_by_side", frame, f"Tabell {len(self.proposals)}. Nøkkeltall per region, "
                      f"folkemengde 1. januar {self.year}",
@@ -141,7 +143,7 @@ class ComparisonReport:
                            "regionene i forslaget."])
 
     def sources_section(self) -> Section:
-        text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().data
+        text = ProposalReport(self.proposals[0], self.year, self.arsverk_file).sources_section().markdown
         # the maps use each proposal's own kommune layer: name every file used
         lines = [line for line in text.splitlines() if not line.startswith("- Kart:")]
         files = dict.fromkeys(geometry.KOMMUNE_FILES[geometry.kommune_layer_year(p.vintage)]

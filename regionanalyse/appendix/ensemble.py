@@ -7,21 +7,23 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML, Markdown
 
 from ..ensemble import diagnostics
 from ..ensemble.alternatives import EXACT_LIMIT, shares
 from ..ensemble.folder import read_settings
 from ..ensemble.generate import BURN_IN
 from ..model import load, read_yaml
-from ..present import fmt, maps
+from ..indicators import symbols as ssb
+from ..present import cells, fmt, maps
 from ..present.html import figure_out
+from ..present.sections import Section, Sections, figure, markdown, table
 from ..sources import geometry, labour, population
 from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
-from .base import StagedTables
+from .base import appendix
 from .ensemble_sea import fylke_crossings, kommune_crossings
-from .ensemble_tolerance import NOTES, not_swept_text, rule_text, survival_text, sweep_frame
+from .ensemble_tolerance import (balance_caveat, notes, not_swept_text, read_sweep, rule_text,
+                                 survival_text, sweep_frame)
 from .ensemble_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
@@ -41,10 +43,15 @@ PLOTTED = ["befolkningsavvik_maks", "polsby_popper_snitt", "ba_delt", "bosatt_de
 
 
 def _value(col: str, v: float) -> str:
+    return _cell(col, v).printed()
+
+
+def _cell(col: str, v: float) -> cells.Cell:
+    """A score as a cell: a share in percent, else a number with the score's decimals."""
     _, unit, decimals, _ = LABELS[col]
     if unit == "prosent":
-        return fmt.percent(100 * v, decimals)
-    return fmt.number(v, decimals)
+        return cells.percent(100 * v, decimals)
+    return cells.number(v, decimals)
 
 
 HEADLINE = [c for c in LABELS if c != "polsby_popper_snitt"]  # compactness: method-dependent
@@ -64,7 +71,11 @@ def _pp(v: float) -> str:
 
 def _pctile(v: float) -> str:
     """A percentile: whole numbers, one decimal near the ends (so 0,4 is not shown as 0)."""
-    return fmt.number(v, 1 if 0 < v < 1 or 99 < v < 100 else 0)
+    return _pctile_cell(v).printed()
+
+
+def _pctile_cell(v: float) -> cells.Cell:
+    return cells.number(v, 1 if 0 < v < 1 or 99 < v < 100 else 0)
 
 
 def _about(n: float) -> str:
@@ -72,7 +83,17 @@ def _about(n: float) -> str:
     return fmt.number(n if n < 100 else round(n, -1))
 
 
-class EnsembleReport(StagedTables):
+@appendix
+def build(params: dict) -> Sections:
+    """The appendix on the alternatives: `params` as the notebook's (proposal, year,
+    ensemble_dir)."""
+    report = EnsembleReport(params["proposal"], params["year"], params["ensemble_dir"])
+    return Sections([report.intro(), report.headlines(), report.position(), report.distributions(),
+                     report.best_table(), *report.maps(), report.method(), *report.chain_section(),
+                     report.compactness(), *report.sea_section(), *report.rule_section()])
+
+
+class EnsembleReport:
     """Where a proposal lies among the plans written by `regionanalyse alternatives`.
 
     Every figure about the proposal's position is read from forslag.csv and ensemble.csv (the
@@ -148,7 +169,7 @@ class EnsembleReport(StagedTables):
             return 3
         return 6 if self.settings["level"] != "fylke" or not fylke_crossings(self.year).empty else 5
 
-    def intro(self) -> Markdown:
+    def intro(self) -> Section:
         s = self.settings
         exact = s.get("metode") == "eksakt"
         ba = (" Trekkingen er i tillegg styrt bort fra å dele BA-regioner (et tillegg på kantene "
@@ -162,8 +183,8 @@ class EnsembleReport(StagedTables):
                     f"{diagnostics.ESS_MIN} effektive trekk, se tabell 3). Andelene for disse målene "
                     "kan flytte seg mer enn intervallene viser ved en ny trekking; kjør med flere steg "
                     "(--steps).\n\n")
-        return Markdown(
-            warn +
+        return markdown(
+            "intro", warn +
             f"**Forslag:** {self.name} ({len(self.proposal.regions)} regioner). "
             f"**Folkemengde:** 1. januar {self.year}.\n\n"
             f"{found_text(s, self.n)}{self._sampling_text()}{ba} Ingen region får avvike mer enn "
@@ -191,6 +212,8 @@ class EnsembleReport(StagedTables):
                     "til dem (--keep-ba), deler færre.")
         if col.startswith("avstand"):
             return self._own_seats_text(col)
+        if col == "befolkningsavvik_maks":
+            return balance_caveat(self.settings, float(self.own[col]))
         return ""
 
     def _own_seats_text(self, col: str) -> str:
@@ -205,7 +228,7 @@ class EnsembleReport(StagedTables):
         return (" Begge sider måles her fra regionens mest folkerike kommune; fra forslagets egne "
                 f"seter er tallet {_value(col, official)} km (ikke med i sammenligningen).")
 
-    def headlines(self) -> Markdown:
+    def headlines(self) -> Section:
         """One plain sentence per score: shares below/equal/above, with the sampling error."""
         lines = []
         for col in HEADLINE:
@@ -230,23 +253,22 @@ class EnsembleReport(StagedTables):
             lines.append(text)
         note = ("\n\nKompakthet står bare i tabell 1: tallet avhenger av hvordan omkretsen måles "
                 "(se metodedelen).")
-        return Markdown("\n".join(lines) + note)
+        return markdown("headlines", "\n".join(lines) + note)
 
-    def position(self) -> HTML:
+    def position(self) -> Section:
         """Per score: the proposal's value, the alternatives' median and 90 % range, the shares."""
         cols = [c for c in LABELS if c in self.table.index]
         t = self.table.loc[cols]
         sampled = t["ess"].notna().any()
-        self.main_table_next()
         frame = pd.DataFrame({
             "Mål": [LABELS[c][0] for c in cols],
-            "Forslaget": [_value(c, v) for c, v in zip(cols, t["verdi"])],
-            "Alternativene, median": [_value(c, v) for c, v in zip(cols, t["median"])],
-            "Alternativene, 90 % mellom": [f"{_value(c, lo)}–{_value(c, hi)}"
+            "Forslaget": [_cell(c, v) for c, v in zip(cols, t["verdi"])],
+            "Alternativene, median": [_cell(c, v) for c, v in zip(cols, t["median"])],
+            "Alternativene, 90 % mellom": [cells.text(f"{_value(c, lo)}–{_value(c, hi)}")
                                            for c, lo, hi in zip(cols, t["p5"], t["p95"])],
-            "Lavere verdi": t["andel_lavere"].map(lambda v: fmt.percent(v, 1)).to_list(),
-            "Samme verdi": t["andel_lik"].map(lambda v: fmt.percent(v, 1)).to_list(),
-            "Høyere verdi": t["andel_hoyere"].map(lambda v: fmt.percent(v, 1)).to_list(),
+            "Lavere verdi": t["andel_lavere"].map(cells.percent).to_list(),
+            "Samme verdi": t["andel_lik"].map(cells.percent).to_list(),
+            "Høyere verdi": t["andel_hoyere"].map(cells.percent).to_list(),
         })
         notes = ["90 % mellom: alternativenes 5. og 95. persentil. Lavere, samme og høyere "
                  "verdi er andeler av alternativene (summen er 100 %), sammenlignet med verdiene "
@@ -256,7 +278,7 @@ class EnsembleReport(StagedTables):
                  "måles (se metodedelen)."]
         if sampled:
             frame["Persentil (intervall)"] = [
-                f"{_pctile(r.persentil)} ({_pctile(r.persentil_fra)}–{_pctile(r.persentil_til)})"
+                cells.text(f"{_pctile(r.persentil)} ({_pctile(r.persentil_fra)}–{_pctile(r.persentil_til)})")
                 for r in t.itertuples()]
             notes.append("Persentil: andelen lavere pluss halvparten av andelen med samme verdi. "
                          "Intervallet (95 %) viser usikkerheten fra trekkingen alene (en ny trekking med "
@@ -271,11 +293,11 @@ class EnsembleReport(StagedTables):
                          "uten hensyn til BA-regionene deler dem.")
         notes.append("Avstand til setet: forslaget og alternativene måles med samme regel, fra "
                      "regionens mest folkerike kommune." + self._own_seats_note())
-        return self.table_html(
-            frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
+        return table(
+            "position", frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
-            notes)
+            notes, main=True)
 
     def _own_seats_note(self) -> str:
         """The proposal's distances from its own seats, as information beside table 1."""
@@ -287,7 +309,7 @@ class EnsembleReport(StagedTables):
                 f"lengste avstand {_value('avstand_maks_km', t.at['avstand_maks_km', 'verdi_egne_seter'])}"
                 " km; de tallene er ikke med i andelene (forslag.csv, kolonnen verdi_egne_seter).")
 
-    def distributions(self) -> HTML:
+    def distributions(self) -> Section:
         """Histograms of six scores, the proposal marked with a vertical line."""
         sns.set_theme(style="whitegrid", context="paper")
         fig, axes = plt.subplots(3, 2, figsize=(7.2, 8.4))
@@ -315,14 +337,15 @@ class EnsembleReport(StagedTables):
         fig.tight_layout()
         alt = ("Seks histogrammer over alternativenes verdier, med forslaget som rød loddrett strek. "
                + "; ".join(lines) + ".")
-        return figure_out(fig, f"Figur 1. Fordelingen i {fmt.number(self.n)} alternativer; rød strek: "
-                          f"{self.proposal.name}", f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; "
-                          "egne beregninger", alt=alt)
+        return figure("distributions", figure_out(
+            fig, f"Figur 1. Fordelingen i {fmt.number(self.n)} alternativer; rød strek: "
+            f"{self.proposal.name}", f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; "
+            "egne beregninger", alt=alt))
 
     def _plan_of(self, alt) -> int:
         return int(alt.source.rsplit("plan ", 1)[1])
 
-    def best_table(self) -> HTML:
+    def best_table(self) -> Section:
         """Scores of the selected (Pareto) alternatives beside the proposal's, from the CSV files."""
         cols = ["befolkningsavvik_maks", "bosatt_delt_ba", "avstand_snitt_km", "polsby_popper_snitt",
                 "kommuner_maks"]
@@ -332,9 +355,9 @@ class EnsembleReport(StagedTables):
                  for j, alt in enumerate(self.best, 1)]
         frame = pd.DataFrame({"Plan": [name for name, _ in rows]})
         for c in cols:
-            frame[LABELS[c][0]] = [_value(c, r[c]) for _, r in rows]
-        return self.table_html(
-            frame, "Tabell 2. Utvalgte alternativer: ingen annen plan "
+            frame[LABELS[c][0]] = [_cell(c, r[c]) for _, r in rows]
+        return table(
+            "best_table", frame, "Tabell 2. Utvalgte alternativer: ingen annen plan "
             + ("" if self.settings.get("metode") == "eksakt" else "i utvalget ")
             + "har lavere verdi på alle tre målene avvik, bosatte i delte BA-regioner og avstand til setet",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; egne beregninger",
@@ -347,7 +370,7 @@ class EnsembleReport(StagedTables):
                 "kommune (se tabell 1 for avstanden fra forslagets egne seter)."
                 if any(r.seat for r in self.proposal.regions) else "")])
 
-    def maps(self) -> list[HTML]:
+    def maps(self) -> list[Section]:
         """The proposal and each selected alternative, on the same scale."""
         bounds = geometry.kommuner(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
@@ -357,8 +380,8 @@ class EnsembleReport(StagedTables):
         for i, (title, p) in enumerate(plans, 2):
             fig, ax = plt.subplots(figsize=(6.4, 7.6))
             maps.overview_map(p, self.year, ax=ax, extent=extent)
-            out.append(figure_out(fig, f"Figur {i}. {title}", geometry.SOURCE,
-                                  alt=maps.overview_map_alt(p)))
+            out.append(figure("maps", figure_out(fig, f"Figur {i}. {title}", geometry.SOURCE,
+                                                 alt=maps.overview_map_alt(p))))
         return out
 
     @property
@@ -366,56 +389,57 @@ class EnsembleReport(StagedTables):
         """The compactness table's number: 4, after the chains' (or the sweep's) table 3."""
         return 4
 
-    def chain_section(self) -> list[HTML | Markdown]:
+    def chain_section(self) -> list[Section]:
         """The method annex's part on the chains (heading, table 3, figure A); when every plan was
         enumerated there are no chains, and table 3 is the same comparison under nearby rules."""
         if self.settings.get("metode") == "eksakt":
             return self.sweep_section()
-        parts = [Markdown("### Har kjedene blandet?"), self.diagnostics_table()]
+        parts = [markdown("chain_section", "### Har kjedene blandet?"), self.diagnostics_table()]
         return parts + ([self.chain_histograms()] if self.diagnostics is not None else [])
 
-    def sweep_section(self) -> list[HTML | Markdown]:
+    def sweep_section(self, cell: str = "chain_section") -> list[Section]:
         """Heading, whether each headline place survives, and the table of the shares under other
-        rules (sveip.csv; `ensemble_tolerance`); nothing when the file is absent."""
+        rules (sveip.csv; `ensemble_tolerance`), shown in notebook cell `cell`; nothing when the
+        file is absent."""
         path = self.dir / "sveip.csv"
         if not path.exists():
             return []
-        sweep = pd.read_csv(path)
+        sweep = read_sweep(path)
         labels = {m: LABELS[m][0] for m in LABELS}
-        return [Markdown("### Tåler andelene andre regler?\n\n" + survival_text(sweep, labels, float(self.own["befolkningsavvik_maks"]))),
-                self.table_html(
-                    sweep_frame(sweep, labels),
-                    f"Tabell {self.sweep_number}. Andelen alternativer med lavere / samme / høyere "
-                    "verdi enn forslaget med andre grenser for avvik, andre antall regioner og uten "
-                    "sjøforbindelser", "Egne beregninger (sveip.csv)", NOTES)]
+        return [markdown(cell, "### Tåler andelene andre regler?\n\n"
+                         + survival_text(sweep, labels, float(self.own["befolkningsavvik_maks"]))),
+                table(cell, sweep_frame(sweep, labels),
+                      f"Tabell {self.sweep_number}. Andelen alternativer med lavere / samme / høyere "
+                      "verdi enn forslaget med andre grenser for avvik, andre antall regioner og uten "
+                      "sjøforbindelser", "Egne beregninger (sveip.csv)", notes(sweep))]
 
-    def rule_section(self) -> list[HTML | Markdown]:
+    def rule_section(self) -> list[Section]:
         """With chains: the sweep after the sea table, or where it was not run, that and how to
         run it; nothing where every plan was counted (the sweep is then table 3)."""
         if self.settings.get("metode") == "eksakt":
             return []
         if (self.dir / "sveip.csv").exists():
-            return self.sweep_section()
-        return [Markdown("### Tåler andelene andre regler?\n\n" + not_swept_text())]
+            return self.sweep_section("rule_section")
+        return [markdown("rule_section", "### Tåler andelene andre regler?\n\n" + not_swept_text())]
 
-    def diagnostics_table(self) -> HTML | Markdown:
+    def diagnostics_table(self) -> Section:
         """Per score: split R-hat, effective sample size, per-chain percentiles (method annex)."""
         if self.diagnostics is None:
-            return Markdown("Alternativene er ikke trukket i kjeder, så det er ingen "
-                            "konvergensmål å vise.")
+            return markdown("chain_section", "Alternativene er ikke trukket i kjeder, så det er "
+                            "ingen konvergensmål å vise.")
         cols = [c for c in LABELS if c in self.diagnostics.index]
         d = self.diagnostics.loc[cols]
         frame = pd.DataFrame({
             "Mål": [LABELS[c][0] for c in cols],
-            "R-hat": [fmt.number(v, 3) for v in d["rhat"]],
-            "Effektivt utvalg": [fmt.number(v) for v in d["ess"]],
-            "Persentil per kjede": ["; ".join(_pctile(v) for v in self.chain_percentiles(c))
+            "R-hat": [cells.number(v, 3) for v in d["rhat"]],
+            "Effektivt utvalg": [cells.number(v) for v in d["ess"]],
+            "Persentil per kjede": [cells.text("; ".join(_pctile(v) for v in self.chain_percentiles(c)))
                                     for c in cols],
-            "Samlet": [_pctile(self.table.at[c, "persentil"]) for c in cols],
+            "Samlet": [_pctile_cell(self.table.at[c, "persentil"]) for c in cols],
         })
         distinct = int(d["ulike_planer"].iloc[0])
-        return self.table_html(
-            frame, f"Tabell 3. R-hat, effektivt utvalg og forslagets persentil i hver av de "
+        return table(
+            "chain_section", frame, f"Tabell 3. R-hat, effektivt utvalg og forslagets persentil i hver av de "
             f"{len(self.chains)} kjedene ({fmt.number(self.n)} planer)", "Egne beregninger (diagnostikk.csv)",
             [f"R-hat sammenligner spredningen innen og mellom kjedene (delt i to, rangnormalisert; "
              f"Vehtari mfl. 2021); over {fmt.number(diagnostics.RHAT_MAX, 2)} betyr at kjedene ikke "
@@ -427,7 +451,7 @@ class EnsembleReport(StagedTables):
              f"{fmt.number(distinct)} av de {fmt.number(self.n)} planene er ulike; det er ikke et mål "
              "på hvor mye utvalget er verdt, fordi ulike planer i samme kjede ligner hverandre."])
 
-    def chain_histograms(self) -> HTML:
+    def chain_histograms(self) -> Section:
         """Per-chain histograms overlaid: chains that have mixed draw the same shape."""
         sns.set_theme(style="whitegrid", context="paper")
         fig, axes = plt.subplots(3, 2, figsize=(7.2, 8.4))
@@ -453,10 +477,11 @@ class EnsembleReport(StagedTables):
         alt = (f"Seks panel med én trappekurve per kjede ({len(self.chains)} kjeder) over "
                "fordelingen av hvert mål; like kurver betyr at kjedene har funnet samme fordeling. "
                "Tallene står i tabell 3.")
-        return figure_out(fig, "Figur A. Fordelingen i hver kjede for seg; rød strek: forslaget",
-                          "Egne beregninger (ensemble.csv, kolonnen kjede)", alt=alt)
+        return figure("chain_section", figure_out(
+            fig, "Figur A. Fordelingen i hver kjede for seg; rød strek: forslaget",
+            "Egne beregninger (ensemble.csv, kolonnen kjede)", alt=alt))
 
-    def compactness(self) -> HTML:
+    def compactness(self) -> Section:
         """Polsby–Popper of the proposal and the selected alternatives, measured three ways."""
         rows = []
         plans = [("Forslaget", self.proposal, float(self.own["polsby_popper_snitt"]))]
@@ -465,11 +490,11 @@ class EnsembleReport(StagedTables):
                   for j, a in enumerate(self.best, 1)]
         for name, p, own in plans:
             other = maps.polsby_popper_outlines(p)
-            rows.append({"Plan": name, "Grenser mellom kommuner trukket fra (brukt her)": fmt.number(own, 3),
-                         "Sammenslått kart": fmt.number(other["raw"], 3),
-                         "Sammenslått og lukket (400 m)": fmt.number(other["closed"], 3)})
-        return self.table_html(
-            pd.DataFrame(rows), f"Tabell {self.compactness_number}. Kompakthet (Polsby-Popper, "
+            rows.append({"Plan": name, "Grenser mellom kommuner trukket fra (brukt her)": cells.number(own, 3),
+                         "Sammenslått kart": cells.number(other["raw"], 3),
+                         "Sammenslått og lukket (400 m)": cells.number(other["closed"], 3)})
+        return table(
+            "compactness", pd.DataFrame(rows), f"Tabell {self.compactness_number}. Kompakthet (Polsby-Popper, "
             "snitt over regionene) målt på tre måter", f"{geometry.SOURCE}; egne beregninger",
             ["Polsby-Popper er 4πA/U² (A areal, U omkrets). Omkretsen av en kystregion avhenger av "
              "hvor detaljert kysten og fjordene er tegnet og av smale sprekker mellom kommunene i de "
@@ -483,7 +508,7 @@ class EnsembleReport(StagedTables):
         chains = self.settings.get("metode") != "eksakt" and self.diagnostics is not None
         return "B" if chains else "A"
 
-    def sea_section(self) -> list[HTML | Markdown]:
+    def sea_section(self) -> list[Section]:
         """Heading, map and table of the sea edges (bridges, tunnels, ferries) of the neighbour
         graph the alternatives were drawn on; with fylke units the table lists the fylke pairs
         that are neighbours only over sea, and the whole kommune list goes to the XLSX."""
@@ -491,28 +516,29 @@ class EnsembleReport(StagedTables):
         crossings = kommune_crossings(self.year)
         source = ("data/raw/sjoforbindelser.csv (kilde per forbindelse i kolonnen Kilde); "
                   f"{geometry.SOURCE}")
-        self.keep_series("Sjøforbindelser", crossings, source)
         counts = crossings["Type"].value_counts()
         kinds = (f"{fmt.number(counts.get('bru', 0))} bruer, {fmt.number(counts.get('tunnel', 0))} "
                  f"tunneler og {fmt.number(counts.get('ferje', 0))} ferje- eller båtsamband")
         fig, ax = plt.subplots(figsize=(6.4, 7.6))
         maps.sea_edge_map(self.year, ax=ax)
-        figure = figure_out(
+        sea_map = figure("sea_section", figure_out(
             fig, f"Figur {self.sea_figure}. Naboskap over sjøen i {self.year}: bru (heltrukken), "
             "tunnel (stiplet) og ferje (prikket)", source,
             alt=(f"Kart over Norge med {fmt.number(len(crossings))} linjer mellom kommuner som er "
                  f"naboer over sjøen: {kinds}. Bruer er heltrukne linjer, tunneler stiplede og "
-                 "ferjesamband prikkede. Hver forbindelse står i tabell 5 eller i regnearket."))
+                 "ferjesamband prikkede. Hver forbindelse står i tabell 5 eller i regnearket.")),
+            crossings, "Sjøforbindelser", source)
         text = (f"Kommuner uten felles landegrense er naboer bare over en bru, en tunnel eller et "
                 f"ferjesamband i tabellen over sjøforbindelser. Naboskapet for {self.year} har "
                 f"{fmt.number(len(crossings))} slike forbindelser: {kinds} (figur {self.sea_figure}; "
                 f"kommunenavn og -nummer som i kartlaget {layer}).")
         if self.settings["level"] != "fylke":
-            return [Markdown("### Naboskap over sjøen"), Markdown(
+            return [markdown("sea_section", "### Naboskap over sjøen"), markdown(
+                        "sea_section",
                         text + " Tabell 5 viser alle; kilden for hver forbindelse står i regnearket "
                         "(XLSX), arket «Sjøforbindelser», og i data/raw/sjoforbindelser.csv."),
-                    figure, self.table_html(
-                        crossings[["Kommuner", "Type", "Forbindelse"]],
+                    sea_map, table(
+                        "sea_section", crossings[["Kommuner", "Type", "Forbindelse"]],
                         f"Tabell 5. Sjøforbindelser i naboskapet mellom kommunene, {self.year}",
                         source, ["Regnearket har i tillegg kilden og avstanden mellom kommunene "
                                  "(korteste avstand mellom flatene i kartlaget, ikke lengden på "
@@ -521,26 +547,26 @@ class EnsembleReport(StagedTables):
         whole = (" Hele listen over forbindelsene mellom kommuner står i regnearket (XLSX), arket "
                  "«Sjøforbindelser».")
         if pairs.empty:
-            return [Markdown("### Naboskap over sjøen"), Markdown(
-                text + " Med hele fylker som byggesteiner er to fylker naboer når noen av "
+            return [markdown("sea_section", "### Naboskap over sjøen"), markdown(
+                "sea_section", text + " Med hele fylker som byggesteiner er to fylker naboer når noen av "
                 "kommunene deres er det, og alle fylker som er naboer, har felles landegrense; "
                 "sjøforbindelsene endrer derfor ikke hvilke alternativer som er mulige." + whole),
-                figure]
+                sea_map]
         n_pairs = pairs["Fylker"].nunique()
-        return [Markdown("### Naboskap over sjøen"), Markdown(
-            text + " Med hele fylker som byggesteiner er to fylker naboer når noen av kommunene "
+        return [markdown("sea_section", "### Naboskap over sjøen"), markdown(
+            "sea_section", text + " Med hele fylker som byggesteiner er to fylker naboer når noen av kommunene "
             f"deres er det. {'Bare ett' if n_pairs == 1 else fmt.number(n_pairs)} fylkespar er "
             "naboer bare over sjøen (tabell 5); "
-            "alle andre fylker som er naboer, har felles landegrense." + whole), figure, self.table_html(
-                pairs, f"Tabell 5. Fylkespar som er naboer bare over sjøen, {self.year}, og "
+            "alle andre fylker som er naboer, har felles landegrense." + whole), sea_map, table(
+                "sea_section", pairs, f"Tabell 5. Fylkespar som er naboer bare over sjøen, {self.year}, og "
                 "forbindelsene mellom kommunene bak", source,
                 ["Uten disse forbindelsene ville fylkene i hvert par ikke vært naboer; en region "
                  "med begge fylkene måtte da henge sammen over land gjennom andre fylker."])]
 
-    def method(self) -> Markdown:
+    def method(self) -> Section:
         s = self.settings
         chains = len(self.chains)
-        return Markdown("\n".join([
+        return markdown("method", "\n".join([
             f"- **Naboskap.** {adjacency_method_text()} Forbindelsene over sjøen står i figur "
             f"{self.sea_figure} og tabell 5 nedenfor.",
             ("- **Opptelling.** Hver inndeling av fylkene i sammenhengende regioner innenfor "

@@ -13,7 +13,8 @@ import pandas as pd
 from ..ensemble import diagnostics
 from ..ensemble.generate import smallest_tolerance
 from ..ensemble.tolerance import FLOOR, MARGIN, STEP, kommune_start
-from ..present import fmt
+from ..indicators import symbols
+from ..present import cells, fmt
 
 TAIL = 10  # percent at each end
 PARTS = {"lav": f"blant de laveste {fmt.percent(TAIL, 0)}",
@@ -75,11 +76,31 @@ def rule_text(settings: dict, year: int, own_deviation: float, table: int | None
                  "øverst på dette målet, følger av regelen og er ikke et funn.")
     else:
         text += f" Forslaget holder seg innenfor grensen ({own})."
-    if table is None:
-        return text + (" Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
+    if table is None:  # with every plan counted the sweep is always written (older folders: none)
+        return text + ("" if settings.get("metode") == "eksakt" else
+                       " Sammenligningen er ikke gjentatt med andre grenser og antall regioner "
                        "(se metodedelen).")
     return text + (f" Tabell {table} viser om forslagets plass på hvert mål tåler andre grenser, "
                    "én region mer eller mindre og et naboskap uten sjøforbindelser.")
+
+
+def balance_caveat(settings: dict, own_deviation: float) -> str:
+    """Beside the balance headline: where the tolerance is below or within a point of the
+    proposal's own deviation, its place follows from the rule."""
+    t = float(settings["tolerance"])
+    if own_deviation < t - 0.01:
+        return ""
+    return (f" Det følger av grensen på {_p(t)} for alternativene og er ikke et funn (se "
+            "innledningen).")
+
+
+def read_sweep(path) -> pd.DataFrame:
+    """sveip.csv; one written before ``metode,rhat,ess`` (every plan counted) gets them."""
+    sweep = pd.read_csv(path)
+    if "metode" not in sweep:
+        sweep = sweep.assign(metode=sweep["planer"].gt(0).map({True: "eksakt", False: ""}),
+                             rhat=float("nan"), ess=float("nan"))
+    return sweep
 
 
 def part(percentile: float) -> str:
@@ -169,18 +190,24 @@ def sweep_frame(sweep: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame({"Regel": [rule_label(table[table["regel"] == r].iloc[0]) for r in rules]
                           + ["Samme del som i første rad?"]})
     for maal, row in survival(sweep).iterrows():
-        cells = []
+        column = []
         for r in rules:
             x = table[(table["regel"] == r) & (table["maal"] == maal)].iloc[0]
             if pd.isna(x["persentil"]):
-                cells.append("..")
+                column.append(cells.missing(symbols.NOT_AVAILABLE))
                 continue
             shares = " / ".join(fmt.percent(x[f"andel_{w}"], 0) for w in ("lavere", "lik", "hoyere"))
-            cells.append(f"{shares} ({x['del']}{'' if x['vurdert'] else ', ikke blandet'})")
-        cells.append(("ja" if not row["endret"] else f"nei, {len(row['endret'])} av {row['vurdert']}")
-                     if row["vurdert"] else "..")
-        frame[labels[maal]] = cells
+            column.append(cells.text(f"{shares} ({x['del']}{'' if x['vurdert'] else ', ikke blandet'})"))
+        column.append(cells.text("ja" if not row["endret"] else f"nei, {len(row['endret'])} av {row['vurdert']}")
+                      if row["vurdert"] else cells.missing(symbols.NOT_AVAILABLE))
+        frame[labels[maal]] = column
     return frame
+
+
+def notes(sweep: pd.DataFrame) -> list[str]:
+    """The sweep table's notes; the one on chains only where some rule was drawn in chains."""
+    drawn = (sweep["metode"] == "utvalg").any()
+    return NOTES[:2] + (NOTES[2:] if drawn else [])
 
 
 NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere verdi enn forslaget. "
@@ -191,7 +218,8 @@ NOTES = [f"Lavere / samme / høyere: andelen planer med lavere, samme og høyere
          "Første rad er sammenligningen i tabell 1. «..»: ingen plan oppfyller regelen, eller det er "
          "for mange planer til å telle opp (merknaden står i første kolonne). Med et annet antall "
          "regioner brukes samme regel for grensen. «Uten sjøforbindelser»: bare landegrenser gir "
-         "naboskap (ingen bru, tunnel eller ferje).",
+         "naboskap (ingen bru, tunnel eller ferje). En regel som gir samme grense og antall "
+         "regioner som en regel over, står bare én gang.",
          "Trukne planer (ReCom) har en usikkerhet fra trekkingen; «ikke blandet» betyr at kjedene "
          f"ikke har blandet godt nok (R-hat over {fmt.number(diagnostics.RHAT_MAX, 2)} eller færre enn "
          f"{diagnostics.ESS_MIN} effektive trekk, sveip.csv), og regelen er da ikke vurdert."]

@@ -11,16 +11,17 @@ from ..present.interactive import interactive_map
 from ..present.sections import Section, Sections, figure, markdown, table
 from ..sources import codes, geometry, labour, nav, population
 from ..territory import membership
-from .base import OVERVIEW_COLUMNS, ProposalReport
+from .base import OVERVIEW_COLUMNS, ProposalReport, appendix
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix for the proposal as a whole: `params` as the notebook's (proposal, year,
     arsverk_file)."""
     report = OverviewReport(params["proposal"], params["year"], params.get("arsverk_file"))
-    return Sections([markdown("intro", report.intro().data), report.map(), report.interactive_map(),
+    return Sections([report.intro(), report.map(), report.interactive_map(),
                      report.table(), report.balance(), report.against_fylker(), report.criteria(),
-                     markdown("sources", report.sources_section().data)])
+                     report.sources_section()])
 
 
 class OverviewReport(ProposalReport):

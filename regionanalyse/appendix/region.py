@@ -19,7 +19,7 @@ from ..present.sections import Section, Sections, figure, markdown, table
 from ..present.interactive import interactive_map
 from ..sources import geometry, labour, nav, population
 from ..territory.seats import seat_kommune
-from .base import KEY_ROWS, ProposalReport
+from .base import KEY_ROWS, ProposalReport, appendix
 
 
 # Shown figures whose note explains them (what is counted elsewhere, an approximate border, a
@@ -27,15 +27,16 @@ from .base import KEY_ROWS, ProposalReport
 NOTED_VALUES = ("folkemengde", "areal_km2", "navkontor_malbilde")
 
 
+@appendix
 def build(params: dict) -> Sections:
     """The appendix for one region: `params` as the notebook's (proposal, region, year,
     arsverk_file)."""
     report = RegionReport(params["proposal"], params["region"], params["year"],
                           params.get("arsverk_file"))
-    return Sections([markdown("intro", report.intro().data), report.key_table(), report.map(),
+    return Sections([report.intro(), report.key_table(), report.map(),
                      report.interactive_map(), report.kommune_table(), report.history(),
                      report.peers(), *report.cohesion(),
-                     markdown("sources", report.sources_section().data)])
+                     report.sources_section()])
 
 
 class RegionReport(ProposalReport):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import NOTEBOOK_DIR
+from ..appendix import APPENDICES
 from ..ensemble.folder import MARKER, owned, symlinks
 from ..errors import BuildError, UsageError
 from ..model import Proposal
@@ -49,7 +49,7 @@ def build_ensemble_appendix(proposal: Proposal, year: int, ensemble_dir: Path,
     proposal.to_yaml(proposal_path)
     n = len((ensemble_dir / "ensemble.csv").read_text(encoding="utf-8").splitlines()) - 1
     job = Job("alternativer", proposal.to_yaml(), f"Forslaget sammenlignet med {number(n)} alternativer",
-              proposal.name, str(NOTEBOOK_DIR / "vedlegg_alternativer.ipynb"),
+              proposal.name, APPENDICES["alternativer"].notebook_path,
               {"proposal": str(proposal_path), "year": int(year), "ensemble_dir": str(ensemble_dir)},
               tuple(formats), str(ensemble_dir), STEM)
     finish([job], None)

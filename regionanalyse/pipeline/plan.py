@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import DATA_HOME, NOTEBOOK_DIR, PROJECT_ROOT, RAW_DIR
+from ..appendix import APPENDICES
+from ..config import DATA_HOME, PROJECT_ROOT, RAW_DIR
 from ..model import Proposal
 from ..sources import datasets
 from ..sources.cache import file_hash
@@ -30,7 +31,7 @@ def slug(text: str) -> str:
 class Job:
     """One appendix: a notebook with parameters, rendered to the chosen formats."""
 
-    kind: str  # "oversikt", "region" or "sammenligning"
+    kind: str  # a key of appendix.APPENDICES: "oversikt", "region", "sammenligning", "alternativer"
     proposals_yaml: str
     title: str
     subtitle: str
@@ -89,13 +90,13 @@ def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
     out_dir = out / proposal.id
     common = {"proposal": str(out_dir / "forslag.yaml"), "year": year, "arsverk_file": inputs.arsverk}
     jobs = [Job("oversikt", proposal_yaml, "Vedlegg 0: Oversikt over forslaget", proposal.name,
-                str(NOTEBOOK_DIR / "vedlegg_oversikt.ipynb"), dict(common), formats, str(out_dir),
+                APPENDICES["oversikt"].notebook_path, dict(common), formats, str(out_dir),
                 "vedlegg-00-oversikt")]
     kommuner = membership.expand(proposal).groupby("region")["kommunenummer"].nunique()
     jobs[0].weight = int(kommuner.sum())
     for i, region in enumerate(proposal.region_names(), start=1):
         jobs.append(Job("region", proposal_yaml, f"Vedlegg {i}: {region}", proposal.name,
-                        str(NOTEBOOK_DIR / "vedlegg_region.ipynb"), {**common, "region": region},
+                        APPENDICES["region"].notebook_path, {**common, "region": region},
                         formats, str(out_dir), f"vedlegg-{i:02d}-{slug(region)}", region=region,
                         weight=int(kommuner.get(region, 0))))
     return finish(jobs, inputs)
@@ -117,7 +118,7 @@ def plan_comparison(proposals: list[Proposal], year: int, formats: tuple[str, ..
     out_dir = comparison_dir(proposals, out)
     paths = [str(out_dir / f"forslag-{i}.yaml") for i in range(1, len(proposals) + 1)]
     job = Job("sammenligning", "".join(p.to_yaml() for p in proposals), "Sammenligning av forslag",
-              " → ".join(p.name for p in proposals), str(NOTEBOOK_DIR / "vedlegg_sammenligning.ipynb"),
+              " → ".join(p.name for p in proposals), APPENDICES["sammenligning"].notebook_path,
               {"proposals": paths, "year": year, "arsverk_file": inputs.arsverk}, formats,
               str(out_dir), "vedlegg-sammenligning")
     return finish([job], inputs)

@@ -23,12 +23,13 @@ from .plan import Job, colophon
 
 
 def builder(kind: str):
-    """The build function (params → Sections) of the appendix a job of `kind` shows, or None
-    for an appendix whose notebook still stages its tables in a file."""
-    from ..appendix import comparison, overview, region
+    """The build function (params → Sections) of the appendix a job of `kind` shows: the same
+    function its notebook calls, so the data files hold the tables the notebook shows."""
+    from ..appendix import comparison, ensemble, overview, region
 
+    # the kinds of appendix.APPENDICES (tests/test_notebook_pairs.py checks they agree)
     return {"oversikt": overview.build, "region": region.build,
-            "sammenligning": comparison.build}.get(kind)
+            "sammenligning": comparison.build, "alternativer": ensemble.build}[kind]
 
 
 def write_data_files(staged: dict, csv_path: Path, xlsx_path: Path) -> None:
@@ -43,13 +44,6 @@ def write_data_files(staged: dict, csv_path: Path, xlsx_path: Path) -> None:
     # Norwegian Excel: «;», decimal comma, UTF-8 with BOM; the printed tables + «Kilder»
     write_csv(tables[staged["main"]] if staged.get("main") in tables else pd.DataFrame(), csv_path)
     write_xlsx(tables, sources, xlsx_path)
-
-
-def _staged(tables_file: Path) -> dict:
-    if not tables_file.exists():
-        raise RuntimeError(f"{tables_file.name}: notatboken skrev ikke tabellene sine "
-                           "(report.export_tables(tables_file) mangler)")
-    return pd.read_pickle(tables_file)
 
 
 class JobResult(NamedTuple):
@@ -80,19 +74,16 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
     from ..render import render_html, render_pdf
     from ..render.declaration import checked_files
 
+    from ..appendix.base import one_build_per_job
+
     start = time.perf_counter()
     out_dir = Path(job.out_dir)
     runner = executor(executor_name)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp:
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tmp-") as tmp, one_build_per_job():
         tmp = Path(tmp)
         executed = tmp / f"{job.stem}.ipynb"
-        # this job's own tables file, in its new temporary folder: absent until its notebook
-        # (its report's export_tables) writes it, so nothing of an earlier job can be read
-        tables_file = tmp / f"{job.stem}.tables.pkl"
-        build = builder(job.kind)
-        parameters = job.parameters if build else {**job.parameters, "tables_file": str(tables_file)}
         try:
-            nb = runner.execute(job.notebook, str(executed), parameters)
+            nb = runner.execute(job.notebook, str(executed), job.parameters)
         except Exception as exc:  # papermill wraps the notebook's own error
             runner.discard()
             failed = out_dir / "_feil"
@@ -108,7 +99,10 @@ def run_job(job: Job, executor_name: str = DEFAULT_EXECUTOR) -> JobResult:
             (tmp / f"{job.stem}.html").write_text(render_html(nb, **meta), encoding="utf-8")
         if "pdf" in job.formats:
             (tmp / f"{job.stem}.pdf").write_bytes(render_pdf(nb, **meta))
-        write_data_files(build(job.parameters).data_files() if build else _staged(tables_file),
+        # the data files from the appendix's own build function with the job's parameters: the
+        # Sections the notebook showed when it ran inline in this process (one_build_per_job),
+        # else built here; nothing passes between jobs
+        write_data_files(builder(job.kind)(job.parameters).data_files(),
                          tmp / f"{job.stem}.csv", tmp / f"{job.stem}.xlsx")
         checks = checked_files([tmp / name for name in job.outputs if name.endswith((".html", ".pdf"))])
         for name in job.outputs:

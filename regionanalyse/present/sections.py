@@ -8,13 +8,14 @@ printed, reasons in «Merknad»), so the HTML, CSV and XLSX come from the same v
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 
 from . import datafiles
-from .cells import Cell
+from .cells import Cell, Format
 from .fmt import is_missing
 from .html import table_html
 
@@ -55,8 +56,13 @@ class Section:
     def _repr_markdown_(self) -> str | None:
         return self.markdown or None
 
-    def data(self) -> pd.DataFrame:
-        """The table for the data files (see data_frame)."""
+    @property
+    def data(self) -> str:
+        """What the notebook shows: the Markdown, else the HTML (as IPython's display objects)."""
+        return self.markdown or self._repr_html_()
+
+    def sheet(self) -> pd.DataFrame:
+        """The table (or a figure's numbers) for the data files (see data_frame)."""
         return data_frame(self.frame) if self.kind == "table" else self.frame.reset_index(drop=True)
 
 
@@ -109,7 +115,7 @@ class Sections(list):
         first_main = next((s for s in shown if s.main), shown[0] if shown else None)
         for s in shown:
             name = datafiles.sheet_name(s.caption, taken)
-            tables[name] = s.data()
+            tables[name] = s.sheet()
             sources.append({"Ark": name, "Tabell": s.caption, "Kilde": s.source,
                             "Merknader": " | ".join(s.notes) or None})
             if s is first_main:
@@ -117,20 +123,19 @@ class Sections(list):
         for s in self:
             if s.kind == "figure" and s.frame is not None:
                 name = datafiles.sheet_name(s.caption, taken)
-                tables[name] = s.data()
+                tables[name] = s.sheet()
                 sources.append({"Ark": name, "Tabell": s.caption, "Kilde": s.source, "Merknader": None})
         return {"tables": tables, "main": main, "sources": pd.DataFrame(sources)}
 
 
 def _cell(value) -> Cell:
+    """A plain value in a table (a label, a count) as a cell."""
     if isinstance(value, Cell):
         return value
     if is_missing(value):
         return Cell()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        from .cells import Format
-
-        return Cell(value, Format(0 if float(value).is_integer() else 1))
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return Cell(int(value), Format())
     return Cell(str(value))
 
 

@@ -67,7 +67,7 @@ class Session:
 
     def alternatives(self) -> None:
         """Generate the alternatives for the drawing as it is now (`regionanalyse alternatives`'
-        defaults: same K, its own largest deviation as tolerance) in a background thread; the
+        defaults: same K, the default tolerance rule) in a background thread; the
         percentiles then follow every edit."""
         if self.background is not None and self.background.is_alive():
             self.message = "Alternativene regnes allerede ut"
