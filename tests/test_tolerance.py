@@ -2,7 +2,6 @@
 proposal (issue 19 item 4); the proposal's own deviation is an option; the sweep and the
 appendix say whether each headline place survives other rules."""
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,14 +14,14 @@ from regionanalyse.ensemble.sweep import COLUMNS
 from regionanalyse.ensemble.tolerance import default_rule, kommune_start
 from regionanalyse.model import load
 from regionanalyse.territory.adjacency import units
+from tests.conftest import cli_main
 
 sys.path.insert(0, str(Path(__file__).parent / "independent"))
 import tolerance as independent  # noqa: E402  (no package import; SSB's files in data/raw)
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "regionanalyse.cli", *args],
-                          capture_output=True, text=True)
+    return cli_main(*args)
 
 
 @pytest.mark.parametrize("year,level,k,expected", [
@@ -151,15 +150,13 @@ def test_kommune_sweep_only_on_request_with_the_sea_rule(tmp_path):
     assert "Tabell 6." in parts[1].data and "ikke blandet" in parts[1].data
 
 
-def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path):
+def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path, nav_enumerated):
     """The intro names the rule and the value; where the tolerance is below (or at) the
     proposal's own deviation, its place on balance is said not to be a finding; the sweep
     section says per headline whether the place survives."""
     from regionanalyse.appendix.ensemble import EnsembleReport
 
-    p = load("nav-2016-11")
-    out = tmp_path / "standard"
-    write(run(p, request_for(p, 2016)), out)
+    _, out = nav_enumerated()  # run(load("nav-2016-11"), request_for(…, 2016)), once per session
     report = EnsembleReport("nav-2016-11", 2016, str(out))
     intro = report.intro().data
     assert "fast regel som ikke ser på forslaget: 25\u00a0%" in intro
@@ -180,8 +177,7 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     old.to_csv(out / "sveip.csv", index=False)  # as written before the columns were added
     assert parts[1].data == report.chain_section()[1].data
 
-    own = tmp_path / "own"
-    write(run(p, request_for(p, 2016, tolerance="forslaget")), own)
+    _, own = nav_enumerated("forslaget")
     assert _settings(out)["tolerance_rule"] == {"rule": "standard", "value": 0.4}
     assert _settings(own)["tolerance_rule"] == {"rule": "forslaget", "value": 0.87}
     intro = EnsembleReport("nav-2016-11", 2016, str(own)).intro().data
