@@ -2,6 +2,7 @@
 proposal (issue 19 item 4); the proposal's own deviation is an option; the sweep and the
 appendix say whether each headline place survives other rules."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,15 +152,14 @@ def test_kommune_sweep_only_on_request_with_the_sea_rule(tmp_path):
     assert "Tabell 6." in parts[1].data and "ikke blandet" in parts[1].data
 
 
-def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path):
+def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path, nav_enumerated):
     """The intro names the rule and the value; where the tolerance is below (or at) the
     proposal's own deviation, its place on balance is said not to be a finding; the sweep
     section says per headline whether the place survives."""
     from regionanalyse.appendix.ensemble import EnsembleReport
 
-    p = load("nav-2016-11")
     out = tmp_path / "standard"
-    write(run(p, request_for(p, 2016)), out)
+    shutil.copytree(nav_enumerated()[1], out)  # a copy: sveip.csv is rewritten below
     report = EnsembleReport("nav-2016-11", 2016, str(out))
     intro = report.intro().data
     assert "fast regel som ikke ser på forslaget: 25\u00a0%" in intro
@@ -180,8 +180,7 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     old.to_csv(out / "sveip.csv", index=False)  # as written before the columns were added
     assert parts[1].data == report.chain_section()[1].data
 
-    own = tmp_path / "own"
-    write(run(p, request_for(p, 2016, tolerance="forslaget")), own)
+    own = nav_enumerated("forslaget")[1]
     assert _settings(out)["tolerance_rule"] == {"rule": "standard", "value": 0.4}
     assert _settings(own)["tolerance_rule"] == {"rule": "forslaget", "value": 0.87}
     intro = EnsembleReport("nav-2016-11", 2016, str(own)).intro().data
