@@ -181,11 +181,11 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
     csv = (out / "vedlegg-alternativer.csv").read_text(encoding="utf-8-sig")
     row = next(line for line in csv.splitlines() if line.startswith("Flest kommuner i én region"))
     assert float(row.split(";")[1].replace(",", ".")) == 59  # the printed table: the proposal's value
-    assert (out / "vedlegg-alternativer.xlsx").stat().st_size > 0
-    result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
-                 "--jobs", "1", "--out", str(tmp_path / "reports"))
-    assert result.returncode == 0, result.stderr
-    assert list((tmp_path / "reports").rglob("*.html"))
+    sheets = pd.read_excel(out / "vedlegg-alternativer.xlsx", sheet_name=None, header=None)
+    rows = [r for s in sheets.values() for r in s.itertuples(index=False)
+            if r[0] == "Flest kommuner i én region"]
+    assert rows and float(rows[0][1]) == 59  # the workbook holds the printed table too
+    # the best alternative builds: test_best_alternative_builds_like_any_proposal
 
 
 @pytest.mark.slow

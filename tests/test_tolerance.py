@@ -3,7 +3,6 @@ proposal (issue 19 item 4); the proposal's own deviation is an option; the sweep
 appendix say whether each headline place survives other rules."""
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,14 +15,14 @@ from regionanalyse.ensemble.sweep import COLUMNS
 from regionanalyse.ensemble.tolerance import default_rule, kommune_start
 from regionanalyse.model import load
 from regionanalyse.territory.adjacency import units
+from tests.conftest import cli_main
 
 sys.path.insert(0, str(Path(__file__).parent / "independent"))
 import tolerance as independent  # noqa: E402  (no package import; SSB's files in data/raw)
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "regionanalyse.cli", *args],
-                          capture_output=True, text=True)
+    return cli_main(*args)
 
 
 @pytest.mark.parametrize("year,level,k,expected", [
@@ -180,7 +179,7 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     old.to_csv(out / "sveip.csv", index=False)  # as written before the columns were added
     assert parts[1].data == report.chain_section()[1].data
 
-    own = nav_enumerated("forslaget")[1]
+    _, own = nav_enumerated("forslaget")
     assert _settings(out)["tolerance_rule"] == {"rule": "standard", "value": 0.4}
     assert _settings(own)["tolerance_rule"] == {"rule": "forslaget", "value": 0.87}
     intro = EnsembleReport("nav-2016-11", 2016, str(own)).intro().data
