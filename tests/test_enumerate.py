@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from regionanalyse.appendix.ensemble_units import units_text
 from regionanalyse.ensemble.alternatives import member_level, request_for
 from regionanalyse.ensemble.enumerate import Splitter, count_plans, enumerate_plans, exact_plans
 from regionanalyse.ensemble.generate import EnsembleError, canonical
@@ -133,6 +134,12 @@ def test_like_with_like_levels():
     assert member_level(load("nav-2019-12"), 2019) == "kommune"  # Akershus split: mixed
     assert request_for(kommune_listed, 2020, regions=5, tolerance=0.5).level == "fylke"
     assert request_for(fylke, 2020, level="kommune", tolerance=0.5).level == "kommune"  # --units
+    # 11 regions of the 11 fylker of 2020: the fylker are the only whole-fylke plan, so the
+    # default is kommune units, and --units fylke is refused rather than compared with itself
+    assert request_for(fylke, 2020, tolerance=0.5).level == "kommune"
+    with pytest.raises(EnsembleError, match="fylkene selv den eneste inndelingen av hele fylker"):
+        request_for(fylke, 2020, level="fylke", tolerance=0.5)
+    assert "fylkene selv den eneste slike inndelingen" in units_text(fylke, 2020, "kommune")
 
 
 def test_appendix_says_which_units_were_used():

@@ -27,6 +27,11 @@ def units_text(proposal: Proposal, year: int, level: str) -> str:
         if level == "fylke":
             return ("Forslaget er bygd av hele fylker, og alternativene er det også: like "
                     "sammenlignes med like.")
+        if len(proposal.regions) == total:
+            return (f"Forslaget er bygd av hele fylker, men med {fmt.number(total)} regioner av "
+                    f"{fmt.number(total)} fylker er fylkene selv den eneste slike inndelingen. "
+                    "Alternativene er derfor bygd av kommuner og kan dele fylker. Forskjeller i "
+                    "BA-deling og avstand kan skyldes at forslaget følger fylkesgrensene.")
         return ("Forslaget er bygd av hele fylker, men alternativene er bygd av kommuner og kan "
                 "dele fylker. Forskjeller i BA-deling og avstand kan derfor skyldes at forslaget "
                 "følger fylkesgrensene.")

@@ -97,8 +97,16 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
     """A Request with the defaults of `regionanalyse alternatives` filled in: the tolerance by
     the default rule when None, the proposal's own with "forslaget" (`tolerance.choose`); the
     Dask scheduler from REGIONANALYSE_SCHEDULER when none is named."""
-    level = level or member_level(proposal, year)
     k = regions if regions is not None else len(proposal.regions)
+    fylker = len(units(int(year), "fylke").nodes)
+    if level is None:  # like with like, unless whole fylker leave only the fylker themselves
+        level = member_level(proposal, year)
+        level = "kommune" if level == "fylke" and int(k) == fylker else level
+    elif level == "fylke" and int(k) == fylker:
+        raise EnsembleError(
+            f"med {k} regioner av {fylker} fylker i {year} er fylkene selv den eneste inndelingen "
+            "av hele fylker, så det finnes ingen alternativer å sammenligne med; bruk --units "
+            "kommune eller et annet antall regioner (--regions)")
     check_regions(int(year), level, int(k))  # refused before the tolerance rule looks for plans
     choice = choose(proposal, year, level, k, tolerance)
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
