@@ -38,7 +38,8 @@ def cli_main(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
     """`regionanalyse.cli.main(args)` in this process, read as `run_cli` reads a process: exit
     code, stdout, stderr (warnings logged without a handler included, an uncaught exception as a
     traceback with exit 1). The working directory, environment and logging are restored. For
-    kills, signals, locks held by another process and real builds, use `run_cli`."""
+    kills, signals, a lock held by another process, a case that could hang or crash the
+    interpreter, and settings read at import (IMPORT_TIME_ENV), use `run_cli`."""
     from regionanalyse.cli import main
 
     if set(env or ()) & IMPORT_TIME_ENV:
