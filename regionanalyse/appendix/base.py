@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property, wraps
 
-import pandas as pd
 
 from ..indicators.keyfigures import KeyFigures, key_figures
 from ..model import Proposal, load

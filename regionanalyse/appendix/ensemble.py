@@ -13,7 +13,6 @@ from ..ensemble.alternatives import EXACT_LIMIT, shares
 from ..ensemble.folder import read_settings
 from ..ensemble.generate import BURN_IN
 from ..model import load, read_yaml
-from ..indicators import symbols as ssb
 from ..present import cells, fmt, maps
 from ..present.html import figure_out
 from ..present.sections import Section, Sections, figure, markdown, table
