@@ -307,6 +307,28 @@ def test_chain_section_shown_for_a_sample_of_chains(fylke_ensemble):
     assert "Tabell 4. Kompakthet" in report.compactness().data
 
 
+def test_chain_figure_tells_chains_apart_without_colour(fylke_ensemble, monkeypatch):
+    """Figure A: one stepped curve per chain, each with its own line style as well as colour
+    (WCAG 1.4.1), in percent of the chain's plans, summing to 100 per chain and panel."""
+    import numpy as np
+
+    from regionanalyse.appendix import ensemble as module
+
+    ens, out = fylke_ensemble
+    shown = {}
+    monkeypatch.setattr(module, "figure_out", lambda fig, *a, **k: shown.setdefault("fig", fig) and "")
+    module.EnsembleReport("nav-2016-11", 2016, str(out)).chain_histograms()
+    axes = shown["fig"].axes
+    assert len(axes) == 6
+    for ax in axes:
+        curves = [c for c in ax.patches if c.get_label().startswith("kjede")]
+        assert len(curves) == 4
+        assert len({c.get_linestyle() for c in curves}) == 4 and len({c.get_edgecolor() for c in curves}) == 4
+        for c in curves:  # the heights of one chain's stairs are shares of its plans
+            assert np.nansum(c.get_data().values) == pytest.approx(100)
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == [f"kjede {i}" for i in range(1, 5)]
+
+
 def test_diagnostics_agree_with_an_independent_recomputation(fylke_ensemble):
     ens, out = fylke_ensemble
     ours = pd.read_csv(out / "diagnostikk.csv").set_index("maal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 import pandas as pd
 import seaborn as sns
@@ -56,6 +57,7 @@ def _cell(col: str, v: float) -> cells.Cell:
 HEADLINE = [c for c in LABELS if c != "polsby_popper_snitt"]  # compactness: method-dependent
 CHAIN_COLORS = ["#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99", "#999933",
                 "#882255"]  # Paul Tol, without the red of the proposal's line
+CHAIN_STYLES = ["-", "--", ":", "-."]  # chains told apart without colour too
 DISAGREE_PP = 10  # per-chain percentiles are shown when they spread more than this (points)
 
 
@@ -458,22 +460,31 @@ class EnsembleReport:
             label, unit, _, _ = LABELS[col]
             scale = {"prosent": 100, "personer": 1e-3}.get(unit, 1)
             discrete = col in ("ba_delt", "kommuner_maks")
-            data = self.ensemble.assign(value=self.ensemble[col].astype(float) * scale,
-                                        kjede=self.ensemble.get("kjede", 1).astype(str))
-            sns.histplot(data, x="value", hue="kjede", ax=ax, discrete=discrete, bins="auto",
-                         palette=CHAIN_COLORS[:len(self.chains)],
-                         element="step", fill=False, common_norm=False, stat="density",
-                         legend=ax is axes[0, 0])
+            values = self.ensemble[col].astype(float) * scale
+            chain = self.ensemble.get("kjede", pd.Series(1, index=self.ensemble.index))
+            edges = np.histogram_bin_edges(values, bins="auto")
+            if discrete:  # whole numbers: bins of whole width, centred on the values
+                width = max(1, int(np.ceil(np.diff(edges).mean())))
+                edges = np.arange(values.min() - 0.5, values.max() + width + 0.5, width)
+            for i, (number, part) in enumerate(values.groupby(chain)):
+                counts, _ = np.histogram(part, bins=edges)
+                ax.stairs(100 * counts / len(part), edges, color=CHAIN_COLORS[i % len(CHAIN_COLORS)],
+                          linestyle=CHAIN_STYLES[i % len(CHAIN_STYLES)], linewidth=1.3,
+                          label=f"kjede {number}")
+            if ax is axes[0, 0]:
+                ax.legend(fontsize=7, frameon=False)
             ax.axvline(float(self.own[col]) * scale, color="#c44e52", linewidth=1.5)
             ax.set_title(label, fontsize=9)
             ax.set_xlabel({"personer": "tusen personer"}.get(unit, unit), fontsize=8)
-            ax.set_ylabel("tetthet", fontsize=8)
+            ax.set_ylabel("prosent av kjedens planer", fontsize=8)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.number(y, 0 if y == 0 or y >= 1 else 1)))
             ax.tick_params(labelsize=7)
             decimals = 2 if col == "polsby_popper_snitt" else 0
             ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=discrete))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _, d=decimals: fmt.number(x, d)))
         fig.tight_layout()
-        alt = (f"Seks panel med én trappekurve per kjede ({len(self.chains)} kjeder) over "
+        alt = (f"Seks panel med én trappekurve per kjede ({len(self.chains)} kjeder, hver med egen "
+               "farge og strektype) over "
                "fordelingen av hvert mål; like kurver betyr at kjedene har funnet samme fordeling. "
                "Tallene står i tabell 3.")
         return figure("chain_section", figure_out(
