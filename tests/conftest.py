@@ -38,7 +38,8 @@ def cli_main(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
     """`regionanalyse.cli.main(args)` in this process, read as `run_cli` reads a process: exit
     code, stdout, stderr (warnings logged without a handler included, an uncaught exception as a
     traceback with exit 1). The working directory, environment and logging are restored. For
-    kills, signals, locks held by another process and real builds, use `run_cli`."""
+    kills, signals, a lock held by another process, a case that could hang or crash the
+    interpreter, and settings read at import (IMPORT_TIME_ENV), use `run_cli`."""
     from regionanalyse.cli import main
 
     if set(env or ()) & IMPORT_TIME_ENV:
@@ -172,14 +173,23 @@ def write_yaml(tmp_path):
 # Tests that start the command line (or another program) as a separate process are marked
 # `cli`; `make test-fast` leaves them and the `slow` end-to-end builds out. `cli_main` runs the
 # command line in the test's own process: not `cli`.
-PROCESS_WORDS = ("run_cli(", "subprocess", "Popen", "process=")
+PROCESS_WORDS = ("run_cli(", "subprocess.run(", "subprocess.check_", "Popen(", "process=")
+
+
+def _starts_a_process(function, seen: set) -> bool:
+    """Whether `function`, or a function of its module that it calls by name, starts one."""
+    seen.add(function)
+    if any(word in inspect.getsource(function) for word in PROCESS_WORDS):
+        return True
+    called = (function.__globals__.get(name) for name in function.__code__.co_names)
+    return any(_starts_a_process(f, seen) for f in called if inspect.isfunction(f)
+               and f.__module__ == function.__module__ and f not in seen)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         function = getattr(item, "function", None)
-        source = inspect.getsource(function) if function else ""
-        if any(word in source for word in PROCESS_WORDS):
+        if function is not None and _starts_a_process(function, set()):
             item.add_marker(pytest.mark.cli)
 
 

@@ -3,14 +3,9 @@ item 5): a map and a table a reader can check, for the year and units the ensemb
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from regionanalyse.appendix.ensemble_sea import fylke_crossings, kommune_crossings
-from regionanalyse.ensemble.alternatives import request_for, run, write
-from regionanalyse.ensemble.enumerate import exact_plans
-from regionanalyse.ensemble.generate import Sample
-from regionanalyse.model import load
 from regionanalyse.territory.adjacency import sea_edges
 
 
@@ -27,14 +22,11 @@ def test_fylke_pairs_neighbours_only_over_sea():
     assert not listed["Kommuner"].str.contains("Moss \\(0104\\) – Tønsberg").any()  # open water
 
 
-def test_sea_section_at_fylke_level_keeps_the_whole_list_in_the_spreadsheet(tmp_path):
+def test_sea_section_at_fylke_level_keeps_the_whole_list_in_the_spreadsheet(nav_enumerated):
     from regionanalyse.appendix.ensemble import EnsembleReport
 
-    p = load("nav-2016-11")
-    req = request_for(p, 2016, level="fylke", tolerance=0.87)
-    plans = exact_plans(2016, 11, 0.87, 250_000)[:6]
-    write(run(p, req, plans=Sample(plans, np.ones(len(plans), dtype=int)), sampled=False), tmp_path)
-    report = EnsembleReport("nav-2016-11", 2016, str(tmp_path))
+    _, folder = nav_enumerated("forslaget")  # fylke units, 2016: the session's run (conftest)
+    report = EnsembleReport("nav-2016-11", 2016, str(folder))
     sections = report.sea_section()
     text = "\n".join(x.data for x in sections)
     assert "### Naboskap over sjøen" in text and "Bare ett fylkespar" in text

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import _checkout_state, assert_painted, cli_main, run_cli
+from tests.conftest import _checkout_state, _starts_a_process, assert_painted, cli_main, run_cli
 
 
 @pytest.mark.parametrize("args", [("table", "nav-2016-11", "--year", "2016", "--format", "csv"),
@@ -68,3 +68,16 @@ def test_checkout_guard_sees_a_new_file(tmp_path):
     (tmp_path / ".grimp_cache").mkdir()
     (tmp_path / ".grimp_cache" / "x.json").write_text("{}")
     assert _checkout_state(tmp_path) != before
+
+
+def _starts_git():
+    return subprocess.run(["git", "--version"], capture_output=True)
+
+
+def _calls_a_helper():
+    return _starts_git()
+
+
+def test_the_cli_marker_follows_the_module_helpers_a_test_calls():
+    assert _starts_a_process(_calls_a_helper, set())
+    assert not _starts_a_process(test_cli_main_puts_back_cwd_environment_and_logging, set())
