@@ -244,7 +244,8 @@ def test_percentiles_among_alternatives_follow_the_edits(nav):
     q = nav.move("05", to="Telemark, Vestfold og Buskerud")
     assert_shares(ed.shares, brute_shares(values, q, 2016))
     panel = s.panel()
-    assert panel["has_percentiles"] and panel["note"].startswith("Persentil: andelen av 85")
+    assert len(values) == 19  # every whole-fylke plan within the default rule's 40 %
+    assert panel["has_percentiles"] and panel["note"].startswith("Persentil: andelen av 19 ")
     assert all(row[2].endswith("%") and row[3].count(" / ") == 2 for row in panel["scores"])
     s.handle({"op": "assign", "codes": ["0219"], "region": "Oslo"})
     assert ed.percentiles is None and s.panel()["note"] == ("Ingen persentil: tegningen deler fylker, "
@@ -254,24 +255,24 @@ def test_percentiles_among_alternatives_follow_the_edits(nav):
     assert ed.percentiles is None and s.panel()["note"] == "Ingen persentil: ensemblet har 11 regioner, tegningen 12."
 
 
-def test_percentiles_from_an_alternatives_folder_are_those_of_forslag_csv(nav, tmp_path):
+def test_percentiles_from_an_alternatives_folder_are_those_of_forslag_csv(nav, tmp_path, nav_enumerated):
     """`use_ensemble(folder)` reads what `regionanalyse alternatives` wrote: at the start the
-    shares are forslag.csv's (the proposal is one of the plans counted, so its ties count only
-    when compared at the stored precision); after an edit, a recount from ensemble.csv."""
-    from regionanalyse.ensemble.alternatives import request_for, run, write
+    shares are forslag.csv's (with the proposal's own tolerance the proposal is one of the plans
+    counted, so its ties count only when compared at the stored precision); after an edit, a
+    recount from ensemble.csv."""
     from regionanalyse.errors import DataError
 
-    write(run(nav, request_for(nav, 2016)), tmp_path / "alt")
-    ed = EditorModel(nav, 2016).use_ensemble(tmp_path / "alt")
-    table = pd.read_csv(tmp_path / "alt" / "forslag.csv").set_index("maal")
+    _, folder = nav_enumerated("forslaget")  # every plan within 87 %, written once per session
+    ed = EditorModel(nav, 2016).use_ensemble(folder)
+    table = pd.read_csv(folder / "forslag.csv").set_index("maal")
     assert_shares(ed.shares, {col: {k: table.loc[col, k] for k in ("andel_lavere", "andel_lik", "andel_hoyere",
                                                                    "persentil")} for col in table.index}, 1e-6)
     assert table["andel_lik"].min() > 0      # every score has ties: the proposal's own plan at least
-    values = pd.read_csv(tmp_path / "alt" / "ensemble.csv")
+    values = pd.read_csv(folder / "ensemble.csv")
     ed.assign("14", "Møre og Romsdal")
     assert_shares(ed.shares, brute_shares(values, nav.move("14", to="Møre og Romsdal"), 2016))
     with pytest.raises(ProposalError, match="ensemblet gjelder 2016, editoren 2019"):
-        EditorModel(ra.proposal("nav-2019-12"), 2019).use_ensemble(tmp_path / "alt")
+        EditorModel(ra.proposal("nav-2019-12"), 2019).use_ensemble(folder)
     with pytest.raises(DataError, match="innstillinger.json"):
         ed.use_ensemble(tmp_path)
 
