@@ -342,3 +342,30 @@ def test_a_proposal_carried_across_a_merger_that_arrived_as_data(updated, tmp_pa
     regions = {r["name"]: r["members"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["regions"]}
     assert regions["Sør"] == ["1899"] and "1812" not in regions["Nordland"]
     assert cli(home, "validate", str(out)).returncode == 0
+
+
+@pytest.mark.slow
+def test_a_build_after_the_update_rebuilds_what_the_new_data_touch(updated, tmp_path):
+    """Built on the shipped data, then on the updated set: every appendix of the proposal is
+    rebuilt «inndata endret» (each shows the population history up to the newest year, which
+    2027 extends), the 2027 figure reaches the data file, and a third build does nothing."""
+    from tests.conftest import nav_cut
+
+    home, _ = updated
+    shipped = tmp_path / "shipped-home"
+    shipped.mkdir()
+    yaml_file = tmp_path / "oslo.yaml"
+    yaml_file.write_text(nav_cut("oppdatert", "Oppdatert", "Oslo", ["03"]).to_yaml(), encoding="utf-8")
+    args = ("build", str(yaml_file), "--to", "html", "--jobs", "1", "--out", str(tmp_path / "out"))
+    first = cli(shipped, *args)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count("(ny)") == 3
+    second = cli(home, *args)
+    assert second.returncode == 0, second.stderr
+    rebuilt = sorted(line.split("bygger ")[1] for line in second.stderr.splitlines() if "bygger " in line)
+    assert rebuilt == ["vedlegg-00-oversikt (inndata endret)", "vedlegg-01-oslo (inndata endret)",
+                       "vedlegg-02-resten (inndata endret)"]
+    page = (tmp_path / "out" / "oppdatert" / "vedlegg-01-oslo.html").read_text(encoding="utf-8")
+    assert "2027" in page
+    third = cli(home, *args)
+    assert third.returncode == 0 and "ingenting å bygge (3 vedlegg)" in third.stderr
