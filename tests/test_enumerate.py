@@ -153,6 +153,7 @@ def test_appendix_says_which_units_were_used():
     settings = {"level": "fylke", "regions": 11, "metode": "eksakt"}
     assert "alle 99\u00a0353 mulige inndelinger" in found_text(settings, 99_353)
     assert "trukket 1\u00a0000" in found_text({**settings, "metode": "utvalg"}, 1000)
+    assert "det finnes bare én" in found_text(settings, 1) and "1 mulige" not in found_text(settings, 1)
 
 
 @pytest.mark.slow

@@ -295,7 +295,7 @@ class EnsembleReport:
         notes.append("Avstand til setet: forslaget og alternativene måles med samme regel, fra "
                      "regionens mest folkerike kommune." + self._own_seats_note())
         return table(
-            "position", frame, f"Tabell 1. {self.proposal.name} mot {fmt.number(self.n)} alternativer, "
+            "position", frame, f"Tabell 1. {self.proposal.name} mot {fmt.counted(self.n, 'alternativ', 'alternativer')}, "
             f"1. januar {self.year}",
             f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; {geometry.SOURCE}; egne beregninger",
             notes, main=True)
@@ -339,7 +339,7 @@ class EnsembleReport:
         alt = ("Seks histogrammer over alternativenes verdier, med forslaget som rød loddrett strek. "
                + "; ".join(lines) + ".")
         return figure("distributions", figure_out(
-            fig, f"Figur 1. Fordelingen i {fmt.number(self.n)} alternativer; rød strek: "
+            fig, f"Figur 1. Fordelingen i {fmt.counted(self.n, 'alternativ', 'alternativer')}; rød strek: "
             f"{self.proposal.name}", f"{population.SOURCE} {self.year}; {labour.BA_SOURCE}; "
             "egne beregninger", alt=alt))
 

@@ -51,6 +51,10 @@ def found_text(settings: dict, n: int) -> str:
     """How the alternatives were found: every possible plan, or a sample (first sentence; the
     number of distinct plans of a sample is in the method annex, beside what it does not mean)."""
     units = "hele fylker" if settings["level"] == "fylke" else "kommuner"
+    if settings.get("metode") == "eksakt" and n == 1:
+        return (f"Til sammenligning er alle mulige inndelinger av landet i {settings['regions']} "
+                f"sammenhengende regioner bygd av {units} talt opp: det finnes bare én, så "
+                "sammenligningen sier lite.")
     if settings.get("metode") == "eksakt":
         return (f"Til sammenligning er alle {fmt.number(n)} mulige inndelinger av landet i "
                 f"{settings['regions']} sammenhengende regioner bygd av {units} talt opp og tatt "

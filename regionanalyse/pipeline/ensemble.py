@@ -7,7 +7,7 @@ from ..appendix import APPENDICES
 from ..ensemble.folder import MARKER, owned, symlinks
 from ..errors import BuildError, UsageError
 from ..model import Proposal
-from ..present.fmt import number
+from ..present.fmt import counted
 from .plan import Job, finish
 from .publish import LOCK_NAME, OutputLock, acquire_lock, prepare_out, write_atomic
 from .worker import run_job
@@ -48,7 +48,7 @@ def build_ensemble_appendix(proposal: Proposal, year: int, ensemble_dir: Path,
     proposal_path = ensemble_dir / "forslaget.yaml"
     proposal.to_yaml(proposal_path)
     n = len((ensemble_dir / "ensemble.csv").read_text(encoding="utf-8").splitlines()) - 1
-    job = Job("alternativer", proposal.to_yaml(), f"Forslaget sammenlignet med {number(n)} alternativer",
+    job = Job("alternativer", proposal.to_yaml(), f"Forslaget sammenlignet med {counted(n, 'alternativ', 'alternativer')}",
               proposal.name, APPENDICES["alternativer"].notebook_path,
               {"proposal": str(proposal_path), "year": int(year), "ensemble_dir": str(ensemble_dir)},
               tuple(formats), str(ensemble_dir), STEM)

@@ -28,4 +28,9 @@ def percent(value, decimals: int = 1, missing: str = MISSING) -> str:
     return missing if is_missing(value) else f"{number(value, decimals)}{NBSP}%"
 
 
+def counted(n: int, singular: str, plural: str) -> str:
+    """1 → '1 alternativ', 85040 → '85 040 alternativer'."""
+    return f"{number(n)} {singular if n == 1 else plural}"
+
+
 md_text = inert.md_text  # the one inert path for Markdown (regionanalyse/inert.py)
