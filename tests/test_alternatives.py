@@ -329,6 +329,20 @@ def test_chain_figure_tells_chains_apart_without_colour(fylke_ensemble, monkeypa
     assert [t.get_text() for t in axes[0].get_legend().get_texts()] == [f"kjede {i}" for i in range(1, 5)]
 
 
+def test_ensemble_figures_leave_matplotlib_as_they_found_it(fylke_ensemble):
+    """The appendix's seaborn look is set for each figure only (an analyst's kernel that draws
+    the figures keeps its own matplotlib settings)."""
+    import matplotlib as mpl
+
+    from regionanalyse.appendix.ensemble import EnsembleReport
+
+    _, out = fylke_ensemble
+    before = dict(mpl.rcParams)
+    report = EnsembleReport("nav-2016-11", 2016, str(out))
+    report.distributions(), report.chain_histograms()
+    assert [k for k in before if before[k] != mpl.rcParams[k]] == []
+
+
 def test_diagnostics_agree_with_an_independent_recomputation(fylke_ensemble):
     ens, out = fylke_ensemble
     ours = pd.read_csv(out / "diagnostikk.csv").set_index("maal")

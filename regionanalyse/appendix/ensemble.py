@@ -1,6 +1,7 @@
 """Sections of the appendix «Forslaget sammenlignet med N alternativer» (issue 12)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -59,6 +60,16 @@ CHAIN_COLORS = ["#332288", "#88CCEE", "#117733", "#DDCC77", "#AA4499", "#44AA99"
                 "#882255"]  # Paul Tol, without the red of the proposal's line
 CHAIN_STYLES = ["-", "--", ":", "-."]  # chains told apart without colour too
 DISAGREE_PP = 10  # per-chain percentiles are shown when they spread more than this (points)
+
+
+def _paper_style(draw):
+    """Seaborn's whitegrid/paper look for one figure, leaving matplotlib's settings as they were
+    (an analyst's kernel keeps its own style)."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with sns.axes_style("whitegrid"), sns.plotting_context("paper"):
+            return draw(*args, **kwargs)
+    return drawn
 
 
 def _pp(v: float) -> str:
@@ -310,9 +321,9 @@ class EnsembleReport:
                 f"lengste avstand {_value('avstand_maks_km', t.at['avstand_maks_km', 'verdi_egne_seter'])}"
                 " km; de tallene er ikke med i andelene (forslag.csv, kolonnen verdi_egne_seter).")
 
+    @_paper_style
     def distributions(self) -> Section:
         """Histograms of six scores, the proposal marked with a vertical line."""
-        sns.set_theme(style="whitegrid", context="paper")
         fig, axes = plt.subplots(3, 2, figsize=(7.2, 8.4))
         lines = []
         for ax, col in zip(axes.ravel(), PLOTTED):
@@ -452,9 +463,9 @@ class EnsembleReport:
              f"{fmt.number(distinct)} av de {fmt.number(self.n)} planene er ulike; det er ikke et mål "
              "på hvor mye utvalget er verdt, fordi ulike planer i samme kjede ligner hverandre."])
 
+    @_paper_style
     def chain_histograms(self) -> Section:
         """Per-chain histograms overlaid: chains that have mixed draw the same shape."""
-        sns.set_theme(style="whitegrid", context="paper")
         fig, axes = plt.subplots(3, 2, figsize=(7.2, 8.4))
         for ax, col in zip(axes.ravel(), PLOTTED):
             label, unit, _, _ = LABELS[col]
