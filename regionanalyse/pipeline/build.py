@@ -185,8 +185,10 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
         log.error("%s: avbrutt (%s); tidligere rapporter er urørt", label, how)
         exc.regionanalyse_logged = True
         raise
-    else:  # every job is done: the workers exit while the caller goes on (merge, statement)
-        pool.shutdown(wait=False)
+    else:  # every job is done: wait for the workers to exit. Not waiting (to merge meanwhile)
+        # raced CPython 3.11's exit hook: it wrote to the pool's wake-up pipe while the pool's
+        # manager thread closed it, and a good build ended with «OSError: Bad file descriptor»
+        pool.shutdown(wait=True)
     finally:
         if bar:
             bar.close()
