@@ -60,10 +60,14 @@ try {
   }, { timeout: 60000, polling: 250 }).then((h) => h.jsonValue());
   await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
     || /\|\s*Idle\b/.test(document.body.innerText), { timeout: 180000, polling: 500 });
-  // a kernel just started may show «Idle» before it takes requests: run again until a cell starts
-  const prompt = (i) => `.jp-Notebook .jp-Cell:nth-child(${i + 1}) .jp-InputPrompt`;
+  // a kernel just started may show «Idle» before it takes requests, and may drop the first
+  // cells (then the editor's cell fails, e.g. NameError for `year`): run again until the
+  // editor's cell has run to the end without an error
+  const cellSel = (i) => `.jp-Notebook .jp-Cell:nth-child(${i + 1})`;
+  const prompt = (i) => `${cellSel(i)} .jp-InputPrompt`;
   let started = false;
   for (let attempt = 0; attempt < 8 && !started; attempt++) {
+    const before = await page.$eval(prompt(editorCell), (e) => e.textContent).catch(() => "[ ]:");
     await page.click(".jp-Notebook .jp-Cell:first-child");
     await page.keyboard.press("Escape");  // command mode: the run button acts on the selection
     for (let i = 0; i <= editorCell; i++) {
@@ -71,10 +75,16 @@ try {
       await sleep(150);
     }
     started = await page.waitForFunction(
-      (sel) => !/\[\s\]/.test(document.querySelector(sel)?.textContent || "[ ]"),
-      { timeout: 20000 }, prompt(editorCell)).then(() => true, () => false);
+      (sel, prev) => { const t = document.querySelector(sel)?.textContent || "[ ]:"; return !/\[\s\]/.test(t) && t !== prev; },
+      { timeout: 20000 }, prompt(editorCell), before).then(() => true, () => false);
+    if (!started) continue;
+    await page.waitForFunction((sel) => !/\[\*\]/.test(document.querySelector(sel)?.textContent || ""),
+      { timeout: 240000, polling: 500 }, prompt(editorCell));
+    const failed = await page.$eval(cellSel(editorCell),
+      (c) => /Traceback \(most recent call last\)/.test(c.querySelector(".jp-OutputArea")?.textContent || ""));
+    if (failed) started = false;
   }
-  if (!started) throw new Error("the editor's cell never started");
+  if (!started) throw new Error("the editor's cell never ran without an error");
   await page.waitForSelector(".ra-editor path[data-koder]", { timeout: 240000 });
   await page.waitForSelector(".ra-panel table tbody tr", { timeout: 60000 });
   await page.waitForFunction(() => document.querySelector(".ra-editor path[data-koder~='0219']"), { timeout: 60000 });
