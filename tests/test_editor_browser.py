@@ -130,6 +130,13 @@ def test_axe_finds_no_violation_in_the_widget(driven):
     assert out["violations"] == []
 
 
+def test_the_zoom_buttons_have_norwegian_names(driven):
+    """Named through Leaflet's public API (L.control.zoom options in editor.js), not by
+    editing the vendored Leaflet."""
+    out, _, _ = driven
+    assert out["zoomButtons"] == [["Zoom inn", "Zoom inn", "+"], ["Zoom ut", "Zoom ut", "−"]]
+
+
 def test_a_hostile_region_name_stays_text(driven):
     out, session, _ = driven
     assert out["regionLabels"][-1] == HOSTILE

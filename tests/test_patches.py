@@ -107,6 +107,14 @@ def test_zoom_buttons_named_through_leaflets_public_api():
     assert "mergeOptions({zoomControl:!0})" in js
     assert 'zoomControl: false' in _MAP_SCRIPT
     assert 'L.control.zoom({zoomInTitle: "Zoom inn", zoomOutTitle: "Zoom ut"})' in _MAP_SCRIPT
+    # the editor likewise (tests/test_editor_browser.py reads the names in Chromium), and it
+    # ships Leaflet as it is: no string of the library is replaced
+    from regionanalyse.present.editor import widget
+
+    editor_js = (widget.HERE / "editor.js").read_text(encoding="utf-8")
+    assert "zoomControl: false" in editor_js
+    assert 'L.control.zoom({ zoomInTitle: "Zoom inn", zoomOutTitle: "Zoom ut" })' in editor_js
+    assert js in widget.esm_source()
 
 
 def _project() -> dict:

@@ -6,7 +6,7 @@
 //
 // URL serves a page with the widget on a stand-in for the notebook's model (tests/test_editor_browser.py:
 // the edits go to the editor's Python session over HTTP). Prints JSON {before, afterClick,
-// afterKeyboard, tooltipBefore, tooltipAfter, regionLabels, payloadElements, dialogs, violations, repaintMs}; exits 2 on a
+// afterKeyboard, tooltipBefore, tooltipAfter, zoomButtons, regionLabels, payloadElements, dialogs, violations, repaintMs}; exits 2 on a
 // harness error. Requests other than to URL's host are refused. Chromium: $CHROMIUM or /usr/bin/chromium.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -109,6 +109,9 @@ try {
   await page.click("xpath/.//button[normalize-space()='Legg til region']");
   await page.waitForFunction((n) => document.querySelectorAll(".ra-region-list li").length > n, { timeout: 30000 }, count);
   await new Promise((r) => setTimeout(r, 300));
+  // the zoom buttons' accessible names (title and aria-label), in Norwegian
+  out.zoomButtons = await page.$$eval(".leaflet-control-zoom a", (as) => as.map(
+    (a) => [a.getAttribute("title"), a.getAttribute("aria-label"), a.textContent]));
   out.regionLabels = await page.$$eval(".ra-region-list label", (ls) => ls.map((l) => l.textContent));
   out.warnings = await page.$$eval(".ra-warnings li", (ls) => ls.map((l) => l.textContent));
   out.flags = await page.$$eval(".ra-region-list li", (ls) => ls.map((l) => l.querySelector(".ra-flag").textContent));

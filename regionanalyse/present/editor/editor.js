@@ -117,7 +117,9 @@ function render({ model, el: host }) {
   let layers = [];
   if (typeof L !== "undefined") {
     // Shift+drag paints (so Leaflet's Shift+drag box zoom is off)
-    map = L.map(mapBox, { keyboard: true, zoomSnap: 0.25, boxZoom: false });
+    map = L.map(mapBox, { keyboard: true, zoomSnap: 0.25, boxZoom: false, zoomControl: false });
+    // Norwegian names for the zoom buttons (their accessible names), through Leaflet's public API
+    L.control.zoom({ zoomInTitle: "Zoom inn", zoomOutTitle: "Zoom ut" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     let painting = false;
     let stroke = [];

@@ -18,9 +18,7 @@ HERE = Path(__file__).parent
 
 def esm_source() -> str:
     """The widget's ES module: the vendored Leaflet (as a local `L`) and editor.js."""
-    leaflet = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    leaflet = leaflet.replace('zoomInTitle:"Zoom in"', 'zoomInTitle:"Zoom inn"').replace(
-        'zoomOutTitle:"Zoom out"', 'zoomOutTitle:"Zoom ut"')
+    leaflet = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")  # as shipped (editor.js names the zoom buttons)
     wrapped = ("const L = (function () { const exports = {}; const module = { exports };\n"
                f"{leaflet}\nreturn module.exports && module.exports.map ? module.exports : exports; }})();\n")
     return wrapped + (HERE / "editor.js").read_text(encoding="utf-8")
