@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import sys
@@ -45,24 +46,39 @@ def kernel_preexec() -> None:
     die_with_parent()
 
 
-def kill_pool(pool) -> None:
-    """SIGKILL every worker of a ProcessPoolExecutor (their kernels follow by PDEATHSIG)."""
-    for proc in list(getattr(pool, "_processes", {}).values()):
+class GuardedPool(ProcessPoolExecutor):
+    """A process pool whose workers die with this process and leave Ctrl-C to it (worker_init),
+    and which can name its workers: the multiprocessing children of this process that were not
+    there when it was made (multiprocessing.active_children, public; nothing else in this
+    process starts one while a pool runs)."""
+
+    def __init__(self, workers: int, mp_context=None):
+        self.earlier_children = {p.pid for p in multiprocessing.active_children()}
+        super().__init__(max_workers=workers, mp_context=mp_context,
+                         initializer=worker_init, initargs=(os.getpid(),))
+
+    def workers(self) -> list:
+        return [p for p in multiprocessing.active_children() if p.pid not in self.earlier_children]
+
+
+def kill_pool(pool: GuardedPool) -> None:
+    """SIGKILL every worker of the pool (their kernels follow by PDEATHSIG)."""
+    workers = pool.workers()
+    for proc in workers:
         try:
             proc.kill()
         except (OSError, AttributeError, ValueError):
             pass
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    for proc in workers:
         try:
             proc.join(timeout=1.0)
         except (OSError, AssertionError, ValueError):
             pass
 
 
-def pool(workers: int, mp_context=None) -> ProcessPoolExecutor:
+def pool(workers: int, mp_context=None) -> GuardedPool:
     """A process pool whose workers die with this process and leave Ctrl-C to it."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp_context,
-                               initializer=worker_init, initargs=(os.getpid(),))
+    return GuardedPool(workers, mp_context)
 
 
 @contextmanager

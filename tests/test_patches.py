@@ -63,16 +63,28 @@ def test_ipython_hooks_the_inline_shell_overrides():
     assert "init_sys_modules" in vars(inline.NotebookShell) and "_showtraceback" in vars(inline.NotebookShell)
 
 
-def test_process_pool_keeps_its_workers_where_kill_pool_looks():
-    """guard.kill_pool kills a pool's workers through ProcessPoolExecutor._processes."""
+def test_kill_pool_kills_the_pools_workers_and_no_other_child():
+    """guard.kill_pool finds a pool's workers with multiprocessing.active_children (public),
+    not ProcessPoolExecutor._processes; a child that was there before the pool lives on."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import time
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        assert pool.submit(abs, -1).result() == 1
-        processes = pool._processes
-        assert isinstance(processes, dict) and len(processes) == 1
-        assert all(hasattr(p, "kill") and hasattr(p, "join") for p in processes.values())
+    from regionanalyse import procguard as guard
+
+    context = multiprocessing.get_context("fork")
+    other = context.Process(target=time.sleep, args=(30,))
+    other.start()
+    try:
+        pool = guard.pool(2, context)
+        assert [f.result() for f in [pool.submit(abs, -1), pool.submit(abs, -2)]] == [1, 2]
+        workers = pool.workers()
+        assert 1 <= len(workers) <= 2 and other.pid not in {p.pid for p in workers}
+        guard.kill_pool(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+        assert not any(p.is_alive() for p in workers) and other.is_alive()
+    finally:
+        other.kill()
+        other.join()
 
 
 def test_maps_leave_matplotlib_as_they_found_it():
