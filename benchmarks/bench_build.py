@@ -11,6 +11,9 @@ Run from the project root:  .venv/bin/python benchmarks/bench_build.py [--region
     nothing changed (should do no work).
 (d) In one warm process: kommune-level key figures for one proposal and year, and a
     2005–2026 population history (median of 5 calls after one warm-up).
+(e) With `--executors inline,warm,fresh`: instead of (a)–(d), the cold build of (c) once per
+    executor (`--executor`), interleaved in rounds, each executor's time as a ratio to the
+    first's within a round (the figures behind the choice of executors, pipeline/executors.py).
 Rounds of (a), (b) and (c) are interleaved (`--rounds`, default 3) so that a slow spell of
 this shared machine hits every contender; the medians are reported, and each ratio is taken
 within a round. Reports seconds per appendix and the speed-up ratios, all from the same run.
@@ -100,11 +103,32 @@ def in_process() -> tuple[float, float, float, float]:
             *first_and_median(lambda: population_history(proposal)))
 
 
-def build(out: Path) -> tuple[float, int]:
+def build(out: Path, executor: str | None = None) -> tuple[float, int]:
     """Time one `regionanalyse build` into `out`; return (seconds, appendices it (re)built)."""
     seconds, output = run([str(BIN / "regionanalyse"), "build", PROPOSAL, "--out", str(out),
-                           "--to", "html,pdf", "--jobs", "2"])
+                           "--to", "html,pdf", "--jobs", "2"]
+                          + (["--executor", executor] if executor else []))
     return seconds, output.count(": bygger ")  # the build logs one "bygger <stem>" per job
+
+
+def compare_executors(names: list[str], rounds: int) -> None:
+    """(e): the cold build with each executor, interleaved; ratios to the first within a round."""
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    tmp = Path(tempfile.mkdtemp(prefix="bench_executors_", dir="/tmp"))
+    try:
+        for r in range(1, rounds + 1):
+            for name in names:
+                print(f"round {r}/{rounds}: build --executor {name}, cold ...", flush=True)
+                shutil.rmtree(tmp / name, ignore_errors=True)
+                seconds[name].append(build(tmp / name, name)[0] / BUILD_APPENDICES)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = statistics.median
+    print(f"\nmedians of {rounds} interleaved round(s), seconds per appendix (12 appendices, --jobs 2)")
+    for name in names:
+        ratios = [s / f for s, f in zip(seconds[name], seconds[names[0]])]
+        print(f"{name:<8} {med(seconds[name]):6.2f} s  {med(ratios):5.2f} x {names[0]}  "
+              f"(rounds: {', '.join(f'{v:.2f}' for v in seconds[name])} s)")
 
 
 def main() -> None:
@@ -112,7 +136,11 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=4, help="regions in the naive loops")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (naive, naive -P 2, build); medians are reported")
+    parser.add_argument("--executors", default="",
+                        help="comma-separated executors: time only the cold build with each")
     args = parser.parse_args()
+    if args.executors:
+        return compare_executors(args.executors.split(","), args.rounds)
     regions = regionanalyse.proposal(PROPOSAL).region_names()[: args.regions]
     n = len(regions)
 

@@ -247,8 +247,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="utmappe (standard reports/)")
     parser.add_argument("--arsverk", default=None, help="CSV med årsverk (se data/raw/SOURCES.md)")
     parser.add_argument("--executor", default=None,
-                        help="kjøremåte: inline (i arbeiderprosessen, standard), warm (én kjerne "
-                             "per arbeider) eller fresh (ny kjerne per vedlegg)")
+                        help="kjøremåte: inline (i arbeiderprosessen, standard) eller fresh "
+                             "(ny kjerne per vedlegg, som papermill)")
 
 
 def _cmd_build(args) -> int:

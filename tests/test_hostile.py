@@ -997,14 +997,14 @@ def _wait_running(box: Box, build: subprocess.Popen, marker: bytes,
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how,executor", [("SIGKILL", "inline"), ("SIGTERM", "inline"),
-                                          ("SIGINT", "inline"), ("SIGKILL", "warm")])
+                                          ("SIGINT", "inline"), ("SIGKILL", "fresh")])
 def test_killed_build_leaves_no_process_and_next_build_completes(tmp_path, how, executor):
-    """Also with a kernel per worker (warm): the kernel dies with the worker."""
+    """Also with a kernel per appendix (fresh): the kernel dies with the worker."""
     box = Box(tmp_path).setup()
     box.write("drept.yaml", as_yaml(proposal(id="drept")))
     build = _start(box, "drept.yaml", executor)
-    procs = _wait_running(box, build, b"ipykernel" if executor == "warm" else b"multiprocessing")
-    assert len(procs) >= (2 if executor == "warm" else 1), procs  # a pool worker (and its kernel)
+    procs = _wait_running(box, build, b"ipykernel" if executor == "fresh" else b"multiprocessing")
+    assert len(procs) >= (2 if executor == "fresh" else 1), procs  # a pool worker (and its kernel)
     killed_at = time.monotonic()
     if how == "SIGINT":  # Ctrl-C on a terminal signals the whole foreground group
         os.killpg(build.pid, signal.SIGINT)

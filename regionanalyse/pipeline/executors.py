@@ -3,40 +3,35 @@
 Each takes the notebook, where to write the executed copy and the parameters (injected as
 papermill does), and returns the executed notebook.
 
-- "inline": the notebook runs in the worker process's own IPython shell (`inline.py`): no
-  kernel process, no messages; imports and data are loaded once per worker and serve the
-  notebook and the rendering alike. The namespace is cleared before each notebook. The
-  executed copy is written only when a cell fails (for _feil/).
-- "warm": one Jupyter kernel per worker process, reused across appendices (imports and data
-  caches are paid once); the user namespace is reset before each notebook, so nothing one
-  notebook defines is visible in the next.
-- "fresh": a new kernel for every notebook (slower; the reference the warm one is tested against).
+- "inline" (the default): the notebook runs in the worker process's own IPython shell
+  (`inline.py`): no kernel process, no messages; imports and data are loaded once per worker
+  and serve the notebook and the rendering alike. The namespace is cleared before each
+  notebook. The executed copy is written only when a cell fails (for _feil/).
+- "fresh": papermill with a new Jupyter kernel for every notebook: the reference path (what
+  `papermill` and `jupyter nbconvert` do by hand; tests/test_pipeline.py checks that inline
+  gives the same pages), and a crash of the interpreter (a segfault) costs one appendix, not
+  the worker.
+
+A third, "warm" (one kernel per worker, its namespace reset before each notebook), was removed
+on 2026-12-05. Measured on the same build (benchmarks/bench_build.py --executors, nav-2016-11,
+12 appendices, --jobs 2; two runs of two interleaved rounds, a shared machine at load 1-7),
+within each round against fresh: warm 0.72, 1.19, 0.98, 0.81 (median 0.90), inline 0.57, 0.53,
+0.86, 0.41 (median 0.55). Warm was the fastest way to nothing anyone needs: for speed inline is
+nearly twice as fast, and for a crash confined to one appendix fresh is the plain papermill path
+with no state between appendices; warm's ~10 % over fresh, in a non-default path, did not pay
+for a kernel kept alive across appendices, a reset cell and its own shutdown hook.
 """
 from __future__ import annotations
-
-from multiprocessing.util import Finalize
 
 from ..config import NOTEBOOK_DIR
 from ..errors import UsageError
 from ..procguard import kernel_preexec
-
-RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
 
 
 def _read(path: str):
     import nbformat
 
     return nbformat.read(path, as_version=4)
-
-
-def _with_reset(notebook: str):
-    """The notebook with a first, hidden cell that clears the kernel's user namespace."""
-    import nbformat
-
-    nb = _read(notebook)
-    cell = nbformat.v4.new_code_cell(RESET_SOURCE, metadata={"tags": ["hide"]})
-    nb.cells.insert(0, cell)
-    return nb
 
 
 def _literal(value) -> str:
@@ -117,38 +112,7 @@ class FreshExecutor:
         """Nothing is kept between notebooks."""
 
 
-class WarmExecutor:
-    """One kernel per worker process, namespace reset before each notebook."""
-
-    def __init__(self):
-        self._kernel = None
-
-    def _kernel_manager(self):
-        if self._kernel is None or not self._kernel.is_alive():
-            from jupyter_client.manager import KernelManager
-
-            self._kernel = KernelManager(kernel_name="python3")
-            # the kernel dies with this worker (PDEATHSIG), whatever kills it
-            self._kernel.start_kernel(cwd=str(NOTEBOOK_DIR), preexec_fn=kernel_preexec)
-            Finalize(self, self.discard, exitpriority=10)
-        return self._kernel
-
-    def execute(self, notebook: str, output: str, parameters: dict):
-        import papermill
-
-        papermill.execute_notebook(_with_reset(notebook), output, parameters=parameters,
-                                   kernel_name="python3", progress_bar=False, log_output=False,
-                                   cwd=str(NOTEBOOK_DIR), km=self._kernel_manager())
-        return _read(output)
-
-    def discard(self) -> None:
-        """Shut the kernel down (after a failure, so the next notebook starts clean)."""
-        if self._kernel is not None:
-            self._kernel.shutdown_kernel(now=True)
-            self._kernel = None
-
-
-EXECUTORS = {"inline": InlineExecutor, "warm": WarmExecutor, "fresh": FreshExecutor}
+EXECUTORS = {"inline": InlineExecutor, "fresh": FreshExecutor}
 DEFAULT_EXECUTOR = "inline"
 _in_this_process: dict[str, object] = {}
 
