@@ -133,3 +133,37 @@ def test_one_build_per_job():
         assert region.build({**params, "region": "Nordland"}) is not first
     with one_build_per_job():
         assert region.build(params) is not first
+
+
+def test_table_cells_are_aligned_by_their_kind_not_their_text():
+    """Numbers, ranges («12–34») and signs to the right, text to the left (class="tekst"),
+    from the cell's kind; a text that happens to look like a number stays text."""
+    import re
+
+    import pytest
+
+    from regionanalyse.present import fmt
+    from regionanalyse.present.html import table_html
+
+    frame = pd.DataFrame({"Rad": ["a", "b"],
+                          "Tall": [cells.number(1234), cells.missing(symbols.NOT_AVAILABLE, "mangler")],
+                          "Spenn": [cells.number_range("12–34"), cells.number_range("5\u00a0457–43\u00a0893")],
+                          "Andre": [cells.nothing(), cells.text("Oslo, Viken")],
+                          "Kode": [cells.text("0301"), 7]})
+    body = table_html(frame, "Tabell 1. Prøve", "SSB").data
+    rows = re.findall(r"<tr>(.*?)</tr>", body.partition("</thead>")[2], flags=re.S)
+    marks = [re.findall(r'<td( class="tekst")?>', r) for r in rows]
+    assert marks == [["", "", "", ' class="tekst"'], ["", "", ' class="tekst"', ""]]
+    # in the data files a range and the sign for none stay as printed, without a reason
+    data = data_frame(frame)
+    assert data["Spenn"].tolist() == ["12–34", "5\u00a0457–43\u00a0893"]
+    assert data["Andre"].tolist() == ["–", "Oslo, Viken"]
+    assert data["Merknad"].isna().tolist() == [True, False] and data["Merknad"][1] == "Tall: mangler"
+    # a missing value has no default wording: a bare None in a table, or fmt.number without
+    # `missing=`, is an error
+    with pytest.raises(ValueError, match="SSB symbol"):
+        table_html(pd.DataFrame({"Rad": ["a"], "Tall": [None]}), "Tabell 2. Prøve", "SSB")
+    with pytest.raises(ValueError, match="no default wording"):
+        fmt.number(float("nan"))
+    assert fmt.number(float("nan"), missing=symbols.NOT_AVAILABLE) == ".."
+    assert not hasattr(fmt, "MISSING")

@@ -121,7 +121,7 @@ class ComparisonReport:
             "Største/minste folkemengde (forhold)": figures["storst_minst"].map(lambda v: cells.number(v, 1)),
             "Variasjonskoeffisient folkemengde": figures["variasjon_folkemengde_pst"].map(cells.percent),
             "Innbyggere per NAV-kontor (min–maks)": [
-                cells.text(f"{fmt.number(lo)}–{fmt.number(hi)}") if n == total and not fmt.is_missing(lo)
+                cells.number_range(f"{fmt.number(lo)}–{fmt.number(hi)}") if n == total and not fmt.is_missing(lo)
                 else (cells.missing(ssb.NOT_APPLICABLE) if not offices_match(self.year)
                       else cells.text(f"kjent for {n} av {total} regioner"))
                 for lo, hi, n, total in zip(figures["innb_per_navkontor_min"],

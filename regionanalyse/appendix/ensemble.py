@@ -276,7 +276,7 @@ class EnsembleReport:
             "Mål": [LABELS[c][0] for c in cols],
             "Forslaget": [_cell(c, v) for c, v in zip(cols, t["verdi"])],
             "Alternativene, median": [_cell(c, v) for c, v in zip(cols, t["median"])],
-            "Alternativene, 90 % mellom": [cells.text(f"{_value(c, lo)}–{_value(c, hi)}")
+            "Alternativene, 90 % mellom": [cells.number_range(f"{_value(c, lo)}–{_value(c, hi)}")
                                            for c, lo, hi in zip(cols, t["p5"], t["p95"])],
             "Lavere verdi": t["andel_lavere"].map(cells.percent).to_list(),
             "Samme verdi": t["andel_lik"].map(cells.percent).to_list(),

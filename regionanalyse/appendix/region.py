@@ -210,6 +210,10 @@ class RegionReport(ProposalReport):
                           ["Medianen vises bare der tallet er kjent for alle regionene (ellers «..»)."]
                           if (ranks["av"] < ranks["regioner"]).any() else [])
 
+    def _other_regions(self, regions) -> cells.Cell:
+        others = ", ".join(r for r in regions if r != self.region)
+        return cells.text(others) if others else cells.nothing()
+
     def cohesion(self) -> list[Section]:
         ba = ba_cohesion(self.proposal, self.year)
         mine = ba[ba["regions"].map(lambda r: self.region in r)].copy()
@@ -222,8 +226,7 @@ class RegionReport(ProposalReport):
             "BA-region": mine["ba_navn"] + " (" + mine["ba_nr"].astype(str) + ")",
             f"Bosatt i {self.region} (personer)": mine["egne"].map(cells.number),
             "Bosatt i andre regioner (personer)": (mine["folkemengde"] - mine["egne"]).map(cells.number),
-            "Andre regioner": mine["regions"].map(
-                lambda rs: ", ".join(r for r in rs if r != self.region) or "–"),
+            "Andre regioner": mine["regions"].map(self._other_regions),
             "Delt av grensen": mine["split"].map({True: "ja", False: "nei"}),
         })
         code_year = int(mine["ba_klassifisering"].iloc[0])

@@ -37,15 +37,22 @@ class Cell:
     symbol: str = ""
     mark: str = ""
     note: str = ""
+    text_kind: str = "text"  # a value given as text: "text", "range" or "symbol" (see kind)
 
     @property
     def kind(self) -> str:
-        """'number', 'percent', 'missing' or 'text'."""
+        """'number', 'percent', 'missing' (printed as its symbol), 'text', 'range' (numbers given
+        as text, «12–34») or 'symbol' (a sign standing for a value, SSB's «–» for none)."""
         if self.value is None:
             return "missing"
         if self.format is None:
-            return "text"
+            return self.text_kind
         return "percent" if self.format.percent else "number"
+
+    @property
+    def right_aligned(self) -> bool:
+        """As SSB sets its tables: numbers, ranges and symbols to the right, text to the left."""
+        return self.kind != "text"
 
     def printed(self) -> str:
         if self.value is None:
@@ -81,3 +88,15 @@ def missing(symbol: str, note: str = "", mark: str = "") -> Cell:
 
 def text(value: str) -> Cell:
     return Cell(str(value))
+
+
+def number_range(value: str) -> Cell:
+    """Numbers given as text, printed as given and aligned as a number: a range «12–34». In
+    the data files it stays text (two numbers are not one)."""
+    return Cell(str(value), text_kind="range")
+
+
+def nothing() -> Cell:
+    """SSB's «–» for none (no other region, say): a value, aligned as a number; the data files
+    keep the sign (it is no missing figure, so it has no reason)."""
+    return Cell(symbols.NIL, text_kind="symbol")

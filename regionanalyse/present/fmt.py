@@ -1,4 +1,7 @@
-"""Norwegian number formatting for reports: 1 234 567, 12,3 %, «ikke oppgitt» for missing."""
+"""Norwegian number formatting for reports: 1 234 567, 12,3 %.
+
+A missing value has no default wording: in a table it is a cell with its SSB symbol and reason
+(present/cells.py, indicators/symbols.py); elsewhere the caller says what to print (`missing=`)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +10,6 @@ import pandas as pd
 
 from .. import inert
 
-MISSING = "ikke oppgitt"
 NBSP = "\u00a0"  # keeps "1 234 567" on one line
 
 
@@ -15,17 +17,25 @@ def is_missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value, decimals: int = 0, missing: str = MISSING) -> str:
-    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1)."""
+def _missing(missing: str | None) -> str:
+    if missing is None:
+        raise ValueError("a missing value has no default wording: pass missing= (its SSB symbol), "
+                         "or in a table use cells.missing(symbol, note)")
+    return missing
+
+
+def number(value, decimals: int = 0, missing: str | None = None) -> str:
+    """1234567.8 → '1 234 568' (decimals=0) or '1 234 567,8' (decimals=1); a missing value
+    prints as `missing`, which must then be given."""
     if is_missing(value):
-        return missing
+        return _missing(missing)
     text = f"{float(value):,.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",")
 
 
-def percent(value, decimals: int = 1, missing: str = MISSING) -> str:
-    """12.34 → '12,3 %'."""
-    return missing if is_missing(value) else f"{number(value, decimals)}{NBSP}%"
+def percent(value, decimals: int = 1, missing: str | None = None) -> str:
+    """12.34 → '12,3 %' (a missing value as for `number`)."""
+    return _missing(missing) if is_missing(value) else f"{number(value, decimals)}{NBSP}%"
 
 
 def counted(n: int, singular: str, plural: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import numbers
 import re
 
 import matplotlib.pyplot as plt
@@ -11,6 +12,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import fmt
+from .cells import Cell
 from .interactive import standalone_html
 
 
@@ -33,12 +35,19 @@ def _fits_a_page(frame: pd.DataFrame, notes) -> bool:
 def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] = ()) -> HTML:
     """A captioned HTML table with numbered notes and a «Kilde:» line.
 
+    `frame` holds cells (present/cells.py) or plain values (a label, a count); its first
+    column labels the rows. A missing value must be a cell with its SSB symbol (cells.missing):
+    a bare None or NaN is refused, never printed with a default wording.
+
     The caption is the table's <caption>; column headings are <th scope="col"> and the first
     cell of each row a row heading (<th scope="row">), so that a screen reader (and the PDF's
     structure tree) reads every value with its row and column.
     """
-    body = frame.to_html(index=False, escape=True, border=0, classes="vedlegg-tabell", na_rep=fmt.MISSING)
-    body = _align_text_columns(body, frame)
+    frame = frame.reset_index(drop=True)
+    right = _right_aligned(frame)
+    printed = frame.map(lambda v: v.printed() if isinstance(v, Cell) else v)
+    body = printed.to_html(index=False, escape=True, border=0, classes="vedlegg-tabell")
+    body = _mark_text_cells(body, right)
     whole = " hel" if _fits_a_page(frame, notes) else ""
     body = body.replace('class="dataframe vedlegg-tabell"', f'class="dataframe vedlegg-tabell{whole}"', 1)
     head, sep, rest = body.partition("</thead>")
@@ -56,15 +65,28 @@ def table_html(frame: pd.DataFrame, caption: str, source: str, notes: list[str] 
                 f'aria-label="{html.escape(caption)}">' + "\n".join(parts) + "</div>")
 
 
-# A cell that reads as a number (digits, separators, %, signs, SSB symbols, footnote marks) is
-# right-aligned; a cell of text is left-aligned, as SSB sets its tables.
-_NUMERIC = re.compile(r"^[\d\s\u00a0.,:%+\-–−…¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+def _right_aligned(frame: pd.DataFrame) -> list[bool]:
+    """Per data cell (row by row, the row heading left out): right-aligned or not, from the
+    cell's kind (Cell.right_aligned: numbers, ranges and symbols right, text left, as SSB sets
+    its tables); a plain number is right-aligned, a plain text left."""
+    def right(value, row, col) -> bool:
+        if isinstance(value, Cell):
+            return value.right_aligned
+        if fmt.is_missing(value):
+            raise ValueError(f"a missing value without its SSB symbol and reason (row {row + 1}, "
+                             f"column {col!r}): use cells.missing(symbol, note)")
+        return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+    for col in frame.columns[:1]:  # the row headings: printed, never aligned, never missing
+        for i, value in enumerate(frame[col]):
+            right(value, i, col)
+    return [right(v, i, col) for i, row in enumerate(frame.itertuples(index=False))
+            for col, v in zip(frame.columns[1:], row[1:])]
 
 
-def _align_text_columns(body: str, frame: pd.DataFrame) -> str:
+def _mark_text_cells(body: str, right: list[bool]) -> str:
     """Mark data cells holding text (not the first cell of a row, a row heading) class="tekst"."""
-    text = iter([not fmt.is_missing(v) and not _NUMERIC.match(str(v))
-                 for row in frame.itertuples(index=False) for v in row[1:]])
+    text = iter([not r for r in right])
     head, sep, rest = body.partition("</thead>")
 
     def row(match):

@@ -50,7 +50,7 @@ class Section:
 
     def _repr_html_(self) -> str | None:
         if self.kind == "table":
-            return self.lead + table_html(self.printed(), self.caption, self.source, self.notes).data
+            return self.lead + table_html(self.frame, self.caption, self.source, self.notes).data
         return self.html or None
 
     def _repr_markdown_(self) -> str | None:

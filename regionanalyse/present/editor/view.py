@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...indicators import symbols
 from ...indicators.scores import SCORE_COLUMNS
 from ...sources import codes, geometry
 from ...territory.adjacency import units
@@ -173,13 +174,16 @@ def panel_data(panel: Panel, year: int, shares=None, alternatives=None, unlike: 
     for col in SCORE_COLUMNS:
         label, decimals = SCORE_LABELS[col]
         value = score[col] * (100 if col == "befolkningsavvik_maks" else 1)
-        text = fmt.percent(value, decimals) if col == "befolkningsavvik_maks" else fmt.number(value, decimals)
+        text = (fmt.percent(value, decimals, missing=symbols.NOT_AVAILABLE) if col == "befolkningsavvik_maks"
+                else fmt.number(value, decimals, missing=symbols.NOT_AVAILABLE))
         if shares is None:
             scores.append([label, text])
         else:
             share = shares[col]
-            parts = " / ".join(fmt.number(share[k], 1) for k in ("andel_lavere", "andel_lik", "andel_hoyere"))
-            scores.append([label, text, fmt.percent(share["persentil"], 0), parts + fmt.NBSP + "%"])
+            parts = " / ".join(fmt.number(share[k], 1, missing=symbols.NOT_AVAILABLE)
+                               for k in ("andel_lavere", "andel_lik", "andel_hoyere"))
+            scores.append([label, text, fmt.percent(share["persentil"], 0, missing=symbols.NOT_AVAILABLE),
+                           parts + fmt.NBSP + "%"])
     regions = panel.regions
     with_kommuner = int((regions["antall_kommuner"] > 0).sum())
     ideal = regions["folkemengde"].sum() / max(with_kommuner, 1)
