@@ -291,7 +291,8 @@ har bare kartet), kontrast på en deaktivert zoomknapp (unntatt fra kravet) og a
 orden.</li>
 <li>Lange tabeller som går over flere sider er ett tabellelement i PDF-en; overskriftsraden
 gjentas på hver side som artefakt. Tabeller som får plass på én side holdes samlet.</li>
-<li>Tall som mangler i kildene står som «..» eller «ikke oppgitt» med forklaring i fotnote.</li>
+<li>Tall som mangler, står som SSBs tegn «..» (finnes ikke i kildene) eller «.» (kan ikke
+oppgis), med forklaring i fotnote.</li>
 </ul>
 <h2>Publisering</h2>
 <p>Last opp HTML-vedleggene (eller PDF-filene) og denne erklæringens resultater. Virksomheten
