@@ -7,7 +7,7 @@ from ..model import Proposal
 from ..sources import codes, population
 from ..territory import membership
 from .keyfigures import key_figures
-from .labour import ba_cohesion
+from .ba_cohesion import ba_cohesion
 
 
 def flows(a: Proposal, b: Proposal, year: int) -> pd.DataFrame:
