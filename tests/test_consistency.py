@@ -327,7 +327,7 @@ def test_cli_contracts():
 
 
 def test_comparison_balance_matches_independent_recomputation():
-    from regionanalyse.indicators.compare import balance
+    from regionanalyse.indicators.proposals import balance
 
     cases = {k: v for k, v in EXPECTED["regression"].items() if k.startswith("balanse|")}
     assert len(cases) == 5

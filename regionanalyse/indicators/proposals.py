@@ -1,4 +1,4 @@
-"""Comparing proposals: where kommuner move, key figures side by side, balance figures."""
+"""Figures across proposals: where kommuner move, key figures side by side, balance figures."""
 from __future__ import annotations
 
 import pandas as pd
