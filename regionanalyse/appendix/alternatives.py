@@ -163,8 +163,11 @@ class EnsembleReport:
                 f"steg hver; de første {fmt.percent(100 * BURN_IN, 0)} av hver kjede er forkastet "
                 "(de ligner startplanen), og av resten er planene tatt med jevne mellomrom. Planer "
                 "som ligger nær hverandre i en kjede, ligner hverandre, så utvalget er mindre verdt "
-                f"enn {fmt.number(self.n)} uavhengige trekk: for det svakeste målet tilsvarer det om "
-                f"lag {_about(m)} uavhengige alternativer.")
+                f"enn {fmt.number(self.n)} uavhengige trekk" + (
+                    f": for det svakeste målet tilsvarer det om lag {_about(m)} uavhengige alternativer."
+                    if not fmt.is_missing(m) else
+                    "; hvor mye mindre, kan ikke anslås: kjedene er for korte til å beregne et "
+                    "effektivt utvalg."))
 
     def _own_tolerance_text(self) -> str:
         """The rule that chose the tolerance and what follows for the balance comparison
