@@ -150,7 +150,7 @@ def _tolerance(text: str) -> float | str:
 
 
 def _cmd_alternatives(args) -> int:
-    from .ensemble.alternatives import request_for, run, write
+    from .ensemble.run import request_for, run, write
     from .ensemble.generate import check_request
     from .model import load
     from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats

@@ -54,7 +54,7 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("cli", "_cmd_history", "to_csv"): "test_cli_format_keeps_names_inert[history-csv]",
     ("cli", "_cmd_score", "to_csv"): "test_cli_format_keeps_names_inert[score-csv]",
     ("inert", "markdown_table", "to_markdown"): "test_cli_format_keeps_names_inert[*-markdown]",
-    ("ensemble.alternatives", "write", "to_csv"): "test_alternatives_files_inert",
+    ("ensemble.run", "write", "to_csv"): "test_alternatives_files_inert",
     ("present.datafiles", "write_csv", "to_csv"): "test_alternatives_appendix_end_to_end_inert",
     ("present.datafiles", "write_xlsx", "to_excel"): "test_alternatives_appendix_end_to_end_inert",
     ("appendix.base", "intro", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",

@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..ensemble import diagnostics
-from ..ensemble.alternatives import EXACT_LIMIT, shares
+from ..ensemble.run import EXACT_LIMIT, shares
 from ..ensemble.folder import read_settings
 from ..ensemble.generate import BURN_IN
 from ..model import load, read_yaml

@@ -78,7 +78,7 @@ class EditorModel:
 
     def use_ensemble(self, ensemble) -> "EditorModel":
         """Show, after every edit, where the drawing falls among the plans of `ensemble`: an
-        Ensemble (`regionanalyse.ensemble.alternatives.run`) or the output folder of
+        Ensemble (`regionanalyse.ensemble.run.run`) or the output folder of
         `regionanalyse alternatives`, for the same year. The shares below/equal/above and the
         percentile of each score are the alternatives appendix's (forslag.csv): the drawing
         scored with each region's most populous kommune as seat, values rounded to 6 decimals."""

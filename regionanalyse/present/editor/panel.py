@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...ensemble.alternatives import DECIMALS
+from ...ensemble.run import DECIMALS
 from ...ensemble.folder import read_settings
 from ...errors import DataError
 from ...indicators.scores import SCORE_COLUMNS, score_labels
@@ -122,7 +122,7 @@ class Alternatives:
 
     @classmethod
     def of(cls, ensemble) -> "Alternatives":
-        """From an Ensemble (`regionanalyse.ensemble.alternatives.run`)."""
+        """From an Ensemble (`regionanalyse.ensemble.run.run`)."""
         req = ensemble.request
         return cls(int(req.year), int(req.regions), ensemble.method, req.level, len(ensemble.scores),
                    {c: np.sort(ensemble.scores[c].to_numpy(dtype=float)) for c in SCORE_COLUMNS})

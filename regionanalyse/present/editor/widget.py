@@ -75,7 +75,7 @@ class Session:
         proposal, year = self.model.proposal, self.model.year
 
         def work():
-            from ...ensemble.alternatives import request_for, run
+            from ...ensemble.run import request_for, run
 
             try:
                 ensemble = run(proposal, request_for(proposal, year))
