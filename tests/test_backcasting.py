@@ -74,7 +74,7 @@ def test_a_region_without_kommuner_in_a_year_is_dot_with_the_reason():
 def _random_proposal(rng: np.random.Generator, vintage: int, number: int) -> Proposal:
     """A kommune-level proposal of `vintage`: a few single kommuner that later split, merge or
     were re-established, as regions of their own, the rest cut into random blocks of fylker."""
-    kommuner = codes.kommuner(vintage)
+    kommuner = codes.kommune_codes(vintage)
     volatile = [c for c in ("1580", "1875", "5055", "5056", "5059", "1534", "1850", "5012", "1571",
                             "1444", "0711", "1852", "0627", "1806", "1507")
                 if c in set(kommuner["kommunenummer"])]
@@ -175,7 +175,7 @@ def test_the_losing_region_says_what_it_does_not_count():
     with Asker og Bærum. Its key table says so under the population, with the people."""
     from regionanalyse.appendix.region import RegionReport
 
-    fylker = list(codes.fylker(2019)["fylkesnummer"])
+    fylker = list(codes.fylke_codes(2019)["fylkesnummer"])
     proposal = Proposal(id="buskerud-2019", name="Buskerud-test", vintage=2019, source="test",
                         regions=(Region("Buskerud", ("06",)),
                                  Region("Asker og resten", tuple(f for f in fylker if f != "06"))))

@@ -68,13 +68,13 @@ def test_properties_in_every_year(pid):
     for year in YEARS:
         t = figures(pid, year)
         assert t["folkemengde"].sum() == population.national_population(year), (pid, year)
-        assert t["antall_kommuner"].sum() == len(codes.kommuner(year)), (pid, year)
+        assert t["antall_kommuner"].sum() == len(codes.kommune_codes(year)), (pid, year)
         assert t["areal_km2"].sum() == pytest.approx(national_area, rel=1e-9), (pid, year)
         assert (t["bosatt_delt_ba"] <= t["folkemengde"]).all(), (pid, year)
         assert (t["bosatt_delt_ba"] >= 0).all() and (t["ba_delt"] <= t["ba_regioner"]).all()
         # no raw code dropped: every kommune of the year is assigned and has a BA-region
         assigned = membership.assign(load(pid), year)
-        assert set(assigned["kommunenummer"]) == set(codes.kommuner(year)["kommunenummer"])
+        assert set(assigned["kommunenummer"]) == set(codes.kommune_codes(year)["kommunenummer"])
         assert set(ba_of_kommuner(year)["kommunenummer"]) == set(assigned["kommunenummer"])
         assert t["innbyggere_per_navkontor"].isna().all() or year == 2016
 
@@ -91,7 +91,7 @@ def test_chain_linked_index_never_jumps(pid):
 def kommune_level(vintage: int, n_regions: int):
     """A valid proposal whose regions take every n-th kommune of `vintage`, so that most
     mergers and splits of 2005–2026 cross a region border."""
-    kommuner = list(codes.kommuner(vintage)["kommunenummer"])
+    kommuner = list(codes.kommune_codes(vintage)["kommunenummer"])
     return from_dict({"id": f"hver-{n_regions}-{vintage}", "name": "Kommune for kommune",
                       "vintage": vintage,
                       "regions": [{"name": f"Region {i + 1}", "members": kommuner[i::n_regions]}
@@ -144,7 +144,7 @@ def year_by_year_history(proposal) -> pd.DataFrame:
 
 def halsa_alone():
     """Halsa (2019) as a region of its own: merged into Heim in 2020, counted in the other region."""
-    rest = sorted(set(codes.kommuner(2019)["kommunenummer"]) - {"1571"})
+    rest = sorted(set(codes.kommune_codes(2019)["kommunenummer"]) - {"1571"})
     return from_dict({"id": "halsa", "name": "Halsa alene", "vintage": 2019, "source": "test",
                       "regions": [{"name": "Halsa", "members": ["1571"]},
                                   {"name": "Resten", "members": rest}]}, "halsa.yaml")

@@ -292,9 +292,9 @@ def test_empty_region_sections_keep_names_inert():
     from regionanalyse.model import Proposal, Region
     from regionanalyse.sources import codes
 
-    k24 = codes.kommuner(2024)
+    k24 = codes.kommune_codes(2024)
     more = tuple(c for c in k24.loc[k24["fylkesnummer"] == "15", "kommunenummer"] if c != "1580")
-    rest = tuple(f for f in codes.fylker(2024)["fylkesnummer"] if f != "15")
+    rest = tuple(f for f in codes.fylke_codes(2024)["fylkesnummer"] if f != "15")
     proposal = Proposal(id="tom-region", name=PROPOSAL_NAME, vintage=2024, source="test",
                         regions=(Region(NAMES[0], ("1580",)), Region(NAMES[1], more),
                                  Region(NAMES[2], rest)))

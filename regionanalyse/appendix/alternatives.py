@@ -384,7 +384,7 @@ class EnsembleReport:
 
     def maps(self) -> list[Section]:
         """The proposal and each selected alternative, on the same scale."""
-        bounds = geometry.kommuner(2024).total_bounds
+        bounds = geometry.kommune_polygons(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
         out = []
         plans = [(f"Forslaget: {self.proposal.name}", self.proposal)]

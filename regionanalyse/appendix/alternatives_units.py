@@ -9,7 +9,7 @@ from ..territory.membership import fylke_composition
 
 
 def _names(fylker: list[str], year: int) -> str:
-    names = codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    names = codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]
     listed = [str(names.get(f, f)) for f in sorted(fylker)]
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " og " + listed[-1]
 
@@ -22,7 +22,7 @@ def split_fylker(proposal: Proposal, year: int) -> list[str]:
 def units_text(proposal: Proposal, year: int, level: str) -> str:
     """What the proposal and the alternatives are built from, and what follows from a difference."""
     split = split_fylker(proposal, year)
-    total = len(codes.fylker(year))
+    total = len(codes.fylke_codes(year))
     if not split:
         if level == "fylke":
             return ("Forslaget er bygd av hele fylker, og alternativene er det også: like "

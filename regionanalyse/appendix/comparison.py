@@ -47,7 +47,7 @@ class ComparisonReport:
 
     def maps(self) -> list[Section]:
         """One map per proposal, all with the same extent and size, so on the same scale."""
-        bounds = geometry.kommuner(2024).total_bounds
+        bounds = geometry.kommune_polygons(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
         colors = maps.comparison_colors(self.proposals)  # one colour per region on every map
         out = []

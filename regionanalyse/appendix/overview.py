@@ -79,7 +79,7 @@ class OverviewReport(ProposalReport):
         comp = membership.fylke_composition(self.proposal, 2016)
         order = {name: i for i, name in enumerate(self.proposal.region_names())}  # as in tabell 1
         comp = comp.sort_values("region", key=lambda s: s.map(order)).reset_index(drop=True)
-        names = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+        names = codes.fylke_codes(2016).set_index("fylkesnummer")["fylkesnavn"]
         frame = pd.DataFrame({
             "Region": comp["region"],
             "Fylker 2016": comp["fylker"].map(lambda s: ", ".join(names[f] for f in sorted(s))),

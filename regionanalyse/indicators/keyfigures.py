@@ -94,7 +94,7 @@ def _member_names(proposal: Proposal) -> dict[str, str]:
     """Per region: its fylker, and for a fylke only partly inside, which kommuner (or, when
     most are inside, which are not), in the proposal's inndeling."""
     expanded = membership.expand(proposal)
-    kommuner = codes.kommuner(proposal.vintage)
+    kommuner = codes.kommune_codes(proposal.vintage)
     fylke_size = kommuner.groupby("fylkesnummer").size()
     out = {}
     for region, group in expanded.groupby("region", sort=False):
@@ -147,7 +147,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     region_area, area_source, area_notes = _areas(proposal, year)
     notes += [(r, "areal_km2", n) for r, n in area_notes.items()]
 
-    names16 = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+    names16 = codes.fylke_codes(2016).set_index("fylkesnummer")["fylkesnavn"]
     comp16 = membership.fylke_composition(proposal, 2016)
     offices = nav.office_counts()
     office_values, office_reasons = _set_figure(comp16, offices, "navkontor", names16)
@@ -169,7 +169,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     else:
         vint = int(for_year["vintage"].iloc[0])
         comp = membership.fylke_composition(proposal, vint)
-        fnames = codes.fylker(vint).set_index("fylkesnummer")["fylkesnavn"]
+        fnames = codes.fylke_codes(vint).set_index("fylkesnummer")["fylkesnavn"]
         arsverk_values, arsverk_reasons = _set_figure(
             comp, for_year.assign(merknad=None), "arsverk", fnames)
         arsverk_source = "; ".join(dict.fromkeys(for_year["kilde"]))
@@ -348,7 +348,7 @@ def national_figures(year: int) -> dict:
     offices = nav.office_counts()
     kontor = int(offices["navkontor"].sum())
     out = {"folkemengde": folk, "andel_landet_pst": 100.0,
-           "antall_kommuner": len(codes.kommuner(year)), "areal_km2": area,
+           "antall_kommuner": len(codes.kommune_codes(year)), "areal_km2": area,
            "tetthet_per_km2": folk / area, "navkontor": kontor,
            "navkontor_malbilde": int(offices["navkontor_malbilde"].sum()),
            "innbyggere_per_navkontor": per_office(folk, kontor, year),

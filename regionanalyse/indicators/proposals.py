@@ -68,4 +68,4 @@ def balance(proposals: list[Proposal], year: int, arsverk_file=None) -> pd.DataF
 
 def fylke_names(year: int) -> pd.Series:
     """Fylke code → name in `year` (for captions)."""
-    return codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    return codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]

@@ -473,7 +473,7 @@ def sea_edge_map(year: int, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 7.6))
     _draw_once(ax)
-    _fill(ax, geometry.kommuner(layer).geometry, facecolor="#eeeeee", edgecolor="#bbbbbb",
+    _fill(ax, geometry.kommune_polygons(layer).geometry, facecolor="#eeeeee", edgecolor="#bbbbbb",
           linewidth=0.2)
     for kind, (color, style) in SEA_EDGE_STYLE.items():
         rows = edges[edges["type"] == kind]

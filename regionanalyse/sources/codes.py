@@ -45,22 +45,22 @@ def with_year_names(frame: pd.DataFrame, year: int, column: str = "kommunenavn")
     return frame.assign(**{column: pd.array(names, dtype=frame[column].dtype)})
 
 
-def kommuner(year: int) -> pd.DataFrame:
+def kommune_codes(year: int) -> pd.DataFrame:
     """Kommuner valid on 1 January of `year`: code, name (as it was that year), fylke."""
-    return _kommuner(int(year)).copy()
+    return _kommune_codes(int(year)).copy()
 
 
 @lru_cache(maxsize=None)
-def _kommuner(year: int) -> pd.DataFrame:
+def _kommune_codes(year: int) -> pd.DataFrame:
     table = code_list()
     valid = table[(table["forste_aar_1jan"] <= year) & (table["siste_aar_1jan"] >= year)]
     out = valid[["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn"]].reset_index(drop=True)
     return with_year_names(out, year)
 
 
-def fylker(year: int) -> pd.DataFrame:
+def fylke_codes(year: int) -> pd.DataFrame:
     """Fylker valid on 1 January of `year`: code and name."""
-    return (kommuner(year)[["fylkesnummer", "fylkesnavn"]].drop_duplicates()
+    return (kommune_codes(year)[["fylkesnummer", "fylkesnavn"]].drop_duplicates()
             .sort_values("fylkesnummer").reset_index(drop=True))
 
 

@@ -52,7 +52,7 @@ def _load(name: str, check=None) -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=None)
-def fylker(layer_year: int) -> gpd.GeoDataFrame:
+def fylke_polygons(layer_year: int) -> gpd.GeoDataFrame:
     """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
     frame = _load(FYLKE_FILES[layer_year])
     integrity.check_fylke_codes(frame["fylkesnummer"], RAW_DIR / FYLKE_FILES[layer_year],
@@ -61,7 +61,7 @@ def fylker(layer_year: int) -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=None)
-def kommuner(layer_year: int) -> gpd.GeoDataFrame:
+def kommune_polygons(layer_year: int) -> gpd.GeoDataFrame:
     """Kommune polygons of a layer year (2019, 2020, 2024)."""
     name = KOMMUNE_FILES[layer_year]
 

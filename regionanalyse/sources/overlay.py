@@ -36,9 +36,9 @@ def moves(older: int, newer: int) -> pd.DataFrame:
 
 
 def _moves(older: int, newer: int) -> pd.DataFrame:
-    left = geometry.kommuner(older)[["kommunenummer", "geometry"]].rename(
+    left = geometry.kommune_polygons(older)[["kommunenummer", "geometry"]].rename(
         columns={"kommunenummer": "kommune_fra"})
-    right = geometry.kommuner(newer)[["kommunenummer", "geometry"]].rename(
+    right = geometry.kommune_polygons(newer)[["kommunenummer", "geometry"]].rename(
         columns={"kommunenummer": "kommune_til"})
     recorded = succession.crosswalk(older, newer)
     recorded = set(zip(recorded["code_from"], recorded["code_to"]))

@@ -74,7 +74,7 @@ def crossings(layer_year: int) -> pd.DataFrame:
     table = read_csv_codes(path, ["kommune_a", "kommune_b"])
     if list(table.columns) != CROSSING_COLUMNS:
         raise DataError(f"{path.name}: kolonnene må være {', '.join(CROSSING_COLUMNS)}")
-    layer_names = dict(geometry.kommuner(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
+    layer_names = dict(geometry.kommune_polygons(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
     rows = table[table["kartlag"] == layer_year]
     seen = set()
     for line, row in zip(rows.index + 2, rows.itertuples(index=False)):
@@ -122,7 +122,7 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @lru_cache(maxsize=None)
 def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = geometry.kommuner(layer_year).reset_index(drop=True)
+    frame = geometry.kommune_polygons(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     boundary = shapely.boundary(geoms)
     left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=TOLERANCE_M)
@@ -169,7 +169,7 @@ def crossing_candidates(layer_year: int) -> pd.DataFrame:
     ``CROSSING_M`` apart whose shortest line crosses no third kommune, and each kommune without a
     land border with its nearest kommune. Columns: kommune_a, navn_a, kommune_b, navn_b,
     avstand_m, grunn, i_tabellen."""
-    frame = geometry.kommuner(layer_year).reset_index(drop=True)
+    frame = geometry.kommune_polygons(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)
     _, edges = layer_edges(layer_year)
@@ -254,7 +254,7 @@ def units(year: int, level: str = "kommune") -> Units:
         return kommune
     nodes = kommune.nodes
     fylke = dict(zip(nodes["kode"], nodes["fylkesnummer"]))
-    names = codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    names = codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]
     agg = nodes.groupby("fylkesnummer", as_index=False).agg(
         folkemengde=("folkemengde", "sum"), areal_m2=("areal_m2", "sum"),
         omkrets_m=("omkrets_m", "sum"))
@@ -287,7 +287,7 @@ def _kommune_units(year: int) -> Units:
     layer = geometry.kommune_layer_year(year)
     polygons, ledges = layer_edges(layer)
     poly = polygons.set_index("kommunenummer")
-    kommuner = codes.kommuner(year)
+    kommuner = codes.kommune_codes(year)
     cross = succession.crosswalk(year, layer)
     if year > layer:  # every polygon the kommune's land lies in
         parts = cross[["code_from", "code_to"]].drop_duplicates()

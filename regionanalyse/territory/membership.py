@@ -22,7 +22,7 @@ def expand(proposal: Proposal) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def _expand(vintage: int, regions: tuple) -> pd.DataFrame:
-    kommuner = codes.kommuner(vintage)
+    kommuner = codes.kommune_codes(vintage)
     by_fylke = kommuner.groupby("fylkesnummer")
     by_code = kommuner.set_index("kommunenummer", drop=False)
     parts = []
@@ -172,7 +172,7 @@ def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
     Columns: region, fylker (frozenset), whole (bool), partial (fylker only partly inside).
     """
     assigned = assign(proposal, fylke_year)
-    kommuner = codes.kommuner(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
+    kommuner = codes.kommune_codes(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
     assigned = assigned.merge(kommuner, on="kommunenummer")
     fylke_regions = assigned.groupby("fylkesnummer")["region"].nunique()
     rows = []

@@ -80,7 +80,7 @@ def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
         raise ProposalError(origin, faults)
     if proposal.vintage not in YEARS:
         raise ProposalError(origin, [f"vintage {proposal.vintage} er utenfor {YEARS[0]}–{YEARS[-1]}"])
-    kommuner = codes.kommuner(proposal.vintage)
+    kommuner = codes.kommune_codes(proposal.vintage)
     expanded = membership.expand(proposal)
     faults += _code_faults(proposal, kommuner)
     faults += _overlap_faults(proposal, expanded)

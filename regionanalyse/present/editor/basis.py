@@ -50,7 +50,7 @@ class Basis:
 @lru_cache(maxsize=8)
 def basis(vintage: int, year: int) -> Basis:
     """The editor's arrays for proposals of `vintage` counted in `year`."""
-    kommuner = codes.kommuner(vintage).sort_values("kommunenummer").reset_index(drop=True)
+    kommuner = codes.kommune_codes(vintage).sort_values("kommunenummer").reset_index(drop=True)
     vcodes = kommuner["kommunenummer"].to_numpy()
     index = {c: i for i, c in enumerate(vcodes)}
     ctx = context(year)

@@ -37,7 +37,7 @@ UNITS = ("kommune", "fylke")
 
 @lru_cache(maxsize=8)
 def fylke_names(vintage: int) -> dict[str, str]:
-    fylker = code_lists.fylker(vintage)
+    fylker = code_lists.fylke_codes(vintage)
     return dict(zip(fylker["fylkesnummer"].astype(str), fylker["fylkesnavn"].astype(str)))
 
 
