@@ -334,4 +334,4 @@ def test_comparison_balance_matches_independent_recomputation():
     for key, (n_split, residents) in cases.items():
         _, pid, year, _ = key.split("|")
         row = balance([load(pid)], int(year)).iloc[0]
-        assert [row["ba_delt"], row["bosatt_i_delte_ba"]] == [n_split, residents], key
+        assert [row["ba_delt"], row["bosatt_delt_ba"]] == [n_split, residents], key

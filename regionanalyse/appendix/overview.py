@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..indicators.keyfigures import offices_match
+from ..indicators.scores import variation_pct
 from ..present import cells, fmt, maps, tables
 from ..present.html import figure_out, interactive_block
 from ..present.interactive import interactive_map
@@ -65,7 +66,7 @@ class OverviewReport(ProposalReport):
             lines.append(f"- Innbyggere per NAV-kontor (kontor og folkemengde 2016): fra "
                          f"{fmt.number(per_office.min())} til {fmt.number(per_office.max())}; "
                          f"variasjonskoeffisient "
-                         f"{fmt.percent(100 * per_office.std() / per_office.mean())}.")
+                         f"{fmt.percent(variation_pct(per_office))}.")
         elif not offices_match(self.year):
             lines.append(f"- Innbyggere per NAV-kontor: ikke beregnet, fordi kontortallene gjelder "
                          f"{nav.OFFICES_YEAR} og folkemengden {self.year}.")

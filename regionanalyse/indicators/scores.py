@@ -11,7 +11,13 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
   perimeters − 2 × Σ borders between units of the region (see territory.adjacency);
 - ``ba_delt``: BA-regions whose kommuner lie in more than one region; ``bosatt_delt_ba``:
   residents of kommuner in such BA-regions (each region's own residents, summed). SSB's 2020
-  classification mapped to the year's codes before 2024, the 2024 recoding from 2024;
+  classification mapped to the year's codes before 2024, the 2024 recoding from 2024. The
+  per-region columns of the same names in the key figures (`ba_cohesion.ba_summary`) count one
+  region: its BA-regions that a border splits (a BA-region split between two regions counts in
+  both) and its own residents in them (these sum over the regions to the plan's
+  ``bosatt_delt_ba``). The comparison appendix's balance table (`proposals.balance`) takes
+  ``regioner``, ``ba_delt`` and ``bosatt_delt_ba`` from here, and ``storst_minst`` =
+  befolkning_maks / befolkning_min;
 - ``avstand_maks_km``: farthest kommune from its region's seat (straight line between
   representative points); ``avstand_snitt_km``: population-weighted mean of that distance over
   all inhabitants. Seat = the proposal's, else the region's most populous kommune
@@ -87,6 +93,12 @@ def context(year: int) -> ScoreContext:
         edge_len=edges["grense_m"].to_numpy(), dist_km=dist.astype(np.float32),
         ba=ba_nr.map(ba_ids).fillna(-1).astype(int).to_numpy(), n_ba=len(ba_ids),
         ba_year=ba_code_year)
+
+
+def variation_pct(values) -> float:
+    """Coefficient of variation in percent: 100 × sample standard deviation / mean."""
+    values = pd.Series(values, dtype=float)
+    return 100 * values.std() / values.mean()
 
 
 def _per_region(labels: np.ndarray, k: int, weights: np.ndarray) -> np.ndarray:
