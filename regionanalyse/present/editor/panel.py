@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...ensemble.run import DECIMALS
+from ...ensemble.run import DECIMALS, percentile, shares
 from ...ensemble.folder import read_settings
 from ...errors import DataError
 from ...indicators.scores import SCORE_COLUMNS, score_labels
@@ -154,12 +154,9 @@ class Alternatives:
             return None
         out = {}
         for col, values in self.sorted_scores.items():
-            v = round(float(own[col]), DECIMALS)
-            below = int(np.searchsorted(values, v, side="left"))
-            equal = int(np.searchsorted(values, v, side="right")) - below
-            lower, tie = 100 * below / len(values), 100 * equal / len(values)
-            out[col] = {"andel_lavere": lower, "andel_lik": tie, "andel_hoyere": 100 - lower - tie,
-                        "persentil": lower + tie / 2}
+            lower, tie, higher = shares(values, round(float(own[col]), DECIMALS), presorted=True)
+            out[col] = {"andel_lavere": lower, "andel_lik": tie, "andel_hoyere": higher,
+                        "persentil": percentile(lower, tie)}
         return out
 
 
