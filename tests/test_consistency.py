@@ -139,7 +139,7 @@ def year_by_year_history(proposal) -> pd.DataFrame:
                      "indeks": 100 * sum(pop.values()) / population.national_population(2005),
                      "brudd": False})
     table = pd.DataFrame(rows)[["region", "aar", "folkemengde", "indeks", "brudd"]]
-    return table.assign(folkemengde=table["folkemengde"].astype("Int64"), exact=~table["brudd"])
+    return table.assign(folkemengde=table["folkemengde"].astype("Int64"))
 
 
 def halsa_alone():

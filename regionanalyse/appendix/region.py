@@ -296,16 +296,14 @@ def history_alt(hist: pd.DataFrame, region: str) -> str:
 def history_sheet(hist: pd.DataFrame) -> pd.DataFrame:
     """The history chart's numbers for the XLSX: rounded as a reader would print them."""
     notes = []
-    for exact, brudd, index in zip(hist["exact"], hist.get("brudd", pd.Series(False, index=hist.index)),
-                                   hist["indeks"]):
+    for brudd, index in zip(hist["brudd"], hist["indeks"]):
         parts = []
         if pd.isna(index):
             parts.append("kan ikke følges: regionens område er talt i en annen region etter en "
                          "kommunesammenslåing")
-        elif not exact:
-            parts.append("tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)")
-        if brudd and not pd.isna(index):
-            parts.append("brudd i serien (kodeendring); indeksen er kjedet")
+        elif brudd:
+            parts += ["tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)",
+                      "brudd i serien (kodeendring); indeksen er kjedet"]
         notes.append("; ".join(parts) or None)
     return pd.DataFrame({
         "År (1. januar)": hist["aar"].astype(int),

@@ -118,7 +118,7 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     e.g. its one kommune merged into a larger one elsewhere), brudd (True where the year's
     boundary is approximate for the region: a kommune or year step covers parts of it and of
     another region, both the gaining and the losing region marked; and where the index is
-    missing), exact (= not brudd).
+    missing).
     """
     names = proposal.region_names()
     region = _regions(proposal)
@@ -142,5 +142,4 @@ def _history(proposal: Proposal) -> pd.DataFrame:
         "folkemengde": level,
         "indeks": np.hstack([index, 100 * national / national[0]]).ravel(),
         "brudd": np.hstack([brudd, np.zeros_like(national, bool)]).ravel()})
-    table["exact"] = ~table["brudd"]
     return table
