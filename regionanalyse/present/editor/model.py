@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...config import DEFAULT_YEAR
 from ...errors import ProposalError
 from ...model import Proposal, Region
 from ...model.proposal import ID_PATTERN, MAX_NAME, MAX_TEXT, name_key, quote, text_faults
@@ -54,7 +55,7 @@ class Slot:
 class EditorModel:
     """A proposal being edited, with its panel recomputed after every edit."""
 
-    def __init__(self, proposal: Proposal, year: int = 2016, units: str = "kommune"):
+    def __init__(self, proposal: Proposal, year: int = DEFAULT_YEAR, units: str = "kommune"):
         validate(proposal)
         if units not in UNITS:
             raise ProposalError(proposal.id, [f"units må være «kommune» eller «fylke», ikke «{quote(str(units))}»"])
