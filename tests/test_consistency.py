@@ -260,16 +260,16 @@ def test_issue_cases():
     assert nav19.loc["NAV Vestland", "bosatt_delt_ba"] == 10_950
     from regionanalyse.indicators.ba_cohesion import ba_cohesion
     ba = ba_cohesion(load("nav-2019-12"), 2019).set_index("ba_navn")
-    assert ba.loc["Surnadal", "regions"] == ["NAV Møre og Romsdal", "NAV Trøndelag"]
-    assert ba.loc["Ringerike", "split"] and "NAV Vest-Viken" in ba.loc["Ringerike", "regions"]
+    assert ba.loc["Surnadal", "regioner"] == ["NAV Møre og Romsdal", "NAV Trøndelag"]
+    assert ba.loc["Ringerike", "delt"] and "NAV Vest-Viken" in ba.loc["Ringerike", "regioner"]
     ba24 = ba_cohesion(load("fylker-2024"), 2024).set_index("ba_navn")
-    assert ba24.loc["Surnadal", "split"]
+    assert ba24.loc["Surnadal", "delt"]
     # the classification and population follow the year
-    assert set(ba_summary(load("nav-2019-12"), 2016)["pop_year"]) == {2016}
+    assert set(ba_summary(load("nav-2019-12"), 2016)["aar"]) == {2016}
     assert set(ba_summary(load("fylker-2024"), 2024)["ba_klassifisering"]) == {2024}
     # 2020 → 2024: the Viken split shows in the BA rows (Ringerike is split only in 2024)
     f20 = ba_cohesion(load("fylker-2020"), 2024).set_index("ba_navn")
-    assert not f20.loc["Ringerike", "split"] and ba24.loc["Ringerike", "split"]
+    assert not f20.loc["Ringerike", "delt"] and ba24.loc["Ringerike", "delt"]
     # Vest-Viken = Buskerud + Asker + Bærum
     t19 = figures("nav-2019-12", 2019)
     k = population.kommune_population(2019).set_index("kommunenummer")["folkemengde"]

@@ -117,7 +117,7 @@ class RegionReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(7.2, 7.6))
         maps.region_map(self.proposal, self.region, self.year, ax=ax)
         ba = ba_cohesion(self.proposal, self.year)
-        split = ba[ba["split"] & ba["regions"].map(lambda r: self.region in r)]
+        split = ba[ba["delt"] & ba["regioner"].map(lambda r: self.region in r)]
         alt = maps.region_map_alt(self.proposal, self.region, self.year,
                                   int(self.row["antall_kommuner"]), list(split["ba_navn"]))
         layer = geometry.kommune_layer_year(self.proposal.vintage)
@@ -212,26 +212,26 @@ class RegionReport(ProposalReport):
 
     def cohesion(self) -> list[Section]:
         ba = ba_cohesion(self.proposal, self.year)
-        mine = ba[ba["regions"].map(lambda r: self.region in r)].copy()
+        mine = ba[ba["regioner"].map(lambda r: self.region in r)].copy()
         if mine.empty:  # no kommune of the year is counted in the region
             return [markdown("cohesion", self._empty_text() + " Regionen har derfor ingen bo- og "
                          "arbeidsmarkedsregioner eller avstander dette året.")]
-        mine["egne"] = mine["per_region"].map(lambda p: p.get(self.region, 0))
-        mine = mine.sort_values(["split", "egne"], ascending=[False, False])
+        mine["egne"] = mine["bosatt_per_region"].map(lambda p: p.get(self.region, 0))
+        mine = mine.sort_values(["delt", "egne"], ascending=[False, False])
         frame = pd.DataFrame({
             "BA-region": mine["ba_navn"] + " (" + mine["ba_nr"].astype(str) + ")",
             f"Bosatt i {self.region} (personer)": mine["egne"].map(cells.number),
             "Bosatt i andre regioner (personer)": (mine["folkemengde"] - mine["egne"]).map(cells.number),
-            "Andre regioner": mine["regions"].map(
+            "Andre regioner": mine["regioner"].map(
                 lambda rs: ", ".join(r for r in rs if r != self.region) or "–"),
-            "Delt av grensen": mine["split"].map({True: "ja", False: "nei"}),
+            "Delt av grensen": mine["delt"].map({True: "ja", False: "nei"}),
         })
         code_year = int(mine["ba_klassifisering"].iloc[0])
         classification = ("SSBs inndeling i bo- og arbeidsmarkedsregioner fra 2020"
                           + (", omkodet til 2024-kommuner" if code_year == 2024 else
                              (f", ført over til kommuneinndelingen {self.year}"
                               if self.year != 2020 else "")))
-        split = mine[mine["split"]]
+        split = mine[mine["delt"]]
         ba_table = table("cohesion", frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) med kommuner i "
                          f"{self.region}, folkemengde 1. januar {self.year}",
                          f"{labour.BA_SOURCE}; {population.SOURCE} {self.year}",
