@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+import platformdirs
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -28,7 +30,9 @@ def _home() -> tuple[Path, bool]:
 
 
 PROJECT_ROOT, IS_CHECKOUT = _home()
-_CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "regionanalyse"
+# the platform's user cache folder: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on
+# macOS, %LOCALAPPDATA%\regionanalyse\Cache on Windows
+_CACHE_HOME = Path(platformdirs.user_cache_dir("regionanalyse", appauthor=False))
 SHIPPED_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 
 
@@ -37,13 +41,9 @@ def _data_home() -> Path:
     the platform's user data folder. Never inside the package; see sources/datasets.py."""
     if os.environ.get("REGIONANALYSE_DATA"):
         return Path(os.environ["REGIONANALYSE_DATA"]).expanduser().resolve()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "regionanalyse"
+    # $XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application Support on macOS,
+    # %LOCALAPPDATA% on Windows; each + /regionanalyse
+    return Path(platformdirs.user_data_dir("regionanalyse", appauthor=False))
 
 
 def active_set(home: Path) -> Path | None:
