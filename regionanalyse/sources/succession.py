@@ -27,8 +27,6 @@ from ..errors import DataError
 from .cache import raw_path, read_csv_codes
 
 REESTABLISHED_FILE = "kommuner_gjenopprettet.csv"
-SOURCE_SPLITS = ("delte kommuner: andel av innbyggerne hver etterfølger fikk, beregnet fra "
-                 "SSB tabell 07459 ved endringen")
 
 
 def reestablished() -> dict[str, str]:
