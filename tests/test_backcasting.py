@@ -30,8 +30,8 @@ def test_haram_counted_with_its_own_people_before_2020():
     assert _figures(p, 2016).at["Haram", "folkemengde"] == 9_200
     assert _figures(p, 2019).at["Haram", "folkemengde"] == 9_383
     assigned = membership.assign(p, 2016).set_index("kommunenummer")
-    assert assigned.at["1534", "region"] == "Haram" and assigned.at["1534", "exact"]
-    assert assigned.at["1504", "region"] == "Sunnmøre og Romsdal" and assigned.at["1504", "exact"]
+    assert assigned.at["1534", "region"] == "Haram" and assigned.at["1534", "eksakt"]
+    assert assigned.at["1504", "region"] == "Sunnmøre og Romsdal" and assigned.at["1504", "eksakt"]
 
 
 def test_tysfjord_goes_where_most_of_its_people_went_and_both_regions_say_so():
@@ -53,7 +53,7 @@ def test_snillfjord_goes_to_orkland_which_got_most_of_its_people():
     p = load(str(HELD_OUT))
     assigned = membership.assign(p, 2016).set_index("kommunenummer")
     assert assigned.at["1613", "region"] == "Orkland"
-    assert not assigned.at["1613", "exact"]
+    assert not assigned.at["1613", "eksakt"]
 
 
 def test_a_region_without_kommuner_in_a_year_is_dot_with_the_reason():

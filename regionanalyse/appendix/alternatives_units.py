@@ -16,7 +16,7 @@ def _names(fylker: list[str], year: int) -> str:
 
 def split_fylker(proposal: Proposal, year: int) -> list[str]:
     """Fylker of `year` that the proposal divides between regions."""
-    return sorted({f for part in fylke_composition(proposal, year)["partial"] for f in part})
+    return sorted({f for part in fylke_composition(proposal, year)["delvis"] for f in part})
 
 
 def units_text(proposal: Proposal, year: int, level: str) -> str:

@@ -85,7 +85,7 @@ class OverviewReport(ProposalReport):
             "Region": comp["region"],
             "Fylker 2016": comp["fylker"].map(lambda s: ", ".join(names[f] for f in sorted(s))),
             "Antall fylker": comp["fylker"].map(len),
-            "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
+            "Hele fylker": comp["hele"].map({True: "ja", False: "nei (deler fylke)"}),
         })
         return table("against_fylker", frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
                      f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",

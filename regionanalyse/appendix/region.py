@@ -151,7 +151,7 @@ class RegionReport(ProposalReport):
             total[col] = cells.percent(100 * self.row[key] / self.row["folkemengde"])
         if len(kommuner) > 1:  # a one-kommune region needs no sum row
             frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-        notes = [n for n in kommuner["note"] if n]
+        notes = [n for n in kommuner["merknad"] if n]
         return table("kommune_table", frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
                      f"{population.SOURCE} {self.year}", notes, main=True)
 

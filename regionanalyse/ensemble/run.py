@@ -87,7 +87,7 @@ class Ensemble:
 def member_level(proposal: Proposal, year: int) -> str:
     """'fylke' when every region is whole fylker of `year` (listed as fylker or as all their
     kommuner), else 'kommune': like is compared with like."""
-    return "fylke" if bool(fylke_composition(proposal, year)["whole"].all()) else "kommune"
+    return "fylke" if bool(fylke_composition(proposal, year)["hele"].all()) else "kommune"
 
 
 def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,

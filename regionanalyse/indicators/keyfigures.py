@@ -59,8 +59,8 @@ def _set_figure(compositions: pd.DataFrame, sets: pd.DataFrame, value_col: str,
     for _, comp in compositions.iterrows():
         region, fylker = comp["region"], comp["fylker"]
         touching = sets[sets["fylker"].map(lambda s: bool(s & fylker))]
-        if not comp["whole"]:
-            parts = " og ".join(fylke_names.get(f, f) for f in comp["partial"])
+        if not comp["hele"]:
+            parts = " og ".join(fylke_names.get(f, f) for f in comp["delvis"])
             known = " og for ".join(label(s) for s in touching["fylker"])
             start = (f"regionen omfatter bare en del av {parts}" if parts else
                      "regionens grense følger ikke fylkesgrensene")
@@ -84,7 +84,7 @@ def _areas(proposal: Proposal, year: int) -> tuple[pd.Series, str, dict]:
     """Area per region, km², on one basis for every year (see indicators.areas)."""
     assigned = membership.assign(proposal, year)
     notes = {r: "; ".join(n) for r, n in
-             assigned[~assigned["exact"]].groupby("region")["note"].agg(list).items()}
+             assigned[~assigned["eksakt"]].groupby("region")["merknad"].agg(list).items()}
     for region, text in areas.moved_land_notes(proposal, year).items():
         notes[region] = f"{notes[region]}; {text}" if region in notes else text
     return areas.region_areas(proposal, year), areas.SOURCE, notes
@@ -140,7 +140,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     counts = counted.groupby("region").size().reindex(names, fill_value=0)
     national = population.national_population(year)
     notes: list[tuple[str, str, str]] = []
-    for region, note in zip(counted["region"], counted["note"]):
+    for region, note in zip(counted["region"], counted["merknad"]):
         if note:
             notes.append((region, "folkemengde", note))
 
@@ -154,7 +154,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     target_values, target_reasons = _set_figure(comp16, offices, "navkontor_malbilde", names16)
     for fylke_set, text in offices.set_index("fylker")["merknad"].dropna().items():
         for _, comp in comp16.iterrows():
-            if comp["whole"] and fylke_set <= comp["fylker"]:
+            if comp["hele"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
     notes += [(r, "navkontor", t, symbols.NOT_AVAILABLE) for r, t in office_reasons.items()]
     notes += [(r, "navkontor_malbilde", t, symbols.NOT_AVAILABLE) for r, t in target_reasons.items()]

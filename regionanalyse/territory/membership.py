@@ -49,10 +49,10 @@ def _key(proposal: Proposal) -> tuple:
 def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     """Kommuner valid in `year` with the region they belong to under the proposal.
 
-    Columns: kommunenummer, region, exact, note. `exact` is False where a kommune of
+    Columns: kommunenummer, region, eksakt, merknad. `eksakt` is False where a kommune of
     `year` was formed from (or split into) kommuner of the vintage that lie in different
     regions (e.g. Heim 2020 from Hemne, Snillfjord and Halsa); it is then counted in the
-    region holding most of its vintage population, and `note` says so.
+    region holding most of its vintage population, and `merknad` says so.
     """
     return assign_years(proposal, (year,)).drop(columns="aar")
 
@@ -114,11 +114,11 @@ def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     several = shares.duplicated(kommune, keep=False)
     first = ~shares.duplicated(kommune)
     out = shares.loc[first, [*kommune, "region"]]
-    out["exact"] = ~several[first]
+    out["eksakt"] = ~several[first]
     names = codes.code_list()["kommunenavn"]
     divided = {key: group for key, group in shares[several].groupby(kommune)}
     notes = []
-    for year, k, region, exact in zip(*(out[c].tolist() for c in [*kommune, "region", "exact"])):
+    for year, k, region, exact in zip(*(out[c].tolist() for c in [*kommune, "region", "eksakt"])):
         if exact:
             notes.append("")
             continue
@@ -128,7 +128,7 @@ def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
                 f"ble dannet av kommuner i flere regioner ({people}: {_share_text(divided[(year, k)])})")
         notes.append(f"{names[k]} ({k}) {what}; hele kommunen er talt med i {region}, "
                      "der flest av innbyggerne hørte til")
-    out["note"] = notes
+    out["merknad"] = notes
     return out.reset_index(drop=True)
 
 
@@ -169,7 +169,8 @@ def _counted_elsewhere(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
 def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
     """Per region: the fylker of `fylke_year` it covers, and whether it covers them whole.
 
-    Columns: region, fylker (frozenset), whole (bool), partial (fylker only partly inside).
+    Columns: region, fylker (frozenset), hele (bool: every fylke whole), delvis (fylker only
+    partly inside).
     """
     assigned = assign(proposal, fylke_year)
     kommuner = codes.kommune_codes(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
@@ -180,6 +181,6 @@ def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
         fylker = frozenset(group["fylkesnummer"])
         partial = sorted(f for f in fylker if fylke_regions[f] > 1)
         rows.append({"region": region, "fylker": fylker,
-                     "whole": not partial and bool(group["exact"].all()),
-                     "partial": partial})
+                     "hele": not partial and bool(group["eksakt"].all()),
+                     "delvis": partial})
     return pd.DataFrame(rows)
