@@ -4,6 +4,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -142,3 +143,19 @@ def test_kommuner_merged_later_share_their_layer_polygon():
     layer = geometry.kommune_polygons(2019).set_index("kommunenummer")
     larvik_2019 = layer.loc["0712"].geometry.area / 1e6
     assert graph.nodes["0728"]["areal_km2"] + graph.nodes["0709"]["areal_km2"] == pytest.approx(larvik_2019)
+
+
+@pytest.mark.parametrize("pid,year", [("nav-2016-11", 2016), ("nav-2019-12", 2019), ("fylker-2024", 2024)])
+def test_per_region_ba_figures_are_the_key_figures(pid, year):
+    """The editor's per-region BA columns (scores.ba_per_region over a plan's labels) are the key
+    figures' (ba_cohesion.ba_summary), and the plan score bosatt_delt_ba is their sum."""
+    from regionanalyse.indicators.ba_cohesion import ba_summary
+    from regionanalyse.indicators.scores import ba_per_region, context, proposal_labels, score
+
+    p = load(pid)
+    ctx = context(year)
+    labels, names, _ = proposal_labels(p, year)
+    got = pd.DataFrame(ba_per_region(ctx.ba, ctx.n_ba, ctx.pop, labels, len(names)), index=names)
+    want = ba_summary(p, year).loc[names, ["ba_regioner", "ba_delt", "bosatt_delt_ba"]]
+    assert (got.to_numpy() == want.to_numpy()).all()
+    assert got["bosatt_delt_ba"].sum() == score(p, year).iloc[0]["bosatt_delt_ba"]

@@ -95,6 +95,26 @@ def context(year: int) -> ScoreContext:
         ba_year=ba_code_year)
 
 
+def ba_per_region(ba: np.ndarray, n_ba: int, pop: np.ndarray, labels: np.ndarray,
+                  k: int) -> dict[str, np.ndarray]:
+    """The key figures' per-region BA columns from one plan, as arrays over the K regions.
+
+    `ba`: BA-region index per unit (−1: none), `pop`: residents per unit, `labels`: region
+    index per unit (−1: not placed). ``ba_regioner``: BA-regions with kommuner in the region;
+    ``ba_delt``: those of them with kommuner in another region too; ``bosatt_delt_ba``: the
+    region's own residents in those (`ba_cohesion.ba_summary` per region; the plan score of
+    the same name sums them).
+    """
+    has = (ba >= 0) & (labels >= 0)
+    cell = ba[has] * k + labels[has]
+    n_cells = np.bincount(cell, minlength=n_ba * k).reshape(n_ba, k)
+    people = np.bincount(cell, weights=pop[has], minlength=n_ba * k).reshape(n_ba, k)
+    inside = n_cells > 0
+    split = inside.sum(1) > 1
+    return {"ba_regioner": inside.sum(0), "ba_delt": (inside & split[:, None]).sum(0),
+            "bosatt_delt_ba": np.rint((people * split[:, None]).sum(0)).astype("int64")}
+
+
 def variation_pct(values) -> float:
     """Coefficient of variation in percent: 100 × sample standard deviation / mean."""
     values = pd.Series(values, dtype=float)
