@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from ..memo import memo
 
 from ..indicators.scores import score
 from ..model import Proposal
@@ -64,7 +64,7 @@ def kommune_start(year: int, k: int) -> float:
     return next(_steps(max(FLOOR, excess + MARGIN)))
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def default_rule(year: int, level: str, k: int) -> float:
     """The default tolerance for K regions of `level` units in `year` (module docstring)."""
     if level == "fylke":

@@ -21,7 +21,7 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from ..memo import memo
 
 import numpy as np
 import pandas as pd
@@ -61,7 +61,7 @@ class ScoreContext:
         return {c: i for i, c in enumerate(self.codes)}
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def context(year: int) -> ScoreContext:
     """The score context of a year (kommuner valid on 1 January of `year`)."""
     u = units(year, "kommune")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from ..memo import memo
 from importlib import metadata
 
 from ..config import PACKAGE_DIR, RAW_DIR
@@ -28,7 +28,7 @@ RENDERING_LIBRARIES = ("pandas", "matplotlib", "seaborn", "geopandas", "shapely"
 CODE_SUFFIXES = (".py", ".j2", ".css", ".json", ".yaml", ".js")
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def code_hash() -> str:
     """Hash of the package's code, templates, assets and built-in proposals."""
     digest = hashlib.sha256(__version__.encode())
@@ -44,7 +44,7 @@ def data_hash() -> str:
                                   if p.is_file()).encode()).hexdigest()
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def library_versions() -> tuple[tuple[str, str], ...]:
     def version(name: str) -> str:
         try:

@@ -7,7 +7,7 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from ..memo import memo
 from pathlib import Path
 
 from ..appendix import APPENDICES
@@ -47,7 +47,7 @@ class Job:
     weight: int = 0  # expected work (kommuner shown): the build hands out the heaviest first
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def git_commit() -> str:
     """Short git commit of the checkout (with '+' when it has local changes), or ''."""
     try:

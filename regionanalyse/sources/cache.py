@@ -7,7 +7,7 @@ import hashlib
 import logging
 import os
 import re
-from functools import lru_cache
+from ..memo import memo
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +31,7 @@ def file_hash(path: Path) -> str:
     return _sha256(Path(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -95,7 +95,7 @@ def _keys_of(name: str) -> list[Path]:
     return sorted(found, key=found.get, reverse=True)
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def _warn_uncached(reason: str) -> None:
     """Said once per process: where the cache is and that the tables are computed every time."""
     log.warning("kan ikke skrive mellomlageret %s (%s); tallene beregnes på nytt uten "

@@ -1,7 +1,7 @@
 """Fylke and kommune polygons (Kartverket via csmaps/robhop), in EPSG:25833 with areas."""
 from __future__ import annotations
 
-from functools import lru_cache
+from ..memo import memo
 
 import geopandas as gpd
 
@@ -51,7 +51,7 @@ def _load(name: str, check=None) -> gpd.GeoDataFrame:
     return cache(name.removesuffix(".geojson"), [path], build)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def fylker(layer_year: int) -> gpd.GeoDataFrame:
     """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
     frame = _load(FYLKE_FILES[layer_year])
@@ -60,7 +60,7 @@ def fylker(layer_year: int) -> gpd.GeoDataFrame:
     return frame[["fylkesnummer", "fylkesnavn", "areal_km2", "geometry"]]
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def kommuner(layer_year: int) -> gpd.GeoDataFrame:
     """Kommune polygons of a layer year (2019, 2020, 2024)."""
     name = KOMMUNE_FILES[layer_year]

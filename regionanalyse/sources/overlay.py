@@ -13,7 +13,7 @@ of such pieces is moved.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from ..memo import memo
 
 import geopandas as gpd
 import pandas as pd
@@ -26,7 +26,7 @@ CORE_KM2 = 0.5
 COLUMNS = ["kommune_fra", "kommune_til", "areal_km2"]
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def moves(older: int, newer: int) -> pd.DataFrame:
     """Land moved from kommuner of layer `older` to kommuner of layer `newer` that the code
     list does not record. Columns: kommune_fra (code valid in `older`), kommune_til (code valid

@@ -1,7 +1,7 @@
 """Population 1 January per kommune and fylke, 2005 to the latest year (SSB table 07459)."""
 from __future__ import annotations
 
-from functools import lru_cache
+from ..memo import memo
 
 import pandas as pd
 
@@ -27,7 +27,7 @@ def _years() -> range:
 YEARS = _years()
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _kommune_table() -> pd.DataFrame:
     path = raw_path(KOMMUNE_FILE)
 

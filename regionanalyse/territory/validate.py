@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from ..memo import memo
 
 import pandas as pd
 
@@ -72,7 +72,7 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
     return list(_validate(proposal, geometry))
 
 
-@lru_cache(maxsize=256)
+@memo(256)
 def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
     origin = proposal.origin or proposal.id
     faults = text_faults(proposal)  # id, names as people read them, repeated codes; no data needed

@@ -8,7 +8,7 @@ kommune, from `membership.coverage`'s rule), ties to the region named first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from ...memo import memo
 
 import networkx as nx
 import numpy as np
@@ -47,7 +47,7 @@ class Basis:
         return [self.index[code]] if code in self.index else []
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def basis(vintage: int, year: int) -> Basis:
     """The editor's arrays for proposals of `vintage` counted in `year`."""
     kommuner = codes.kommuner(vintage).sort_values("kommunenummer").reset_index(drop=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
-from functools import lru_cache
+from ...memo import memo
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ from .panel import Alternatives, Contiguity, Panel, plan_scores, region_figures,
 UNITS = ("kommune", "fylke")
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def fylke_names(vintage: int) -> dict[str, str]:
     fylker = code_lists.fylker(vintage)
     return dict(zip(fylker["fylkesnummer"].astype(str), fylker["fylkesnavn"].astype(str)))
@@ -375,7 +375,7 @@ def _seat_text(b: Basis, code: str) -> str:
     return name if (b.names == name).sum() == 1 else code
 
 
-@lru_cache(maxsize=1024)
+@memo(1024)
 def _year_unit(vintage: int, year: int, code: str) -> int:
     """A vintage seat as a unit of the year's score context (as `scores.proposal_labels`)."""
     b = basis(vintage, year)
