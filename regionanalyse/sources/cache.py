@@ -13,13 +13,14 @@ from typing import Callable
 
 import pandas as pd
 
-from ..config import PACKAGE_DIR, PROCESSED_DIR, RAW_DIR
+from .. import config
+from ..config import PACKAGE_DIR
 from ..errors import DataError
 
 
 def raw_path(name: str) -> Path:
     """Path of a raw file, with a clear error when it is missing."""
-    path = RAW_DIR / name
+    path = config.raw_dir() / name
     if not path.is_file():
         raise DataError(f"{path}: datafil mangler (data file missing)")
     return path
@@ -69,7 +70,7 @@ def _code_files(module_name: str) -> set[Path]:
 
 def _data_files() -> list[Path]:
     """Every raw data file (not the documentation beside them)."""
-    return sorted(p for p in RAW_DIR.glob("*") if p.is_file() and p.suffix != ".md")
+    return sorted(p for p in config.raw_dir().glob("*") if p.is_file() and p.suffix != ".md")
 
 
 def cache_key(build: Callable, sources: list[Path] = (), depends: tuple = ()) -> str:
@@ -88,7 +89,7 @@ def _keys_of(name: str) -> list[Path]:
     """The cached files of table `name`, newest use first."""
     pattern = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}\.parquet")
     found = {}
-    for path in PROCESSED_DIR.glob(f"{name}-*.parquet"):
+    for path in config.processed_dir().glob(f"{name}-*.parquet"):
         with contextlib.suppress(OSError):  # removed meanwhile by another process
             if pattern.fullmatch(path.name):
                 found[path] = path.stat().st_mtime_ns
@@ -96,10 +97,10 @@ def _keys_of(name: str) -> list[Path]:
 
 
 @memo(1)
-def _warn_uncached(reason: str) -> None:
+def _warn_uncached(folder: Path, reason: str) -> None:
     """Said once per process: where the cache is and that the tables are computed every time."""
     log.warning("kan ikke skrive mellomlageret %s (%s); tallene beregnes på nytt uten "
-                "mellomlager (sett REGIONANALYSE_PROCESSED til en skrivbar mappe)", PROCESSED_DIR, reason)
+                "mellomlager (sett REGIONANALYSE_PROCESSED til en skrivbar mappe)", folder, reason)
 
 
 def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
@@ -109,7 +110,8 @@ def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
 
     `depends`: modules outside the package whose code shapes the result. A key's file is
     never removed by another key's write; each table keeps its KEEP_PER_NAME newest keys."""
-    target = PROCESSED_DIR / f"{name}-{cache_key(build, sources, depends)}.parquet"
+    folder = config.processed_dir()
+    target = folder / f"{name}-{cache_key(build, sources, depends)}.parquet"
     if target.exists():
         try:
             import geopandas as gpd
@@ -127,13 +129,13 @@ def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
     frame = build()
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     try:
-        PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         frame.to_parquet(tmp)
         os.replace(tmp, target)
     except OSError as exc:  # a read-only tree still works, without the cache
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        _warn_uncached(exc.strerror or type(exc).__name__)
+        _warn_uncached(folder, exc.strerror or type(exc).__name__)
         return frame
     for old in _keys_of(name)[KEEP_PER_NAME:]:
         with contextlib.suppress(OSError):

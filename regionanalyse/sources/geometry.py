@@ -6,7 +6,7 @@ from ..memo import memo
 import geopandas as gpd
 
 from ..errors import DataError
-from ..config import RAW_DIR
+from .. import config
 from . import integrity
 from .cache import cached, raw_path
 
@@ -55,7 +55,7 @@ def _load(name: str, check=None) -> gpd.GeoDataFrame:
 def fylker(layer_year: int) -> gpd.GeoDataFrame:
     """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
     frame = _load(FYLKE_FILES[layer_year])
-    integrity.check_fylke_codes(frame["fylkesnummer"], RAW_DIR / FYLKE_FILES[layer_year],
+    integrity.check_fylke_codes(frame["fylkesnummer"], config.raw_dir() / FYLKE_FILES[layer_year],
                                 layer_year, where="fylkesnummer")
     return frame[["fylkesnummer", "fylkesnavn", "areal_km2", "geometry"]]
 
@@ -66,7 +66,7 @@ def kommuner(layer_year: int) -> gpd.GeoDataFrame:
     name = KOMMUNE_FILES[layer_year]
 
     def check(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        integrity.check_kommune_codes(frame, RAW_DIR / name, layer_year,
+        integrity.check_kommune_codes(frame, config.raw_dir() / name, layer_year,
                                       fylke_column="fylkesnummer", complete=True, feature=True)
         return frame
 
