@@ -230,3 +230,64 @@ def test_clear_all_empties_every_memo():
     assert counted() == counted() == 1
     memo.clear_all()
     assert counted() == 2
+
+
+# ---- process-wide state: importing the package changes none of it -------------------------
+
+_IMPORT_EVERYTHING = r"""
+import gc, json, logging, pkgutil, importlib, warnings
+import matplotlib
+
+def state():
+    root, ours = logging.getLogger(), logging.getLogger("regionanalyse")
+    return {"rcParams": {k: repr(v) for k, v in matplotlib.rcParams.items()},
+            "root logger": [root.level, [repr(h) for h in root.handlers]],
+            "regionanalyse logger": [ours.level, ours.propagate, [repr(h) for h in ours.handlers]],
+            "logging.raiseExceptions": logging.raiseExceptions,
+            "gc": [gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()],
+            "warnings filters": len(warnings.filters)}
+
+import bleach.html5lib_shim, scipy.special, scipy.sparse  # add warning filters of their own on import
+before = state()
+import regionanalyse
+names = [m.name for m in pkgutil.walk_packages(regionanalyse.__path__, "regionanalyse.")
+         if not m.name.endswith("__main__")]
+for name in names:
+    importlib.import_module(name)
+after = state()
+changed = {k: ([x for x in before[k] if before[k][x] != after[k].get(x)] if isinstance(before[k], dict)
+               else [before[k], after[k]]) for k in before if before[k] != after[k]}
+print(json.dumps({"modules": len(names), "changed": changed}))
+"""
+
+
+def test_importing_any_module_leaves_the_process_settings_alone():
+    """matplotlib's settings, logging, the garbage collector and the warning filters are the
+    analyst's: no module of the package changes them on import (issue 20 item 4)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _IMPORT_EVERYTHING], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["modules"] > 80 and report["changed"] == {}, report["changed"]
+
+
+def test_logging_is_configured_by_the_command_line_and_gc_frozen_only_in_pool_workers():
+    """The functions that change process-wide state are called from one place each: the
+    log handlers by the CLI (api.build takes them as an argument), gc.freeze by a pool worker
+    after its first appendix (never in the analyst's process, not by the inline executor)."""
+    def callers(pattern: str) -> set[str]:
+        return {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                if re.search(pattern, p.read_text(encoding="utf-8"))}
+
+    assert callers(r"import .*\bsetup_logging\b|\bsetup_logging\(") == {"cli.py", "pipeline/publish.py"}
+    assert callers(r"logging\.basicConfig|\.addHandler\(|\.setLevel\(") == {"pipeline/publish.py"}
+    assert callers(r"gc\.freeze\(") == {"pipeline/worker.py"}
+    assert callers(r"\b_settle\(") == {"pipeline/worker.py"}
+    assert callers(r"\brun_in_worker\b") == {"pipeline/worker.py", "pipeline/build.py"}
+    build = (PACKAGE / "pipeline" / "build.py").read_text(encoding="utf-8")
+    assert re.search(r"pool\.submit\(partial\(run_in_worker", build)
+    assert callers(r"rcParams\[|matplotlib\.rc\(|plt\.rc\(|style\.use\(|sns\.set(_theme|_style|_context)?\(") == set()
