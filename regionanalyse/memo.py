@@ -18,9 +18,10 @@ next one gets. `memo` is `functools.lru_cache` with that rule built in, by the v
 Any other value is refused at the first call (TypeError) unless the function is declared
 `memo(shared=True)`: a service object its callers only use (an nbconvert exporter).
 
-`clear_all()` empties every memo: after the data a process reads have changed (a test that
-points the loaders elsewhere, a data update in a long-lived kernel). The processed-data cache
-on disk (sources/cache.py) needs no clearing: it is keyed on the files' contents.
+`clear_all()` empties every memo. It runs by itself when the data folder in use changes
+(`watch`: sources/cache.py watches the raw data folder, so a test that points the loaders
+elsewhere, or a data update seen by a long-lived kernel, never mixes tables of two data sets).
+The processed-data cache on disk needs no clearing: it is keyed on the files' contents.
 """
 from __future__ import annotations
 
@@ -36,6 +37,22 @@ from typing import Any, Callable
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), range, PurePath, enum.Enum,
               frozenset)
 _ALL: "weakref.WeakSet[Callable]" = weakref.WeakSet()
+_watched: list = [None, None]  # [token function, the token the memos were filled under]
+
+
+def watch(token: Callable[[], Any]) -> None:
+    """Clear every memo whenever `token()` differs from its value at the last memo call (it
+    is called at every memo call: keep it cheap)."""
+    _watched[:] = [token, token()]
+
+
+def _check() -> None:
+    token = _watched[0]
+    if token is not None:
+        now = token()
+        if now != _watched[1]:
+            _watched[1] = now
+            clear_all()
 
 
 def _pandas(value) -> bool:
@@ -113,6 +130,7 @@ def memo(maxsize: int | None = None, *, shared: bool = False) -> Callable[[Calla
 
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
+            _check()
             wrapper.last_call = (args, kwargs)
             value, needs_fresh = stored(*args, **kwargs)
             return _fresh(value) if needs_fresh else value

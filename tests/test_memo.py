@@ -291,3 +291,22 @@ def test_logging_is_configured_by_the_command_line_and_gc_frozen_only_in_pool_wo
     build = (PACKAGE / "pipeline" / "build.py").read_text(encoding="utf-8")
     assert re.search(r"pool\.submit\(partial\(run_in_worker", build)
     assert callers(r"rcParams\[|matplotlib\.rc\(|plt\.rc\(|style\.use\(|sns\.set(_theme|_style|_context)?\(") == set()
+
+
+def test_the_memos_follow_the_data_folder_in_use(tmp_path, monkeypatch):
+    """Pointing the loaders at another raw folder (REGIONANALYSE_RAW, or a data update that
+    switches the active set) clears every memo: no table of the old data set is served."""
+    import shutil
+
+    from regionanalyse.config import SHIPPED_RAW_DIR
+    from regionanalyse.sources import codes
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SHIPPED_RAW_DIR, raw)
+    path = raw / codes.CODE_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(",Stavanger,", ",Stavangerx,", 1), encoding="utf-8")
+    assert codes.code_list().loc["1103", "kommunenavn"] == "Stavanger"
+    monkeypatch.setenv("REGIONANALYSE_RAW", str(raw))
+    assert codes.code_list().loc["1103", "kommunenavn"] == "Stavangerx"
+    monkeypatch.delenv("REGIONANALYSE_RAW")
+    assert codes.code_list().loc["1103", "kommunenavn"] == "Stavanger"

@@ -7,15 +7,38 @@ import hashlib
 import logging
 import os
 import re
-from ..memo import memo
+import time
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from .. import config
+from .. import memo as memos
 from ..config import PACKAGE_DIR
 from ..errors import DataError
+from ..memo import memo
+
+
+_ENV = ("REGIONANALYSE_RAW", "REGIONANALYSE_DATA", "XDG_DATA_HOME", "LOCALAPPDATA")
+_active: list = [None, 0.0, None]  # the environment, when the active set was read, that set
+ACTIVE_SET_CHECK_S = 1.0
+
+
+def data_in_use() -> tuple:
+    """What decides the raw data folder (config.raw_dir): the environment at once, the data
+    folder's active set at most ACTIVE_SET_CHECK_S old. Every memo of the package is cleared
+    when it changes (memo.watch), so no process mixes tables of two data sets."""
+    env = tuple(os.environ.get(name) for name in _ENV)
+    if env[0]:
+        return env
+    now = time.monotonic()
+    if env != _active[0] or now - _active[1] > ACTIVE_SET_CHECK_S:
+        _active[:] = [env, now, config.active_set(config.data_home())]
+    return env + (_active[2],)
+
+
+memos.watch(data_in_use)
 
 
 def raw_path(name: str) -> Path:
