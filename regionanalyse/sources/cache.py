@@ -21,6 +21,16 @@ from ..memo import memo
 
 
 _ENV = ("REGIONANALYSE_RAW", "REGIONANALYSE_DATA", "XDG_DATA_HOME", "LOCALAPPDATA")
+try:  # os.environ.get costs ~1 µs a missing name; its own table is read at every memo call
+    _ENV_TABLE, _ENV_KEYS = os.environ._data, tuple(map(os.environ.encodekey, _ENV))  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - not CPython's os.environ
+    _ENV_TABLE = None
+
+
+def _environment() -> tuple:
+    if _ENV_TABLE is None:  # pragma: no cover
+        return tuple(os.environ.get(name) for name in _ENV)
+    return tuple(_ENV_TABLE.get(key) for key in _ENV_KEYS)
 _active: list = [None, 0.0, None]  # the environment, when the active set was read, that set
 ACTIVE_SET_CHECK_S = 1.0
 
@@ -29,7 +39,7 @@ def data_in_use() -> tuple:
     """What decides the raw data folder (config.raw_dir): the environment at once, the data
     folder's active set at most ACTIVE_SET_CHECK_S old. Every memo of the package is cleared
     when it changes (memo.watch), so no process mixes tables of two data sets."""
-    env = tuple(os.environ.get(name) for name in _ENV)
+    env = _environment()
     if env[0]:
         return env
     now = time.monotonic()
