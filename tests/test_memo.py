@@ -122,7 +122,7 @@ def _change(value) -> None:
 
 def _workload() -> None:
     """Calls that reach most memos of the package with real data (from the processed cache)."""
-    from regionanalyse.indicators import areas, history, keyfigures, labour
+    from regionanalyse.indicators import areas, ba_cohesion, history, keyfigures
     from regionanalyse.model import load
     from regionanalyse.present import interactive, maps
     from regionanalyse.present.editor.model import EditorModel
@@ -133,7 +133,7 @@ def _workload() -> None:
     validate.validate(proposal)
     keyfigures.key_figures(proposal, 2016)
     history.population_history(proposal)
-    labour.ba_cohesion(proposal, 2016)
+    ba_cohesion.ba_cohesion(proposal, 2016)
     areas.region_areas(proposal, 2016)
     areas.moved_land(2016)
     membership.counted_elsewhere(proposal, 2024)
