@@ -16,11 +16,10 @@ so percentiles are exact instead of estimated from a Markov chain. Units are bit
 """
 from __future__ import annotations
 
-from ..memo import memo
-
 import networkx as nx
 import numpy as np
 
+from ..memo import memo
 from ..territory.adjacency import adjacency, units
 from .generate import EnsembleError, _pct
 

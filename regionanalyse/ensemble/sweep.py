@@ -15,13 +15,13 @@ land-only area too small to be a region), never a guess; so is one with more pla
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from ..memo import memo
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ..indicators.scores import context, score_labels
+from ..memo import memo
 from ..territory.adjacency import adjacency, units
 from . import diagnostics
 from .enumerate import splitter

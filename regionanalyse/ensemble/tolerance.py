@@ -25,9 +25,9 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from ..memo import memo
 
 from ..indicators.scores import score
+from ..memo import memo
 from ..model import Proposal
 from .enumerate import count_plans
 from .generate import EnsembleError, _gerry_graph, smallest_tolerance, starting_plan

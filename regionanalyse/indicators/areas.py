@@ -17,10 +17,9 @@ that holds whole groups, are exact sums of the 2024 layer.
 """
 from __future__ import annotations
 
-from ..memo import memo
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, geometry, overlay, succession
 from ..sources.cache import cached, raw_path

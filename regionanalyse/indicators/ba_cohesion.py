@@ -6,10 +6,9 @@ population is that of 1 January of the same year, in that year's kommune codes.
 """
 from __future__ import annotations
 
-from ..memo import memo
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import geometry, labour, population, succession
 from ..territory import membership

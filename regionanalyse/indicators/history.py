@@ -1,11 +1,10 @@
 """Population history 2005–2026 on a proposal's borders, chain-linked across code changes."""
 from __future__ import annotations
 
-from ..memo import memo
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import population, succession
 from ..territory import membership

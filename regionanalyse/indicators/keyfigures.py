@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from ..memo import memo
 
 import pandas as pd
 
 from ..config import DEFAULT_YEAR
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, labour, nav, population
 from ..sources.cache import file_hash

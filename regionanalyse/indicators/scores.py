@@ -21,11 +21,11 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..memo import memo
 
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import labour, succession
 from ..territory import membership

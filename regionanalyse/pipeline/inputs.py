@@ -22,12 +22,12 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass
-from ..memo import memo
 from importlib import metadata
 
 from .. import config
 from ..config import PACKAGE_DIR
 from ..errors import UsageError
+from ..memo import memo
 from ..render.variant import VARIANT_ENV, pdf_variant
 from ..sources import datasets, nav
 from ..sources.cache import file_hash

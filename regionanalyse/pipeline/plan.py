@@ -7,12 +7,12 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from ..memo import memo
 from pathlib import Path
 
 from ..appendix import APPENDICES
 from .. import config
 from ..config import PROJECT_ROOT
+from ..memo import memo
 from ..model import Proposal
 from ..sources import datasets
 from ..sources.cache import file_hash

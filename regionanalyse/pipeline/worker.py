@@ -12,12 +12,12 @@ import os
 import shutil
 import tempfile
 import time
-from ..memo import memo
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
+from ..memo import memo
 from .executors import DEFAULT_EXECUTOR, executor
 from .plan import Job, colophon
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from ..memo import memo
 
 from ..config import LEAFLET_DIR
+from ..memo import memo
 from ..model import Proposal
 from ..sources import population
 from ..territory.geo import region_kommuner_geo

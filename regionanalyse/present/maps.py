@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-from ..memo import memo
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -14,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from ..indicators.ba_cohesion import split_ba_kommuner
+from ..memo import memo
 from ..model import Proposal
 from ..territory.geo import region_kommuner_geo
 from ..territory.seats import seat_kommune

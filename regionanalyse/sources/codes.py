@@ -1,11 +1,10 @@
 """Kommune codes 2005–2026, their names and successors (the chains `succession` follows)."""
 from __future__ import annotations
 
-from ..memo import memo
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from .cache import raw_path, read_csv_codes
 
 SOURCE = "SSB tabell 07459 (koder per år); etterfølgere fra csdata (FHI)"

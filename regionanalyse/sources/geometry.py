@@ -1,12 +1,11 @@
 """Fylke and kommune polygons (Kartverket via csmaps/robhop), in EPSG:25833 with areas."""
 from __future__ import annotations
 
-from ..memo import memo
-
 import geopandas as gpd
 
 from ..errors import DataError
 from .. import config
+from ..memo import memo
 from . import integrity
 from .cache import cached, raw_path
 

@@ -1,10 +1,9 @@
 """Labour market: SSB's BA-regions (2020 classification) and AKU employment 2015–2016."""
 from __future__ import annotations
 
-from ..memo import memo
-
 import pandas as pd
 
+from ..memo import memo
 from . import integrity
 from .cache import raw_path, read_csv_codes
 

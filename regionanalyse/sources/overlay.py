@@ -13,11 +13,10 @@ of such pieces is moved.
 """
 from __future__ import annotations
 
-from ..memo import memo
-
 import geopandas as gpd
 import pandas as pd
 
+from ..memo import memo
 from . import geometry, succession
 from .cache import cached, raw_path
 

@@ -1,11 +1,10 @@
 """Population 1 January per kommune and fylke, 2005 to the latest year (SSB table 07459)."""
 from __future__ import annotations
 
-from ..memo import memo
-
 import pandas as pd
 
 from ..errors import DataError
+from ..memo import memo
 from . import codes, integrity
 from .cache import raw_path, read_csv_codes
 

@@ -17,11 +17,10 @@ of the other kommuner that had merged with it goes wholly to the other successor
 """
 from __future__ import annotations
 
-from ..memo import memo
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from . import codes, population
 from ..errors import DataError
 from .cache import raw_path, read_csv_codes

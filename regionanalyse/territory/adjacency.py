@@ -31,7 +31,6 @@ perimeter(region) = Σ unit perimeters − 2 × Σ borders between units of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..memo import memo
 
 import networkx as nx
 import numpy as np
@@ -39,6 +38,7 @@ import pandas as pd
 import shapely
 
 from ..errors import DataError
+from ..memo import memo
 from ..sources import codes, geometry, population, succession
 from ..sources.cache import cached, raw_path, read_csv_codes
 

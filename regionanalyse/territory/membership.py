@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ..memo import memo
 
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, population, succession
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from ..memo import memo
 
 import pandas as pd
 
 from ..errors import ProposalError
+from ..memo import memo
 from ..model import Proposal
 from ..model.confusables import confusable_pairs
 from ..model.proposal import MAX_FAULTS, quote, text_faults

@@ -8,7 +8,6 @@ kommune, from `membership.coverage`'s rule), ties to the region named first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ...memo import memo
 
 import networkx as nx
 import numpy as np
@@ -16,6 +15,7 @@ import numpy as np
 from ...indicators.areas import kommune_areas
 from ...indicators.ba_cohesion import ba_of_kommuner
 from ...indicators.scores import ScoreContext, context
+from ...memo import memo
 from ...sources import codes, population, succession
 from ...territory.adjacency import adjacency
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
-from ...memo import memo
 from pathlib import Path
 
 import numpy as np
 
 from ...errors import ProposalError
+from ...memo import memo
 from ...model import Proposal, Region
 from ...model.proposal import ID_PATTERN, MAX_NAME, MAX_TEXT, name_key, quote, text_faults
 from ...sources import codes as code_lists

@@ -6,11 +6,11 @@ Everything here is plain data (numbers already in Norwegian form, names as given
 from __future__ import annotations
 
 import json
-from ...memo import memo
 
 import numpy as np
 
 from ...indicators.scores import SCORE_COLUMNS
+from ...memo import memo
 from ...sources import codes, geometry
 from ...territory.adjacency import units
 from .. import fmt
