@@ -146,7 +146,7 @@ def test_new_year_and_merger_flow_through_history_and_table(updated):
 def test_network_fault_changes_nothing(fresh, updated, monkeypatch, fault, words):
     home, _ = updated
     before = _tree(home)
-    monkeypatch.setattr(fetch, "TIMEOUT", 1.0)
+    monkeypatch.setenv("REGIONANALYSE_HTTP_TIMEOUT", "1")
     fresh.fault = fault
     kind = "koder" if fault == "half" else "befolkning"  # the half body is a KLASS answer
     base = closed_port_url() if fault == "nonetwork" else fresh.base
