@@ -64,7 +64,7 @@ def data_home() -> Path:
 def raw_dir() -> Path:
     """The raw data now: $REGIONANALYSE_RAW, else the active refreshed set, else the shipped
     snapshot. Read at each call, so that a test, or a data update in a long-lived process, that
-    changes it is seen by the loaders and the build's hash (in-process memos: memo.clear_all)."""
+    changes it is seen by the loaders, the build's hash and the memos (sources/cache.data_in_use)."""
     if os.environ.get("REGIONANALYSE_RAW"):
         return Path(os.environ["REGIONANALYSE_RAW"])
     return active_set(data_home()) or SHIPPED_RAW_DIR
