@@ -206,7 +206,7 @@ def test_same_territory_same_area_in_every_year_and_proposal():
 
 
 def test_area_note_states_the_measured_deviation():
-    ssb = pd.read_csv(areas.geometry.RAW_DIR / "areal_fylke_19.csv", dtype={"fylkesnummer": str})
+    ssb = pd.read_csv(areas.geometry.config.raw_dir() / "areal_fylke_19.csv", dtype={"fylkesnummer": str})
     ssb = ssb.dropna(subset=["totalareal_km2_ssb2013"]).set_index("fylkesnavn")
     t = figures("fylker-2016", 2016)
     dev = 100 * (t.loc[ssb.index, "areal_km2"] / ssb["totalareal_km2_ssb2013"] - 1)

@@ -73,8 +73,7 @@ def raw_copy(tmp_path, monkeypatch):
     target = tmp_path / "raw"
     shutil.copytree(RAW_DIR, target)
     from regionanalyse.sources import cache
-    monkeypatch.setattr(cache, "RAW_DIR", target)
-    monkeypatch.setattr(geometry, "RAW_DIR", target)
+    monkeypatch.setenv("REGIONANALYSE_RAW", str(target))
     labour._ba_regions.cache_clear()
     yield target
     labour._ba_regions.cache_clear()

@@ -17,10 +17,9 @@ that holds whole groups, are exact sums of the 2024 layer.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, geometry, overlay, succession
 from ..sources.cache import cached, raw_path
@@ -76,7 +75,7 @@ def _groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
     return succession.territory_groups(year, BASIS_LAYER)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _fylke_share(code_2019: str, fylke: str) -> float:
     """Share of a 2019 kommune polygon lying in a 2016/2017 fylke (2017 fylke layer)."""
     kommune = geometry.kommune_polygons(SHARE_LAYER).set_index("kommunenummer").geometry[code_2019]
@@ -103,7 +102,7 @@ def _share_weights(year: int, codes_of_year) -> dict[str, float]:
     return weights
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def kommune_areas(year: int) -> pd.Series:
     """Area (km²) of every kommune valid on 1 January `year`, on the one basis (from the
     processed-data cache, keyed on the layers, the code list and the code computing them)."""
@@ -136,7 +135,7 @@ def _kommune_areas(year: int, moved: bool = True) -> pd.Series:
     return pd.Series(out, name="areal_km2")
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def moved_land(year: int) -> pd.Series:
     """Per kommune of `year`: km² its area differs by because of `border_moves` (0 for most)."""
     if border_moves(year).empty:

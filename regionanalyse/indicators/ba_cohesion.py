@@ -6,16 +6,15 @@ population is that of 1 January of the same year, in that year's kommune codes.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import geometry, labour, population, succession
 from ..territory import membership
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def ba_of_kommuner(year: int) -> pd.DataFrame:
     """Every kommune valid in `year` with its BA-region (kommunenummer, ba_nr, ba_navn).
 
@@ -46,10 +45,10 @@ def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     of `year`), aar (= year), ba_klassifisering (code year of the classification file used).
     Computed once per proposal and year; each call gets a copy.
     """
-    return _ba_cohesion(proposal, year).copy()
+    return _ba_cohesion(proposal, year)
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     merged = _kommuner(proposal, year)
     keys = ["ba_nr", "ba_navn"]

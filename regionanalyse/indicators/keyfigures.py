@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import pandas as pd
 
 from ..config import DEFAULT_YEAR
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, labour, nav, population
 from ..sources.cache import file_hash
@@ -129,7 +129,7 @@ def key_figures(proposal: Proposal, year: int = DEFAULT_YEAR, arsverk_file=None)
                    sources=dict(figures.sources))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash: str) -> KeyFigures:
     assigned = membership.assign(proposal, year)
     pop = population.kommune_population(year)

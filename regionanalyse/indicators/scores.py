@@ -27,11 +27,11 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import labour, succession
 from ..territory import membership
@@ -67,7 +67,7 @@ class ScoreContext:
         return {c: i for i, c in enumerate(self.codes)}
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def context(year: int) -> ScoreContext:
     """The score context of a year (kommuner valid on 1 January of `year`)."""
     u = units(year, "kommune")

@@ -31,7 +31,6 @@ perimeter(region) = Σ unit perimeters − 2 × Σ borders between units of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -39,6 +38,7 @@ import pandas as pd
 import shapely
 
 from ..errors import DataError
+from ..memo import memo
 from ..sources import codes, geometry, population, succession
 from ..sources.cache import cached, raw_path, read_csv_codes
 
@@ -65,7 +65,7 @@ def method_text() -> str:
     return METHOD_TEXT.format(min_border=f"{MIN_BORDER_M:.0f}", tolerance=f"{TOLERANCE_M:.0f}")
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def crossings(layer_year: int) -> pd.DataFrame:
     """The rows of the crossings table for one kommune layer, checked: codes exist in the layer
     with the names given, a known type, a source, no pair twice. Raises DataError naming the
@@ -102,7 +102,7 @@ def crossings(layer_year: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(polygons, edges) of a kommune layer, from the processed-data cache (computed from the
     polygons in ~1 s; the key holds the layer file and the code of this module and its loader).
@@ -120,7 +120,7 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return polygons, edges
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = geometry.kommune_polygons(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
@@ -243,7 +243,7 @@ class Units:
     edges: pd.DataFrame
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def units(year: int, level: str = "kommune") -> Units:
     """Kommuner (or fylker) valid on 1 January of `year` with geometry measures and borders."""
     if level not in LEVELS:

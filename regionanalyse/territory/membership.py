@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, population, succession
 
@@ -20,7 +20,7 @@ def expand(proposal: Proposal) -> pd.DataFrame:
     return _expand(proposal.vintage, tuple((r.name, r.members) for r in proposal.regions))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _expand(vintage: int, regions: tuple) -> pd.DataFrame:
     kommuner = codes.kommune_codes(vintage)
     by_fylke = kommuner.groupby("fylkesnummer")
@@ -59,7 +59,7 @@ def assign(proposal: Proposal, year: int) -> pd.DataFrame:
 
 def assign_years(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
     """`assign` for each of `years` in one table, the year in a first column aar."""
-    return _assign(proposal.vintage, _key(proposal), tuple(years)).copy()
+    return _assign(proposal.vintage, _key(proposal), tuple(years))
 
 
 def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
@@ -72,10 +72,10 @@ def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
     a later year) in each part: a kommune is placed where its people went, never by the size
     of the kommune its part joined (`sources.succession`).
     """
-    return _coverage(proposal.vintage, _key(proposal), tuple(years)).copy()
+    return _coverage(proposal.vintage, _key(proposal), tuple(years))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _coverage(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     base = _expand(vintage, regions).drop_duplicates("kommunenummer")[["kommunenummer", "region"]]
     frames = []
@@ -107,7 +107,7 @@ def _share_text(parts: pd.DataFrame) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
-@lru_cache(maxsize=256)
+@memo(256)
 def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     shares = _coverage(vintage, regions, years)
     kommune = ["aar", "kommunenummer"]
@@ -141,10 +141,10 @@ def counted_elsewhere(proposal: Proposal, year: int) -> pd.DataFrame:
     bosatte_aar (the year those people were counted), kommuner (the vintage kommuner of the
     region whose land it holds, names).
     """
-    return _counted_elsewhere(proposal.vintage, _key(proposal), int(year)).copy()
+    return _counted_elsewhere(proposal.vintage, _key(proposal), int(year))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _counted_elsewhere(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
     shares = _coverage(vintage, regions, (year,))
     counted = _assign(vintage, regions, (year,)).set_index("kommunenummer")["region"]

@@ -16,13 +16,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ...config import DEFAULT_YEAR
 from ...errors import ProposalError
+from ...memo import memo
 from ...model import Proposal, Region
 from ...model.proposal import ID_PATTERN, MAX_NAME, MAX_TEXT, name_key, quote, text_faults
 from ...sources import codes as code_lists
@@ -36,7 +36,7 @@ from .panel import Alternatives, Contiguity, Panel, plan_scores, region_figures,
 UNITS = ("kommune", "fylke")
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def fylke_names(vintage: int) -> dict[str, str]:
     fylker = code_lists.fylke_codes(vintage)
     return dict(zip(fylker["fylkesnummer"].astype(str), fylker["fylkesnavn"].astype(str)))
@@ -376,7 +376,7 @@ def _seat_text(b: Basis, code: str) -> str:
     return name if (b.names == name).sum() == 1 else code
 
 
-@lru_cache(maxsize=1024)
+@memo(1024)
 def _year_unit(vintage: int, year: int, code: str) -> int:
     """A vintage seat as a unit of the year's score context (as `scores.proposal_labels`)."""
     b = basis(vintage, year)

@@ -6,11 +6,11 @@ Everything here is plain data (numbers already in Norwegian form, names as given
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import numpy as np
 
 from ...indicators.scores import SCORE_COLUMNS
+from ...memo import memo
 from ...sources import codes, geometry
 from ...territory.adjacency import units
 from .. import fmt
@@ -42,7 +42,7 @@ SCORE_LABELS = {
 }
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _map_json(vintage: int, units_: str = "kommune") -> str:
     """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds; with fylke
     units one (multi)polygon per vintage fylke holding all its kommuner (a layer polygon that
