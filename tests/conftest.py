@@ -161,6 +161,28 @@ def nav_enumerated(tmp_path_factory):
     return get
 
 
+@pytest.fixture(scope="session")
+def nav_alternatives(tmp_path_factory):
+    """(CompletedProcess, folder) of the command line `regionanalyse alternatives nav-2016-11
+    --year 2016 --to none` (the default rule, fylke units: every plan counted, and the sweep),
+    run once per test session by `cli_main` in the process of the first test to ask; its folder
+    is only read. Under xdist the other workers read the stored result."""
+    import json
+
+    from filelock import FileLock
+
+    root = _shared_root(tmp_path_factory)
+    folder, stored = root / "nav-2016-11-alternatives-cli", root / "nav-2016-11-alternatives-cli.json"
+    with FileLock(str(root / "nav-2016-11-alternatives-cli.lock")):
+        if not stored.exists():
+            done = cli_main("alternatives", "nav-2016-11", "--year", "2016", "--to", "none",
+                            "--out", folder)
+            stored.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]),
+                              encoding="utf-8")
+        args, code, stdout, stderr = json.loads(stored.read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(args, code, stdout, stderr), folder
+
+
 @pytest.fixture
 def write_yaml(tmp_path):
     def write(text: str, name: str = "forslag.yaml") -> Path:
