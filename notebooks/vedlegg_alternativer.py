@@ -19,7 +19,7 @@ year = 2016
 ensemble_dir = "alternativer"  # the folder `regionanalyse alternatives` wrote
 
 # %% tags=["hide"]
-from regionanalyse.appendix.ensemble import build
+from regionanalyse.appendix.alternatives import build
 
 sections = build({"proposal": proposal, "year": year, "ensemble_dir": ensemble_dir})
 

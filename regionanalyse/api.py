@@ -14,7 +14,7 @@ import html
 from dataclasses import dataclass, fields
 
 from .config import DEFAULT_YEAR
-from .indicators import compare as _compare
+from .indicators import proposals as _proposals
 from .indicators import scores as _scores
 from .indicators.keyfigures import key_figures
 from .present import maps
@@ -38,7 +38,7 @@ class Proposal(model.Proposal):
 
     def compare(self, other: model.Proposal, year: int = DEFAULT_YEAR):
         """Where each region's kommuner go under `other` (flows; `hovedstrom` False = moved)."""
-        return _compare.flows(self, other, year)
+        return _proposals.flows(self, other, year)
 
     def score(self, year: int = DEFAULT_YEAR):
         """One row of plan scores (the columns of `regionanalyse score`): balance, compactness,

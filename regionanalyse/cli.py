@@ -167,7 +167,7 @@ def _cmd_alternatives(args) -> int:
                       jobs=args.jobs, steps=args.steps, scheduler=args.scheduler)
     formats = () if args.to in ("", "none") else parse_formats(args.to)
     check_request(req)  # an impossible request is refused before the output folder is made
-    from .pipeline.ensemble import build_ensemble_appendix, claim_out
+    from .pipeline.build_alternatives import build_ensemble_appendix, claim_out
     from .pipeline.publish import LockedError
 
     try:

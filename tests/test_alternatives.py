@@ -296,7 +296,7 @@ def test_forslag_csv_shares_sum_to_100_and_match_ensemble_csv(fylke_ensemble):
 def test_chain_section_shown_for_a_sample_of_chains(fylke_ensemble):
     """Drawn in chains: the method annex shows table 3 and figure A; the intro says the chains'
     length (the exact enumeration shows none of it: test_ensemble_appendix_and_best_alternative_build)."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     _, out = fylke_ensemble
     report = EnsembleReport("nav-2016-11", 2016, str(out))
@@ -312,7 +312,7 @@ def test_chain_figure_tells_chains_apart_without_colour(fylke_ensemble, monkeypa
     (WCAG 1.4.1), in percent of the chain's plans, summing to 100 per chain and panel."""
     import numpy as np
 
-    from regionanalyse.appendix import ensemble as module
+    from regionanalyse.appendix import alternatives as module
 
     ens, out = fylke_ensemble
     shown = {}
@@ -334,7 +334,7 @@ def test_ensemble_figures_leave_matplotlib_as_they_found_it(fylke_ensemble):
     the figures keeps its own matplotlib settings)."""
     import matplotlib as mpl
 
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     _, out = fylke_ensemble
     before = dict(mpl.rcParams)
@@ -472,7 +472,7 @@ def test_scheduler_from_the_environment_and_an_unreachable_one(monkeypatch, tmp_
 def test_a_given_plan_set_that_is_not_a_chain_gets_no_diagnostics(tmp_path):
     """An enumerated plan set is passed in: exact shares, no R-hat/ESS, no Monte Carlo interval,
     and the appendix's sections still render from the files."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
     from regionanalyse.ensemble.generate import Sample, sample
 
     p = load("nav-2016-11")
@@ -500,7 +500,7 @@ def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path, nav_enu
     """With the proposal's own largest deviation as tolerance (86,6 % → 0,87, «forslaget») the
     proposal's top place on balance follows from the rule: the appendix says so, and does not
     say it under a tolerance of its own choosing."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     p = load("nav-2016-11")
     for tolerance, said in (("forslaget", True), (0.95, False)):

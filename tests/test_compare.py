@@ -4,7 +4,7 @@ from pypdf import PdfReader
 
 import regionanalyse as ra
 from regionanalyse.pipeline.build import build_comparison
-from regionanalyse.indicators.compare import balance, moved_kommuner
+from regionanalyse.indicators.proposals import balance, moved_kommuner
 from regionanalyse.sources import population
 from tests.conftest import cli_main
 

@@ -16,7 +16,7 @@ import pytest
 from regionanalyse.indicators import areas
 from regionanalyse.indicators.history import population_history
 from regionanalyse.indicators.keyfigures import key_figures
-from regionanalyse.indicators.labour import ba_of_kommuner, ba_summary
+from regionanalyse.indicators.ba_cohesion import ba_of_kommuner, ba_summary
 from regionanalyse.model import builtin_ids, from_dict, load
 from regionanalyse.sources import codes, population, succession
 from regionanalyse.territory import membership
@@ -258,7 +258,7 @@ def test_issue_cases():
     assert nav19.loc["NAV Innlandet", "bosatt_delt_ba"] == 31_451
     assert nav19.loc["NAV Rogaland", "bosatt_delt_ba"] == 100_022
     assert nav19.loc["NAV Vestland", "bosatt_delt_ba"] == 10_950
-    from regionanalyse.indicators.labour import ba_cohesion
+    from regionanalyse.indicators.ba_cohesion import ba_cohesion
     ba = ba_cohesion(load("nav-2019-12"), 2019).set_index("ba_navn")
     assert ba.loc["Surnadal", "regions"] == ["NAV Møre og Romsdal", "NAV Trøndelag"]
     assert ba.loc["Ringerike", "split"] and "NAV Vest-Viken" in ba.loc["Ringerike", "regions"]
@@ -327,7 +327,7 @@ def test_cli_contracts():
 
 
 def test_comparison_balance_matches_independent_recomputation():
-    from regionanalyse.indicators.compare import balance
+    from regionanalyse.indicators.proposals import balance
 
     cases = {k: v for k, v in EXPECTED["regression"].items() if k.startswith("balanse|")}
     assert len(cases) == 5

@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from regionanalyse.appendix.ensemble_units import units_text
+from regionanalyse.appendix.alternatives_units import units_text
 from regionanalyse.ensemble.alternatives import member_level, request_for
 from regionanalyse.ensemble.enumerate import Splitter, count_plans, enumerate_plans, exact_plans
 from regionanalyse.ensemble.generate import EnsembleError, canonical
@@ -143,7 +143,7 @@ def test_like_with_like_levels():
 
 
 def test_appendix_says_which_units_were_used():
-    from regionanalyse.appendix.ensemble_units import found_text, units_text
+    from regionanalyse.appendix.alternatives_units import found_text, units_text
 
     assert "like sammenlignes med like" in units_text(load("nav-2016-11"), 2016, "fylke")
     assert "kan dele fylker" in units_text(load("nav-2016-11"), 2016, "kommune")  # --units kommune

@@ -66,7 +66,7 @@ def test_supplied_arsverk_file_is_used(monkeypatch):
 
 
 def test_split_ba_kommuner_are_in_map_layer_codes():
-    from regionanalyse.indicators import labour as regional
+    from regionanalyse.indicators import ba_cohesion as regional
 
     codes = regional.split_ba_kommuner(load("nav-2016-11"), "Oslo", 2016)
     # BA Oslo/Bærum (2020 codes) spans Oslo and Akershus; the map layer is 2019

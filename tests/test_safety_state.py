@@ -63,7 +63,7 @@ def test_broken_manifest_is_reported_and_replaced(built, case):
 @pytest.mark.parametrize("text", ['{"x": []}', "[1, 2, 3]", "{ikke json", '{"level": 3}', "symlink"])
 def test_broken_alternatives_settings_is_a_clear_error(tmp_path, text):
     """The alternatives appendix (public API) on a folder whose innstillinger.json is broken."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
     from regionanalyse.errors import DataError
 
     settings = tmp_path / "innstillinger.json"

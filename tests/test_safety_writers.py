@@ -64,14 +64,14 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("appendix.region", "cohesion", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
     ("appendix.comparison", "intro", "markdown"): "test_comparison_sections_keep_names_inert",
     ("appendix.comparison", "sources_section", "markdown"): "test_comparison_sections_keep_names_inert",
-    ("appendix.ensemble", "intro", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "method", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "sweep_section", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "sea_section", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "rule_section", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "headlines", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "diagnostics_table", "markdown"): "test_ensemble_sections_keep_names_inert",
-    ("appendix.ensemble", "chain_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "intro", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "method", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "sweep_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "sea_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "rule_section", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "headlines", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "diagnostics_table", "markdown"): "test_ensemble_sections_keep_names_inert",
+    ("appendix.alternatives", "chain_section", "markdown"): "test_ensemble_sections_keep_names_inert",
     ("appendix.region", "kommune_table", "markdown"): "test_empty_region_sections_keep_names_inert",
     # writers that carry no proposal text: data files and their status, and a hash input
     ("cli", "_cmd_data", "to_csv"): "NO_USER_TEXT: data status (files and provenance of data/raw)",
@@ -268,7 +268,7 @@ def _sections_shown(report, sections: set[str]) -> str:
 
 
 def test_ensemble_sections_keep_names_inert(scratch, ensemble_dir):
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     _, path = scratch
     report = EnsembleReport(str(path), 2016, str(ensemble_dir))

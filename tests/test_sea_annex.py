@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from regionanalyse.appendix.ensemble_sea import fylke_crossings, kommune_crossings
+from regionanalyse.appendix.alternatives_sea import fylke_crossings, kommune_crossings
 from regionanalyse.territory.adjacency import sea_edges
 from tests.conftest import cli_main
 
@@ -23,7 +23,7 @@ def test_fylke_pairs_neighbours_only_over_sea():
 
 
 def test_sea_section_at_fylke_level_keeps_the_whole_list_in_the_spreadsheet(nav_enumerated):
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     _, folder = nav_enumerated("forslaget")  # fylke units, 2016: the session's run (conftest)
     report = EnsembleReport("nav-2016-11", 2016, str(folder))

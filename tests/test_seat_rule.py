@@ -87,7 +87,7 @@ def test_largest_units_breaks_ties_by_unit_order_and_marks_empty_regions():
 
 
 def test_appendix_compares_like_with_like_and_shows_the_own_seats_beside(seated):
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     out, _ = seated
     report = EnsembleReport(str(out / "forslaget.yaml"), 2019, str(out))

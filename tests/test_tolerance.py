@@ -118,7 +118,7 @@ def test_cli_default_rule_and_forslaget(tmp_path, nav_alternatives):
 def test_kommune_sweep_only_on_request_with_the_sea_rule(tmp_path):
     """Kommune units: no sweep unless asked (the appendix says how to get it); asked, rules no
     plan can meet say why (Oslo; Utsira has no land border) and the drawn ones carry R-hat/ESS."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     p = load("nav-2019-12")
     req = request_for(p, 2019, n=40, steps=60)
@@ -159,7 +159,7 @@ def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path
     """The intro names the rule and the value; where the tolerance is below (or at) the
     proposal's own deviation, its place on balance is said not to be a finding; the sweep
     section says per headline whether the place survives."""
-    from regionanalyse.appendix.ensemble import EnsembleReport
+    from regionanalyse.appendix.alternatives import EnsembleReport
 
     out = tmp_path / "standard"
     shutil.copytree(nav_alternatives[1], out)  # a copy: sveip.csv is rewritten below

@@ -24,5 +24,5 @@ APPENDICES = {
     "region": Appendix("region", "vedlegg_region.ipynb", ("proposal", "region", "year", "arsverk_file")),
     "sammenligning": Appendix("comparison", "vedlegg_sammenligning.ipynb",
                               ("proposals", "year", "arsverk_file")),
-    "alternativer": Appendix("ensemble", "vedlegg_alternativer.ipynb", ("proposal", "year", "ensemble_dir")),
+    "alternativer": Appendix("alternatives", "vedlegg_alternativer.ipynb", ("proposal", "year", "ensemble_dir")),
 }

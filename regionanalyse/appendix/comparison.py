@@ -4,7 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..indicators.compare import balance, flows, side_by_side
+from ..indicators.proposals import balance, flows, side_by_side
 from ..indicators.keyfigures import offices_match, per_office_symbol
 from ..present import cells, fmt, maps
 from ..present.fmt import md_text

@@ -10,7 +10,7 @@ from ..indicators.distances import seat_distances
 from ..indicators.history import population_history
 from ..indicators.keyfigures import national_figures, office_year_reason, per_office_symbol
 from ..indicators.kommuner import kommune_table
-from ..indicators.labour import ba_cohesion
+from ..indicators.ba_cohesion import ba_cohesion
 from ..indicators.peers import peer_ranks
 from ..indicators import symbols as ssb
 from ..present import cells, fmt, maps, tables

@@ -14,7 +14,7 @@ from ..territory import membership
 from ..territory.seats import find_seat
 from ..territory.validate import validate
 from . import areas, symbols
-from .labour import ba_summary
+from .ba_cohesion import ba_summary
 
 COLUMNS = ["region", "members", "members_navn", "sete", "antall_kommuner", "folkemengde",
            "alder_0_15", "alder_16_66", "alder_67_pluss", "andel_landet_pst", "areal_km2",

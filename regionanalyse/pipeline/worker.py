@@ -25,11 +25,11 @@ from .plan import Job, colophon
 def builder(kind: str):
     """The build function (params → Sections) of the appendix a job of `kind` shows: the same
     function its notebook calls, so the data files hold the tables the notebook shows."""
-    from ..appendix import comparison, ensemble, overview, region
+    from ..appendix import alternatives, comparison, overview, region
 
     # the kinds of appendix.APPENDICES (tests/test_notebook_pairs.py checks they agree)
     return {"oversikt": overview.build, "region": region.build,
-            "sammenligning": comparison.build, "alternativer": ensemble.build}[kind]
+            "sammenligning": comparison.build, "alternativer": alternatives.build}[kind]
 
 
 def write_data_files(staged: dict, csv_path: Path, xlsx_path: Path) -> None:

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
-from ..indicators.labour import split_ba_kommuner
+from ..indicators.ba_cohesion import split_ba_kommuner
 from ..model import Proposal
 from ..territory.geo import region_kommuner_geo
 from ..territory.seats import seat_kommune

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ...indicators.areas import kommune_areas
-from ...indicators.labour import ba_of_kommuner
+from ...indicators.ba_cohesion import ba_of_kommuner
 from ...indicators.scores import ScoreContext, context
 from ...sources import codes, population, succession
 from ...territory.adjacency import adjacency

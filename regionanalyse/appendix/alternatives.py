@@ -22,10 +22,10 @@ from ..sources import geometry, labour, population
 from ..territory.adjacency import method_text as adjacency_method_text
 from ..territory.validate import validate
 from .base import appendix
-from .ensemble_sea import fylke_crossings, kommune_crossings
-from .ensemble_tolerance import (balance_caveat, notes, not_swept_text, read_sweep, rule_text,
+from .alternatives_sea import fylke_crossings, kommune_crossings
+from .alternatives_tolerance import (balance_caveat, notes, not_swept_text, read_sweep, rule_text,
                                  survival_text, sweep_frame)
-from .ensemble_units import found_text, units_text
+from .alternatives_units import found_text, units_text
 
 # label, unit, decimals, whether a lower value is the "tighter" one (for the reading aid)
 LABELS = {
@@ -168,7 +168,7 @@ class EnsembleReport:
 
     def _own_tolerance_text(self) -> str:
         """The rule that chose the tolerance and what follows for the balance comparison
-        (`ensemble_tolerance.rule_text`)."""
+        (`alternatives_tolerance.rule_text`)."""
         swept = (self.dir / "sveip.csv").exists()
         return rule_text(self.settings, self.year, float(self.own["befolkningsavvik_maks"]),
                          self.sweep_number if swept else None)
@@ -411,7 +411,7 @@ class EnsembleReport:
 
     def sweep_section(self, cell: str = "chain_section") -> list[Section]:
         """Heading, whether each headline place survives, and the table of the shares under other
-        rules (sveip.csv; `ensemble_tolerance`), shown in notebook cell `cell`; nothing when the
+        rules (sveip.csv; `alternatives_tolerance`), shown in notebook cell `cell`; nothing when the
         file is absent."""
         path = self.dir / "sveip.csv"
         if not path.exists():

@@ -1,4 +1,4 @@
-"""Comparing proposals: where kommuner move, key figures side by side, balance figures."""
+"""Figures across proposals: where kommuner move, key figures side by side, balance figures."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +7,7 @@ from ..model import Proposal
 from ..sources import codes, population
 from ..territory import membership
 from .keyfigures import key_figures
-from .labour import ba_cohesion
+from .ba_cohesion import ba_cohesion
 
 
 def flows(a: Proposal, b: Proposal, year: int) -> pd.DataFrame:
