@@ -358,7 +358,7 @@ def test_alternatives_appendix_end_to_end_inert(scratch, ensemble_dir, tmp_path)
     import openpyxl
 
     from regionanalyse.model import load
-    from regionanalyse.pipeline.ensemble import build_ensemble_appendix
+    from regionanalyse.pipeline.build_alternatives import build_ensemble_appendix
 
     _, path = scratch
     out = tmp_path / "alt"
