@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--ensemble", action="store_true")
     args = parser.parse_args()
     if args.ensemble:
-        from regionanalyse.ensemble.alternatives import request_for, run, write
+        from regionanalyse.ensemble.run import request_for, run, write
 
         p = ra.proposal("nav-2016-11")
         with tempfile.TemporaryDirectory(prefix="bench-editor-") as tmp:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from regionanalyse.ensemble.alternatives import DECIMALS, EXACT_LIMIT, request_for, run
+from regionanalyse.ensemble.run import DECIMALS, EXACT_LIMIT, request_for, run
 from regionanalyse.ensemble.sweep import sweep
 from regionanalyse.model import load
 

@@ -5,7 +5,7 @@ Run from the project root:  .venv/bin/python benchmarks/bench_enumerate.py [--ro
 (a) Enumeration only (graph loaded first): every plan of the 2016 fylker (19) in K = 10, 11, 12
     regions at the default tolerance of `alternatives` for nav-2016-11 and at 87 % and 50 %,
     and the 2020 (11) and 2024 (15) fylker at K = 5 and 7; median of --rounds, with the count.
-(b) `alternatives.run` for nav-2016-11 (enumerate, score every plan at kommune level, Pareto
+(b) `ensemble.run.run` for nav-2016-11 (enumerate, score every plan at kommune level, Pareto
     front) and where the proposal sits: the share of plans below, equal and above on each score.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from regionanalyse.ensemble.alternatives import request_for, run
+from regionanalyse.ensemble.run import request_for, run
 from regionanalyse.ensemble.enumerate import enumerate_plans
 from regionanalyse.model import load
 from regionanalyse.territory.adjacency import adjacency
@@ -47,7 +47,7 @@ def main() -> None:
         print(f"    {year} K={k:2d} toleranse {t:.2f}: {n:8d} planer på {seconds:6.2f} s")
     t0 = time.perf_counter()
     ens = run(proposal, request_for(proposal, 2016, tolerance=0.87))
-    print(f"(b) alternatives.run nav-2016-11, 2016, 87 %: metode {ens.method}, {len(ens.labels)} planer, "
+    print(f"(b) ensemble.run.run nav-2016-11, 2016, 87 %: metode {ens.method}, {len(ens.labels)} planer, "
           f"{time.perf_counter() - t0:.1f} s (opptelling, score, Pareto)")
     own = ens.own.iloc[0]
     print("    mål: forslaget | andel lavere / lik / høyere (%) | persentil")

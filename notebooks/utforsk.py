@@ -127,7 +127,7 @@ pd.concat([p.score(year), what_if.score(year)]).assign(forslag=["forslaget", "hv
 # %%
 from IPython.display import display
 
-from regionanalyse.ensemble.alternatives import request_for, run
+from regionanalyse.ensemble.run import request_for, run
 from regionanalyse.ensemble.generate import sample as draw
 
 shown = ["maal", "verdi", "andel_lavere", "andel_lik", "andel_hoyere", "persentil"]

@@ -102,7 +102,7 @@ def proposals() -> list[str]:
     return builtin_ids()
 
 
-def editor(ref, year: int = 2016, units: str = "kommune"):
+def editor(ref, year: int = DEFAULT_YEAR, units: str = "kommune"):
     """Draw a proposal (an id, a YAML path or a Proposal) on the map in JupyterLab: a widget
     with the figures, scores and warnings after every edit; `.proposal` (a Proposal, so
     `.figures(year)` and `.score(year)` work), `.save(path)`, the edits, `.undo()`.

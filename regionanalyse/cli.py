@@ -150,7 +150,7 @@ def _tolerance(text: str) -> float | str:
 
 
 def _cmd_alternatives(args) -> int:
-    from .ensemble.alternatives import request_for, run, write
+    from .ensemble.run import request_for, run, write
     from .ensemble.generate import check_request
     from .model import load
     from .pipeline.settings import check_jobs, check_plans, check_regions, check_year, parse_formats
@@ -191,34 +191,36 @@ def _cmd_alternatives(args) -> int:
 
 
 def _cmd_data(args) -> int:
-    from .config import DATA_HOME, RAW_DIR
+    from .config import data_home, raw_dir
     from .sources import datasets
 
+    home, raw = data_home(), raw_dir()  # now, not when the package was imported
+
     if args.data_command == "status":
-        table = datasets.status(RAW_DIR, DATA_HOME)
-        named = datasets.current_name(DATA_HOME)
+        table = datasets.status(raw, home)
+        named = datasets.current_name(home)
         if os.environ.get("REGIONANALYSE_RAW"):
-            print(f"merk: REGIONANALYSE_RAW er satt; data leses fra {RAW_DIR}", file=sys.stderr)
-        elif named != datasets.set_name(RAW_DIR, DATA_HOME):
-            print(f"advarsel: {DATA_HOME / 'current'} peker på datasett {named}, som ikke finnes; "
+            print(f"merk: REGIONANALYSE_RAW er satt; data leses fra {raw}", file=sys.stderr)
+        elif named != datasets.set_name(raw, home):
+            print(f"advarsel: {home / 'current'} peker på datasett {named}, som ikke finnes; "
                   "den leverte datapakken brukes", file=sys.stderr)
         if args.format == "csv":
             table.to_csv(sys.stdout, index=False, lineterminator="\n")
         elif args.format == "json":
             print(table.to_json(orient="records", force_ascii=False, indent=1))
         else:
-            print(f"Data i bruk: {RAW_DIR} (datasett {datasets.set_name(RAW_DIR, DATA_HOME)}); "
-                  f"oppdateringer lagres i {DATA_HOME}")
+            print(f"Data i bruk: {raw} (datasett {datasets.set_name(raw, home)}); "
+                  f"oppdateringer lagres i {home}")
             print(markdown_table(table.assign(sha256=table["sha256"].str[:12])))
         return EXIT_OK
     if os.environ.get("REGIONANALYSE_RAW"):
         raise UsageError("REGIONANALYSE_RAW er satt: data update og --rollback gjelder datamappen "
-                         f"{DATA_HOME}, som da ikke brukes; fjern variabelen først")
+                         f"{home}, som da ikke brukes; fjern variabelen først")
     if args.rollback:
         if args.sources or args.dry_run:
             raise UsageError("--rollback tas uten kilder og uten --dry-run")
-        with datasets.locked(DATA_HOME):
-            before, after = datasets.rollback(DATA_HOME)
+        with datasets.locked(home):
+            before, after = datasets.rollback(home)
         print(f"Rullet tilbake: {before} → {after}")
         return EXIT_OK
     from .pipeline.affected import affected
@@ -228,13 +230,13 @@ def _cmd_data(args) -> int:
         if args.sources != ["ba"] or not args.fil:
             raise UsageError("ba oppdateres alene og fra en fil eller adresse: "
                              "data update ba --fil FIL|URL [--ba-aar 2024]")
-        with datasets.locked(DATA_HOME):
-            report = update_ba(DATA_HOME, RAW_DIR, args.ba_aar, args.fil, dry_run=args.dry_run)
+        with datasets.locked(home):
+            report = update_ba(home, raw, args.ba_aar, args.fil, dry_run=args.dry_run)
     else:
         if args.fil:
             raise UsageError("--fil gjelder bare ba")
-        with datasets.locked(DATA_HOME):
-            report = update(args.sources, DATA_HOME, RAW_DIR, dry_run=args.dry_run,
+        with datasets.locked(home):
+            report = update(args.sources, home, raw, dry_run=args.dry_run,
                             compare=affected)
     print("\n".join(report.lines()))
     return EXIT_OK

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+import platformdirs
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -28,7 +30,9 @@ def _home() -> tuple[Path, bool]:
 
 
 PROJECT_ROOT, IS_CHECKOUT = _home()
-_CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "regionanalyse"
+# the platform's user cache folder: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on
+# macOS, %LOCALAPPDATA%\regionanalyse\Cache on Windows
+_CACHE_HOME = Path(platformdirs.user_cache_dir("regionanalyse", appauthor=False))
 SHIPPED_RAW_DIR = PROJECT_ROOT / "data" / "raw"
 
 
@@ -37,13 +41,9 @@ def _data_home() -> Path:
     the platform's user data folder. Never inside the package; see sources/datasets.py."""
     if os.environ.get("REGIONANALYSE_DATA"):
         return Path(os.environ["REGIONANALYSE_DATA"]).expanduser().resolve()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "regionanalyse"
+    # $XDG_DATA_HOME or ~/.local/share on Linux, ~/Library/Application Support on macOS,
+    # %LOCALAPPDATA% on Windows; each + /regionanalyse
+    return Path(platformdirs.user_data_dir("regionanalyse", appauthor=False))
 
 
 def active_set(home: Path) -> Path | None:
@@ -56,12 +56,35 @@ def active_set(home: Path) -> Path | None:
     return path if name and "/" not in name and path.is_dir() else None
 
 
-DATA_HOME = _data_home()
-# The raw data: $REGIONANALYSE_RAW, else the active refreshed set, else the shipped snapshot.
-RAW_DIR = Path(os.environ["REGIONANALYSE_RAW"]) if os.environ.get("REGIONANALYSE_RAW") else (
-    active_set(DATA_HOME) or SHIPPED_RAW_DIR)
-PROCESSED_DIR = Path(os.environ.get("REGIONANALYSE_PROCESSED",
-                                    PROJECT_ROOT / "data" / "processed" if IS_CHECKOUT else _CACHE_HOME))
+def data_home() -> Path:
+    """The data folder now (`_data_home`, read at each call)."""
+    return _data_home()
+
+
+def raw_dir() -> Path:
+    """The raw data now: $REGIONANALYSE_RAW, else the active refreshed set, else the shipped
+    snapshot. Read at each call, so that a test, or a data update in a long-lived process, that
+    changes it is seen by the loaders, the build's hash and the memos (sources/cache.data_in_use)."""
+    if os.environ.get("REGIONANALYSE_RAW"):
+        return Path(os.environ["REGIONANALYSE_RAW"])
+    return active_set(data_home()) or SHIPPED_RAW_DIR
+
+
+def processed_dir() -> Path:
+    """The processed-data cache now: $REGIONANALYSE_PROCESSED, else data/processed of a
+    checkout, else the user's cache (read at each call)."""
+    if os.environ.get("REGIONANALYSE_PROCESSED"):
+        return Path(os.environ["REGIONANALYSE_PROCESSED"])
+    return PROJECT_ROOT / "data" / "processed" if IS_CHECKOUT else _CACHE_HOME
+
+
+# Read at import, by design: where the package and its checkout are (REGIONANALYSE_HOME), the
+# notebooks, the axe runner, the defaults below. The folders a run reads data from and caches
+# in are read at each call (raw_dir, processed_dir, data_home); these names keep their value at
+# import for scripts and tests that only read them.
+DATA_HOME = data_home()
+RAW_DIR = raw_dir()
+PROCESSED_DIR = processed_dir()
 NOTEBOOK_DIR = Path(os.environ.get("REGIONANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
 BUILTIN_PROPOSAL_DIR = PACKAGE_DIR / "model" / "builtin"
 LEAFLET_DIR = PACKAGE_DIR / "assets" / "leaflet"

@@ -141,7 +141,7 @@ def nav_enumerated(tmp_path_factory):
 
     from filelock import FileLock
 
-    from regionanalyse.ensemble.alternatives import request_for, run, write
+    from regionanalyse.ensemble.run import request_for, run, write
     from regionanalyse.model import load
 
     root = _shared_root(tmp_path_factory)

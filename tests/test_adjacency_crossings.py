@@ -50,7 +50,7 @@ def test_bognes_lodingen_follows_the_split_of_tysfjord():
 @pytest.mark.parametrize("layer", sorted(geometry.KOMMUNE_FILES))
 def test_every_sea_edge_is_in_the_table_and_every_entry_is_valid(layer):
     rows = TABLE[TABLE["kartlag"] == layer]
-    polygons = geometry.kommuner(layer).set_index("kommunenummer")["kommunenavn"]
+    polygons = geometry.kommune_polygons(layer).set_index("kommunenummer")["kommunenavn"]
     for row in rows.itertuples():
         assert row.kommune_a in polygons.index and row.kommune_b in polygons.index, row
         assert (polygons[row.kommune_a], polygons[row.kommune_b]) == (row.navn_a, row.navn_b), row

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regionanalyse.ensemble.alternatives import request_for, run, write
+from regionanalyse.ensemble.run import request_for, run, write
 from regionanalyse.ensemble.generate import Request, generate, sample
 from regionanalyse.indicators.scores import SCORE_COLUMNS, context, score, score_labels
 from regionanalyse.model import load, read_yaml
@@ -202,7 +202,7 @@ def test_alternative_of_a_long_id_and_name_is_a_valid_proposal():
     """ids may be 64 and names 120 characters: «-alt-N» must not push them over."""
     import dataclasses
 
-    from regionanalyse.ensemble.alternatives import plan_proposal
+    from regionanalyse.ensemble.run import plan_proposal
     from regionanalyse.indicators.scores import proposal_labels
     from regionanalyse.model import from_dict
     from regionanalyse.territory.validate import validate
@@ -247,7 +247,7 @@ def test_too_few_steps_for_n_plans_is_refused():
 def test_ties_are_counted_as_ties_in_a_constructed_ensemble(tmp_path):
     """Known shares: 20 % below, 30 % equal, 50 % above the proposal, and the same numbers in
     forslag.csv as in the table computed from it."""
-    from regionanalyse.ensemble.alternatives import percentiles, shares
+    from regionanalyse.ensemble.run import percentiles, shares
 
     values = np.array([0.1] * 2 + [0.2] * 3 + [0.3] * 5)
     assert shares(values, 0.2) == pytest.approx((20.0, 30.0, 50.0))

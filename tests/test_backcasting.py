@@ -30,8 +30,8 @@ def test_haram_counted_with_its_own_people_before_2020():
     assert _figures(p, 2016).at["Haram", "folkemengde"] == 9_200
     assert _figures(p, 2019).at["Haram", "folkemengde"] == 9_383
     assigned = membership.assign(p, 2016).set_index("kommunenummer")
-    assert assigned.at["1534", "region"] == "Haram" and assigned.at["1534", "exact"]
-    assert assigned.at["1504", "region"] == "Sunnmøre og Romsdal" and assigned.at["1504", "exact"]
+    assert assigned.at["1534", "region"] == "Haram" and assigned.at["1534", "eksakt"]
+    assert assigned.at["1504", "region"] == "Sunnmøre og Romsdal" and assigned.at["1504", "eksakt"]
 
 
 def test_tysfjord_goes_where_most_of_its_people_went_and_both_regions_say_so():
@@ -53,7 +53,7 @@ def test_snillfjord_goes_to_orkland_which_got_most_of_its_people():
     p = load(str(HELD_OUT))
     assigned = membership.assign(p, 2016).set_index("kommunenummer")
     assert assigned.at["1613", "region"] == "Orkland"
-    assert not assigned.at["1613", "exact"]
+    assert not assigned.at["1613", "eksakt"]
 
 
 def test_a_region_without_kommuner_in_a_year_is_dot_with_the_reason():
@@ -74,7 +74,7 @@ def test_a_region_without_kommuner_in_a_year_is_dot_with_the_reason():
 def _random_proposal(rng: np.random.Generator, vintage: int, number: int) -> Proposal:
     """A kommune-level proposal of `vintage`: a few single kommuner that later split, merge or
     were re-established, as regions of their own, the rest cut into random blocks of fylker."""
-    kommuner = codes.kommuner(vintage)
+    kommuner = codes.kommune_codes(vintage)
     volatile = [c for c in ("1580", "1875", "5055", "5056", "5059", "1534", "1850", "5012", "1571",
                             "1444", "0711", "1852", "0627", "1806", "1507")
                 if c in set(kommuner["kommunenummer"])]
@@ -175,7 +175,7 @@ def test_the_losing_region_says_what_it_does_not_count():
     with Asker og Bærum. Its key table says so under the population, with the people."""
     from regionanalyse.appendix.region import RegionReport
 
-    fylker = list(codes.fylker(2019)["fylkesnummer"])
+    fylker = list(codes.fylke_codes(2019)["fylkesnummer"])
     proposal = Proposal(id="buskerud-2019", name="Buskerud-test", vintage=2019, source="test",
                         regions=(Region("Buskerud", ("06",)),
                                  Region("Asker og resten", tuple(f for f in fylker if f != "06"))))

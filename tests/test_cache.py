@@ -23,7 +23,7 @@ def _counting(values):
 def test_keys_are_kept_side_by_side_and_bounded(tmp_path, monkeypatch):
     """Two versions of a loader alternating on one cache each find their own file; each
     table keeps its newest KEEP_PER_NAME keys and never touches another table's files."""
-    monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path)
+    monkeypatch.setenv("REGIONANALYSE_PROCESSED", str(tmp_path))
     raw = tmp_path / "raw.csv"
     raw.write_text("a\n1\n", encoding="utf-8")
     other = tmp_path / "annen-0123456789abcdef.parquet"
@@ -48,7 +48,7 @@ def test_a_key_covers_every_raw_data_file_and_the_code_below(tmp_path, monkeypat
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()
     (raw_dir / "koder.csv").write_text("a\n1\n", encoding="utf-8")
-    monkeypatch.setattr(cache, "RAW_DIR", raw_dir)
+    monkeypatch.setenv("REGIONANALYSE_RAW", str(raw_dir))
 
     def build():
         return pd.DataFrame({"x": [1]})
@@ -64,7 +64,7 @@ def test_a_key_covers_every_raw_data_file_and_the_code_below(tmp_path, monkeypat
 def test_an_unwritable_cache_says_so_once_and_still_computes(tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "fil"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setattr(cache, "PROCESSED_DIR", blocker / "processed")  # cannot be created
+    monkeypatch.setenv("REGIONANALYSE_PROCESSED", str(blocker / "processed"))  # cannot be created
     cache._warn_uncached.cache_clear()
     raw = tmp_path / "raw.csv"
     raw.write_text("a\n1\n", encoding="utf-8")

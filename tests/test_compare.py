@@ -46,3 +46,14 @@ def test_comparison_appendix_builds_and_reads_back(tmp_path):
 def test_compare_needs_two_proposals(tmp_path):
     result = cli_main("compare", "nav-2016-11", "--out", str(tmp_path))
     assert result.returncode == 1 and "minst to forslag" in result.stderr
+
+
+def test_balance_takes_the_plan_scores():
+    """One definition per plan metric: the comparison's balance figures are the plan scores."""
+    from regionanalyse.indicators.scores import score
+
+    p = ra.proposal("nav-2019-12")
+    row, s = balance([p], 2019).iloc[0], score(p, 2019).iloc[0]
+    assert [row["regioner"], row["ba_delt"], row["bosatt_delt_ba"]] == \
+        [s["regioner"], s["ba_delt"], s["bosatt_delt_ba"]]
+    assert row["storst_minst"] == s["befolkning_maks"] / s["befolkning_min"]

@@ -69,8 +69,8 @@ def test_haram_2019_and_2024_cover_the_same_land():
     layer, ~90 % lies in Haram 2024 and 3 % in Ålesund 2024 (border drawn differently) (the rest is sea the two
     generalised layers draw differently); of the other four kommuner of Ålesund 2020, almost
     nothing lies in Haram 2024."""
-    k19 = geometry.kommuner(2019).set_index("kommunenummer").geometry
-    k24 = geometry.kommuner(2024).set_index("kommunenummer").geometry
+    k19 = geometry.kommune_polygons(2019).set_index("kommunenummer").geometry
+    k24 = geometry.kommune_polygons(2024).set_index("kommunenummer").geometry
     old = k19["1534"]
     assert old.intersection(k24["1580"]).area / old.area > 0.85
     assert old.intersection(k24["1508"]).area / old.area < 0.05
@@ -98,18 +98,18 @@ def test_territory_groups_are_the_connected_parts_of_the_crosswalk(years):
     groups = succession.territory_groups(*years)
     assert len(groups) == len(parts)
     assert set(groups) == {(frozenset(old), frozenset(new)) for old, new in parts.values()}
-    kommuner = set(codes.kommuner(years[0])["kommunenummer"])
+    kommuner = set(codes.kommune_codes(years[0])["kommunenummer"])
     assert set().union(*(old for old, _ in groups)) == kommuner
 
 
 def test_geometry_areas_close_to_ssb_official():
-    fylker = geometry.fylker(2017).set_index("fylkesnummer")["areal_km2"]
+    fylker = geometry.fylke_polygons(2017).set_index("fylkesnummer")["areal_km2"]
     assert len(fylker) == 19
     assert fylker["15"] == pytest.approx(15_101, rel=0.01)  # Møre og Romsdal incl. Rindal
     assert fylker["03"] == pytest.approx(454, rel=0.01)
     for year, n in ((2019, 422), (2020, 356), (2024, 357)):
-        assert len(geometry.kommuner(year)) == n
-        assert geometry.kommuner(year).crs.to_epsg() == 25833
+        assert len(geometry.kommune_polygons(year)) == n
+        assert geometry.kommune_polygons(year).crs.to_epsg() == 25833
 
 
 def test_office_counts_total_457_and_200():

@@ -146,7 +146,7 @@ def test_new_year_and_merger_flow_through_history_and_table(updated):
 def test_network_fault_changes_nothing(fresh, updated, monkeypatch, fault, words):
     home, _ = updated
     before = _tree(home)
-    monkeypatch.setattr(fetch, "TIMEOUT", 1.0)
+    monkeypatch.setenv("REGIONANALYSE_HTTP_TIMEOUT", "1")
     fresh.fault = fault
     kind = "koder" if fault == "half" else "befolkning"  # the half body is a KLASS answer
     base = closed_port_url() if fault == "nonetwork" else fresh.base
@@ -347,7 +347,7 @@ def test_a_proposal_carried_across_a_merger_that_arrived_as_data(updated, tmp_pa
 @pytest.mark.slow
 def test_a_build_after_the_update_rebuilds_what_the_new_data_touch(updated, tmp_path):
     """Built on the shipped data, then on the updated set: every appendix of the proposal is
-    rebuilt «inndata endret» (each shows the population history up to the newest year, which
+    rebuilt «inndata endret» for the new data (each shows the population history up to the newest year, which
     2027 extends), the 2027 figure reaches the data file, and a third build does nothing."""
     from tests.conftest import nav_cut
 
@@ -363,8 +363,8 @@ def test_a_build_after_the_update_rebuilds_what_the_new_data_touch(updated, tmp_
     second = cli(home, *args)
     assert second.returncode == 0, second.stderr
     rebuilt = sorted(line.split("bygger ")[1] for line in second.stderr.splitlines() if "bygger " in line)
-    assert rebuilt == ["vedlegg-00-oversikt (inndata endret)", "vedlegg-01-oslo (inndata endret)",
-                       "vedlegg-02-resten (inndata endret)"]
+    why = "inndata endret: rådata, datasett, årsverk-fil, parametre"  # the årsverk file is the set's
+    assert rebuilt == [f"vedlegg-00-oversikt ({why})", f"vedlegg-01-oslo ({why})", f"vedlegg-02-resten ({why})"]
     page = (tmp_path / "out" / "oppdatert" / "vedlegg-01-oslo.html").read_text(encoding="utf-8")
     assert "2027" in page
     third = cli(home, *args)

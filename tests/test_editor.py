@@ -358,7 +358,7 @@ def test_fylke_units_paint_whole_fylker(nav):
 
     s = Session(EditorModel(nav, 2016, units="fylke"))
     data = s.map()
-    kommuner = codes.kommuner(2016)
+    kommuner = codes.kommune_codes(2016)
     fylke_of = dict(zip(kommuner["kommunenummer"], kommuner["fylkesnummer"]))
     shapes = {f["properties"]["navn"]: f["properties"]["koder"] for f in data["features"]}
     assert len(shapes) == 19 and data["painted"] == "fylke"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from regionanalyse.appendix.alternatives_units import units_text
-from regionanalyse.ensemble.alternatives import member_level, request_for
+from regionanalyse.ensemble.run import member_level, request_for
 from regionanalyse.ensemble.enumerate import Splitter, count_plans, enumerate_plans, exact_plans
 from regionanalyse.ensemble.generate import EnsembleError, canonical
 from regionanalyse.model import Proposal, Region, load

@@ -31,8 +31,8 @@ def test_every_raw_file_loads_with_every_row():
         nav.UNITS_2019_FILE: len(nav.units_2019()),
         nav.ARSVERK_FILE: len(nav.arsverk(RAW_DIR / nav.ARSVERK_FILE)),
         **{name: len(labour.ba_regions(y)) for y, name in labour.BA_FILES.items()},
-        **{name: len(geometry.kommuner(y)) for y, name in geometry.KOMMUNE_FILES.items()},
-        **{name: len(geometry.fylker(y)) for y, name in geometry.FYLKE_FILES.items()},
+        **{name: len(geometry.kommune_polygons(y)) for y, name in geometry.KOMMUNE_FILES.items()},
+        **{name: len(geometry.fylke_polygons(y)) for y, name in geometry.FYLKE_FILES.items()},
         adjacency.CROSSINGS_FILE: sum(len(adjacency.crossings(y)) for y in geometry.KOMMUNE_FILES),
     }
     for name, n in loaded.items():
@@ -60,7 +60,7 @@ def test_ba_files_keep_rindal_jevnaker_lunner_recoded():
     for year, rindal, jevnaker, lunner in ((2020, "5061", "3053", "3054"),
                                            (2024, "5061", "3236", "3234")):
         ba = labour.ba_regions(year).set_index("kommunenummer")
-        assert set(ba.index) == set(codes.kommuner(year)["kommunenummer"])
+        assert set(ba.index) == set(codes.kommune_codes(year)["kommunenummer"])
         assert ba.loc[rindal, "ba_navn"] == "Surnadal" and ba.loc[rindal, "fylkesnummer"] == "50"
         assert ba.loc[jevnaker, "ba_navn"] == "Ringerike"
         assert ba.loc[lunner, "ba_navn"] == "Oslo/Bærum"
@@ -73,8 +73,7 @@ def raw_copy(tmp_path, monkeypatch):
     target = tmp_path / "raw"
     shutil.copytree(RAW_DIR, target)
     from regionanalyse.sources import cache
-    monkeypatch.setattr(cache, "RAW_DIR", target)
-    monkeypatch.setattr(geometry, "RAW_DIR", target)
+    monkeypatch.setenv("REGIONANALYSE_RAW", str(target))
     labour._ba_regions.cache_clear()
     yield target
     labour._ba_regions.cache_clear()
@@ -107,12 +106,12 @@ def test_cached_checked_table_is_keyed_on_the_code_list(raw_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n1103,Stavanger,11,Rogaland,2005,2026,", "\n1103,Stavanger,11,Rogaland,2005,2019,", 1),
                     encoding="utf-8")
-    for function in (codes.code_list, codes._kommuner, codes.succession):
+    for function in (codes.code_list, codes._kommune_codes, codes.succession):
         function.cache_clear()
     labour._ba_regions.cache_clear()
     try:
         with pytest.raises(DataError, match="kommunenummer 1103 \\(Stavanger\\) gjelder 2005–2019, ikke 2020"):
             labour.ba_regions(2020)
     finally:
-        for function in (codes.code_list, codes._kommuner, codes.succession):
+        for function in (codes.code_list, codes._kommune_codes, codes.succession):
             function.cache_clear()

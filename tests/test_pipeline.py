@@ -22,7 +22,7 @@ def _write_loader(folder, value):
 
 
 def test_changing_a_loader_invalidates_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path / "processed")
+    monkeypatch.setenv("REGIONANALYSE_PROCESSED", str(tmp_path / "processed"))
     raw = tmp_path / "raw.csv"
     raw.write_text("a\n1\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -39,7 +39,7 @@ def test_changing_a_loader_invalidates_the_cache(tmp_path, monkeypatch):
 def test_changing_a_loader_it_depends_on_invalidates_the_cache(tmp_path, monkeypatch):
     """A derived table (e.g. the neighbour edges from the kommune polygons) is rebuilt when
     the loader of its inputs changes, though its own module and the raw file do not."""
-    monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path / "processed")
+    monkeypatch.setenv("REGIONANALYSE_PROCESSED", str(tmp_path / "processed"))
     raw = tmp_path / "raw.csv"
     raw.write_text("a\n1\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -57,7 +57,7 @@ def test_changing_a_loader_it_depends_on_invalidates_the_cache(tmp_path, monkeyp
 
 
 def test_changing_a_raw_file_invalidates_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "PROCESSED_DIR", tmp_path / "processed")
+    monkeypatch.setenv("REGIONANALYSE_PROCESSED", str(tmp_path / "processed"))
     raw = tmp_path / "raw.csv"
     raw.write_text("a\n1\n", encoding="utf-8")
 

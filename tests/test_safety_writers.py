@@ -55,7 +55,7 @@ WRITERS = {  # (module, function, call) → the test here that runs hostile name
     ("cli", "_cmd_history", "to_csv"): "test_cli_format_keeps_names_inert[history-csv]",
     ("cli", "_cmd_score", "to_csv"): "test_cli_format_keeps_names_inert[score-csv]",
     ("inert", "markdown_table", "to_markdown"): "test_cli_format_keeps_names_inert[*-markdown]",
-    ("ensemble.alternatives", "write", "to_csv"): "test_alternatives_files_inert",
+    ("ensemble.run", "write", "to_csv"): "test_alternatives_files_inert",
     ("present.datafiles", "write_csv", "to_csv"): "test_alternatives_appendix_end_to_end_inert",
     ("present.datafiles", "write_xlsx", "to_excel"): "test_alternatives_appendix_end_to_end_inert",
     ("appendix.base", "intro", "markdown"): "SECTIONS_IN_HOSTILE_BUILD",
@@ -293,9 +293,9 @@ def test_empty_region_sections_keep_names_inert():
     from regionanalyse.model import Proposal, Region
     from regionanalyse.sources import codes
 
-    k24 = codes.kommuner(2024)
+    k24 = codes.kommune_codes(2024)
     more = tuple(c for c in k24.loc[k24["fylkesnummer"] == "15", "kommunenummer"] if c != "1580")
-    rest = tuple(f for f in codes.fylker(2024)["fylkesnummer"] if f != "15")
+    rest = tuple(f for f in codes.fylke_codes(2024)["fylkesnummer"] if f != "15")
     proposal = Proposal(id="tom-region", name=PROPOSAL_NAME, vintage=2024, source="test",
                         regions=(Region(NAMES[0], ("1580",)), Region(NAMES[1], more),
                                  Region(NAMES[2], rest)))

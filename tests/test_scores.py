@@ -4,6 +4,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -41,7 +42,7 @@ def test_crossings_are_over_water_not_over_a_third_kommune():
 
 def test_fylke_graph_equals_the_fylke_layer():
     """Fylke borders derived from kommuner equal those measured on the 2017 fylke layer."""
-    frame = geometry.fylker(2017)
+    frame = geometry.fylke_polygons(2017)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     codes = frame["fylkesnummer"].to_numpy()
     left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=TOLERANCE_M)
@@ -83,7 +84,7 @@ def test_fylker_2016_scores_by_hand():
     assert row["bosatt_delt_ba"] == sum(f["bosatt_delt_ba"] for f in figures.values())
     assert row["ba_delt"] == len({n for f in figures.values() for n in f["ba_delt_navn"]})
     # Polsby-Popper from unit perimeters minus shared borders, against the fylke layer itself
-    layer = geometry.fylker(2017)
+    layer = geometry.fylke_polygons(2017)
     direct = (4 * np.pi * layer.area / layer.length ** 2).mean()
     assert row["polsby_popper_snitt"] == pytest.approx(direct, rel=0.15)
 
@@ -139,6 +140,22 @@ def test_kommuner_merged_later_share_their_layer_polygon():
     assert graph.edges["0728", "0709"]["type"] == "sammenslått"
     assert "0805" in set(graph["0728"])  # inherits Larvik's neighbour Porsgrunn
     assert "0814" not in set(graph["0728"])  # Bamble: across Langesundsfjorden, no link
-    layer = geometry.kommuner(2019).set_index("kommunenummer")
+    layer = geometry.kommune_polygons(2019).set_index("kommunenummer")
     larvik_2019 = layer.loc["0712"].geometry.area / 1e6
     assert graph.nodes["0728"]["areal_km2"] + graph.nodes["0709"]["areal_km2"] == pytest.approx(larvik_2019)
+
+
+@pytest.mark.parametrize("pid,year", [("nav-2016-11", 2016), ("nav-2019-12", 2019), ("fylker-2024", 2024)])
+def test_per_region_ba_figures_are_the_key_figures(pid, year):
+    """The editor's per-region BA columns (scores.ba_per_region over a plan's labels) are the key
+    figures' (ba_cohesion.ba_summary), and the plan score bosatt_delt_ba is their sum."""
+    from regionanalyse.indicators.ba_cohesion import ba_summary
+    from regionanalyse.indicators.scores import ba_per_region, context, proposal_labels, score
+
+    p = load(pid)
+    ctx = context(year)
+    labels, names, _ = proposal_labels(p, year)
+    got = pd.DataFrame(ba_per_region(ctx.ba, ctx.n_ba, ctx.pop, labels, len(names)), index=names)
+    want = ba_summary(p, year).loc[names, ["ba_regioner", "ba_delt", "bosatt_delt_ba"]]
+    assert (got.to_numpy() == want.to_numpy()).all()
+    assert got["bosatt_delt_ba"].sum() == score(p, year).iloc[0]["bosatt_delt_ba"]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regionanalyse.ensemble.alternatives import request_for, run, write
+from regionanalyse.ensemble.run import request_for, run, write
 from regionanalyse.ensemble.generate import Sample, sample
 from regionanalyse.indicators.scores import context, proposal_labels, score_labels
 from regionanalyse.model import load

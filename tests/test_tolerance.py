@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from regionanalyse.ensemble.alternatives import request_for, run, write
+from regionanalyse.ensemble.run import request_for, run, write
 from regionanalyse.ensemble.enumerate import count_plans
 from regionanalyse.ensemble.sweep import COLUMNS
 from regionanalyse.ensemble.tolerance import default_rule, kommune_start

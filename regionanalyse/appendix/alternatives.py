@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..ensemble import diagnostics
-from ..ensemble.alternatives import EXACT_LIMIT, shares
+from ..ensemble.run import EXACT_LIMIT, percentile, shares
 from ..ensemble.folder import read_settings
 from ..ensemble.generate import BURN_IN
 from ..model import load, read_yaml
@@ -151,7 +151,7 @@ class EnsembleReport:
         for c in self.chains:
             lower, equal, _ = shares(self.ensemble.loc[self.ensemble["kjede"] == c, col],
                                      float(self.own[col]))
-            out.append(lower + equal / 2)
+            out.append(percentile(lower, equal))
         return out
 
     def _sampling_text(self) -> str:
@@ -384,7 +384,7 @@ class EnsembleReport:
 
     def maps(self) -> list[Section]:
         """The proposal and each selected alternative, on the same scale."""
-        bounds = geometry.kommuner(2024).total_bounds
+        bounds = geometry.kommune_polygons(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
         out = []
         plans = [(f"Forslaget: {self.proposal.name}", self.proposal)]

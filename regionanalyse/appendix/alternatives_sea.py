@@ -32,7 +32,7 @@ def fylke_crossings(year: int) -> pd.DataFrame:
     sea_only = {frozenset(p) for p in fedges.loc[fedges["type"] == "sjø", ["a", "b"]].to_numpy()}
     nodes = units(year, "kommune").nodes
     fylker_of = nodes.groupby("layer_kode")["fylkesnummer"].agg(set).to_dict()
-    names = codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    names = codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]
     crossings = kommune_crossings(year)
     rows = []
     for sea, crossing in zip(sea_edges(year).itertuples(index=False), crossings.itertuples(index=False)):

@@ -9,20 +9,20 @@ from ..territory.membership import fylke_composition
 
 
 def _names(fylker: list[str], year: int) -> str:
-    names = codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    names = codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]
     listed = [str(names.get(f, f)) for f in sorted(fylker)]
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " og " + listed[-1]
 
 
 def split_fylker(proposal: Proposal, year: int) -> list[str]:
     """Fylker of `year` that the proposal divides between regions."""
-    return sorted({f for part in fylke_composition(proposal, year)["partial"] for f in part})
+    return sorted({f for part in fylke_composition(proposal, year)["delvis"] for f in part})
 
 
 def units_text(proposal: Proposal, year: int, level: str) -> str:
     """What the proposal and the alternatives are built from, and what follows from a difference."""
     split = split_fylker(proposal, year)
-    total = len(codes.fylker(year))
+    total = len(codes.fylke_codes(year))
     if not split:
         if level == "fylke":
             return ("Forslaget er bygd av hele fylker, og alternativene er det også: like "

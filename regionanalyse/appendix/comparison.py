@@ -47,7 +47,7 @@ class ComparisonReport:
 
     def maps(self) -> list[Section]:
         """One map per proposal, all with the same extent and size, so on the same scale."""
-        bounds = geometry.kommuner(2024).total_bounds
+        bounds = geometry.kommune_polygons(2024).total_bounds
         extent = (bounds[0] - 20_000, bounds[1] - 20_000, bounds[2] + 20_000, bounds[3] + 20_000)
         colors = maps.comparison_colors(self.proposals)  # one colour per region on every map
         out = []
@@ -128,9 +128,9 @@ class ComparisonReport:
                                             figures["innb_per_navkontor_maks"],
                                             figures["regioner_med_kjent_navkontor"], figures["regioner"])],
             "BA-regioner delt (antall)": figures["ba_delt"].map(cells.number),
-            "Bosatt i delte BA-regioner (personer)": figures["bosatt_i_delte_ba"].map(cells.number),
+            "Bosatt i delte BA-regioner (personer)": figures["bosatt_delt_ba"].map(cells.number),
         })
-        pop_year = int(figures["ba_pop_year"].iloc[0])
+        pop_year = int(figures["aar"].iloc[0])
         ba_year = labour.ba_year(pop_year)
         return table("balance", frame, "Tabell {}. Balanse og felles arbeidsmarked, 1. januar {}".format(
                      len(self.proposals) + 1, pop_year),

@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..indicators.keyfigures import offices_match
+from ..indicators.scores import variation_pct
 from ..present import cells, fmt, maps, tables
 from ..present.html import figure_out, interactive_block
 from ..present.interactive import interactive_map
@@ -65,7 +66,7 @@ class OverviewReport(ProposalReport):
             lines.append(f"- Innbyggere per NAV-kontor (kontor og folkemengde 2016): fra "
                          f"{fmt.number(per_office.min())} til {fmt.number(per_office.max())}; "
                          f"variasjonskoeffisient "
-                         f"{fmt.percent(100 * per_office.std() / per_office.mean())}.")
+                         f"{fmt.percent(variation_pct(per_office))}.")
         elif not offices_match(self.year):
             lines.append(f"- Innbyggere per NAV-kontor: ikke beregnet, fordi kontortallene gjelder "
                          f"{nav.OFFICES_YEAR} og folkemengden {self.year}.")
@@ -79,12 +80,12 @@ class OverviewReport(ProposalReport):
         comp = membership.fylke_composition(self.proposal, 2016)
         order = {name: i for i, name in enumerate(self.proposal.region_names())}  # as in tabell 1
         comp = comp.sort_values("region", key=lambda s: s.map(order)).reset_index(drop=True)
-        names = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+        names = codes.fylke_codes(2016).set_index("fylkesnummer")["fylkesnavn"]
         frame = pd.DataFrame({
             "Region": comp["region"],
             "Fylker 2016": comp["fylker"].map(lambda s: ", ".join(names[f] for f in sorted(s))),
             "Antall fylker": comp["fylker"].map(len),
-            "Hele fylker": comp["whole"].map({True: "ja", False: "nei (deler fylke)"}),
+            "Hele fylker": comp["hele"].map({True: "ja", False: "nei (deler fylke)"}),
         })
         return table("against_fylker", frame, "Tabell 2. Forslaget mot de 19 fylkene i 2016",
                      f"SSB, kommune- og fylkesinndeling 2016; forslaget ({self.proposal.source})",

@@ -117,7 +117,7 @@ class RegionReport(ProposalReport):
         fig, ax = plt.subplots(figsize=(7.2, 7.6))
         maps.region_map(self.proposal, self.region, self.year, ax=ax)
         ba = ba_cohesion(self.proposal, self.year)
-        split = ba[ba["split"] & ba["regions"].map(lambda r: self.region in r)]
+        split = ba[ba["delt"] & ba["regioner"].map(lambda r: self.region in r)]
         alt = maps.region_map_alt(self.proposal, self.region, self.year,
                                   int(self.row["antall_kommuner"]), list(split["ba_navn"]))
         layer = geometry.kommune_layer_year(self.proposal.vintage)
@@ -151,7 +151,7 @@ class RegionReport(ProposalReport):
             total[col] = cells.percent(100 * self.row[key] / self.row["folkemengde"])
         if len(kommuner) > 1:  # a one-kommune region needs no sum row
             frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-        notes = [n for n in kommuner["note"] if n]
+        notes = [n for n in kommuner["merknad"] if n]
         return table("kommune_table", frame, f"Tabell 2. Kommunene i {self.region}, 1. januar {self.year}",
                      f"{population.SOURCE} {self.year}", notes, main=True)
 
@@ -212,26 +212,26 @@ class RegionReport(ProposalReport):
 
     def cohesion(self) -> list[Section]:
         ba = ba_cohesion(self.proposal, self.year)
-        mine = ba[ba["regions"].map(lambda r: self.region in r)].copy()
+        mine = ba[ba["regioner"].map(lambda r: self.region in r)].copy()
         if mine.empty:  # no kommune of the year is counted in the region
             return [markdown("cohesion", self._empty_text() + " Regionen har derfor ingen bo- og "
                          "arbeidsmarkedsregioner eller avstander dette året.")]
-        mine["egne"] = mine["per_region"].map(lambda p: p.get(self.region, 0))
-        mine = mine.sort_values(["split", "egne"], ascending=[False, False])
+        mine["egne"] = mine["bosatt_per_region"].map(lambda p: p.get(self.region, 0))
+        mine = mine.sort_values(["delt", "egne"], ascending=[False, False])
         frame = pd.DataFrame({
             "BA-region": mine["ba_navn"] + " (" + mine["ba_nr"].astype(str) + ")",
             f"Bosatt i {self.region} (personer)": mine["egne"].map(cells.number),
             "Bosatt i andre regioner (personer)": (mine["folkemengde"] - mine["egne"]).map(cells.number),
-            "Andre regioner": mine["regions"].map(
+            "Andre regioner": mine["regioner"].map(
                 lambda rs: ", ".join(r for r in rs if r != self.region) or "–"),
-            "Delt av grensen": mine["split"].map({True: "ja", False: "nei"}),
+            "Delt av grensen": mine["delt"].map({True: "ja", False: "nei"}),
         })
         code_year = int(mine["ba_klassifisering"].iloc[0])
         classification = ("SSBs inndeling i bo- og arbeidsmarkedsregioner fra 2020"
                           + (", omkodet til 2024-kommuner" if code_year == 2024 else
                              (f", ført over til kommuneinndelingen {self.year}"
                               if self.year != 2020 else "")))
-        split = mine[mine["split"]]
+        split = mine[mine["delt"]]
         ba_table = table("cohesion", frame, f"Tabell 4. Bo- og arbeidsmarkedsregioner (BA) med kommuner i "
                          f"{self.region}, folkemengde 1. januar {self.year}",
                          f"{labour.BA_SOURCE}; {population.SOURCE} {self.year}",
@@ -296,16 +296,14 @@ def history_alt(hist: pd.DataFrame, region: str) -> str:
 def history_sheet(hist: pd.DataFrame) -> pd.DataFrame:
     """The history chart's numbers for the XLSX: rounded as a reader would print them."""
     notes = []
-    for exact, brudd, index in zip(hist["exact"], hist.get("brudd", pd.Series(False, index=hist.index)),
-                                   hist["indeks"]):
+    for brudd, index in zip(hist["brudd"], hist["indeks"]):
         parts = []
         if pd.isna(index):
             parts.append("kan ikke følges: regionens område er talt i en annen region etter en "
                          "kommunesammenslåing")
-        elif not exact:
-            parts.append("tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)")
-        if brudd and not pd.isna(index):
-            parts.append("brudd i serien (kodeendring); indeksen er kjedet")
+        elif brudd:
+            parts += ["tilnærmet avgrensning (kommuner delt mellom regioner er talt der flest bodde)",
+                      "brudd i serien (kodeendring); indeksen er kjedet"]
         notes.append("; ".join(parts) or None)
     return pd.DataFrame({
         "År (1. januar)": hist["aar"].astype(int),

@@ -16,11 +16,10 @@ so percentiles are exact instead of estimated from a Markov chain. Units are bit
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import networkx as nx
 import numpy as np
 
+from ..memo import memo
 from ..territory.adjacency import adjacency, units
 from .generate import EnsembleError, _pct
 
@@ -37,7 +36,7 @@ class Splitter:
         ideal = sum(self.pop) / self.k
         self.lo, self.hi = (1 - tolerance) * ideal, (1 + tolerance) * ideal
         self.parts = [self._parts_from(v) for v in range(self.n)]
-        self.count = lru_cache(maxsize=None)(self._count)
+        self.count = memo(None)(self._count)
 
     def _weight(self, mask: int) -> int:
         return sum(self.pop[i] for i in _bits(mask))

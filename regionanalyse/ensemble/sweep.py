@@ -15,13 +15,13 @@ land-only area too small to be a region), never a guess; so is one with more pla
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ..indicators.scores import context, score_labels
+from ..memo import memo
 from ..territory.adjacency import adjacency, units
 from . import diagnostics
 from .enumerate import splitter
@@ -117,7 +117,7 @@ def _missing(base: dict, why: str, total: int = 0) -> list[dict]:
     return [{**base, "planer": total, "maal": m, "merknad": why, "metode": ""} for m in HEADLINE]
 
 
-@lru_cache(maxsize=16)
+@memo(16)
 def _every_plan(year: int, k: int, tolerance: float, sea: bool, limit: int,
                 decimals: int) -> tuple[int, pd.DataFrame | None]:
     """The number of fylke plans under a rule and, up to `limit`, their scores (kept: the same

@@ -25,9 +25,9 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..indicators.scores import score
+from ..memo import memo
 from ..model import Proposal
 from .enumerate import count_plans
 from .generate import EnsembleError, _gerry_graph, smallest_tolerance, starting_plan
@@ -64,7 +64,7 @@ def kommune_start(year: int, k: int) -> float:
     return next(_steps(max(FLOOR, excess + MARGIN)))
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def default_rule(year: int, level: str, k: int) -> float:
     """The default tolerance for K regions of `level` units in `year` (module docstring)."""
     if level == "fylke":

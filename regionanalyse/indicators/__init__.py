@@ -1,1 +1,1 @@
-"""Numbers only, one home per number: key figures, history, labour market, distances, peers, comparison."""
+"""Numbers only, one home per number: key figures, history, BA cohesion, distances, peers, figures across proposals, plan scores."""

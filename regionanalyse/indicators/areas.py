@@ -17,10 +17,9 @@ that holds whole groups, are exact sums of the 2024 layer.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, geometry, overlay, succession
 from ..sources.cache import cached, raw_path
@@ -76,11 +75,11 @@ def _groups(year: int) -> tuple[tuple[frozenset, frozenset], ...]:
     return succession.territory_groups(year, BASIS_LAYER)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _fylke_share(code_2019: str, fylke: str) -> float:
     """Share of a 2019 kommune polygon lying in a 2016/2017 fylke (2017 fylke layer)."""
-    kommune = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer").geometry[code_2019]
-    fylker = geometry.fylker(FYLKE_SHARE_LAYER).set_index("fylkesnummer").geometry
+    kommune = geometry.kommune_polygons(SHARE_LAYER).set_index("kommunenummer").geometry[code_2019]
+    fylker = geometry.fylke_polygons(FYLKE_SHARE_LAYER).set_index("fylkesnummer").geometry
     inside = {f: kommune.intersection(g).area for f, g in fylker.items() if g.intersects(kommune)}
     total = sum(inside.values())
     return inside.get(fylke, 0.0) / total if total else 0.0
@@ -88,7 +87,7 @@ def _fylke_share(code_2019: str, fylke: str) -> float:
 
 def _share_weights(year: int, codes_of_year) -> dict[str, float]:
     """Relative area of kommuner of `year` (≤ 2019) inside their groups, from older layers."""
-    areas19 = geometry.kommuner(SHARE_LAYER).set_index("kommunenummer")["areal_km2"]
+    areas19 = geometry.kommune_polygons(SHARE_LAYER).set_index("kommunenummer")["areal_km2"]
     fylke_of = codes.code_list()["fylkesnummer"].to_dict()
     cross = succession.crosswalk(year, SHARE_LAYER)
     siblings = cross.groupby("code_to")["code_from"].agg(list).to_dict()
@@ -103,7 +102,7 @@ def _share_weights(year: int, codes_of_year) -> dict[str, float]:
     return weights
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def kommune_areas(year: int) -> pd.Series:
     """Area (km²) of every kommune valid on 1 January `year`, on the one basis (from the
     processed-data cache, keyed on the layers, the code list and the code computing them)."""
@@ -115,7 +114,7 @@ def kommune_areas(year: int) -> pd.Series:
 
 
 def _kommune_areas(year: int, moved: bool = True) -> pd.Series:
-    atoms = geometry.kommuner(BASIS_LAYER).set_index("kommunenummer")["areal_km2"]
+    atoms = geometry.kommune_polygons(BASIS_LAYER).set_index("kommunenummer")["areal_km2"]
     groups = _groups(year)
     shared = {c for old, _ in groups if len(old) > 1 for c in old}
     weights = _share_weights(year, shared) if shared else {}
@@ -136,7 +135,7 @@ def _kommune_areas(year: int, moved: bool = True) -> pd.Series:
     return pd.Series(out, name="areal_km2")
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def moved_land(year: int) -> pd.Series:
     """Per kommune of `year`: km² its area differs by because of `border_moves` (0 for most)."""
     if border_moves(year).empty:
@@ -195,4 +194,4 @@ def moved_land_notes(proposal: Proposal, year: int) -> dict[str, str]:
 
 def national_area() -> float:
     """Area of Norway (km²) on the same basis."""
-    return float(geometry.kommuner(BASIS_LAYER)["areal_km2"].sum())
+    return float(geometry.kommune_polygons(BASIS_LAYER)["areal_km2"].sum())

@@ -6,16 +6,15 @@ population is that of 1 January of the same year, in that year's kommune codes.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import geometry, labour, population, succession
 from ..territory import membership
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def ba_of_kommuner(year: int) -> pd.DataFrame:
     """Every kommune valid in `year` with its BA-region (kommunenummer, ba_nr, ba_navn).
 
@@ -39,17 +38,17 @@ def _kommuner(proposal: Proposal, year: int) -> pd.DataFrame:
 
 
 def ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
-    """BA-regions with the proposal regions they fall in; `split` where a border cuts one.
+    """BA-regions with the proposal regions they fall in; `delt` where a border cuts one.
 
-    Columns: ba_nr, ba_navn, regions (list, largest share first), split, folkemengde (BA
-    population 1 January `year`), per_region (dict region → residents), kommuner (codes of
-    `year`), pop_year (= year), ba_klassifisering (code year of the classification file used).
+    Columns: ba_nr, ba_navn, regioner (list, largest share first), delt, folkemengde (BA
+    population 1 January `year`), bosatt_per_region (dict region → residents), kommuner (codes
+    of `year`), aar (= year), ba_klassifisering (code year of the classification file used).
     Computed once per proposal and year; each call gets a copy.
     """
-    return _ba_cohesion(proposal, year).copy()
+    return _ba_cohesion(proposal, year)
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     merged = _kommuner(proposal, year)
     keys = ["ba_nr", "ba_navn"]
@@ -60,10 +59,10 @@ def _ba_cohesion(proposal: Proposal, year: int) -> pd.DataFrame:
     rows = []
     for (nr, navn), group in shares.groupby(keys, sort=True):
         per_region = dict(zip(group["region"], group["folkemengde"].astype(int)))
-        rows.append({"ba_nr": nr, "ba_navn": navn, "regions": list(per_region),
-                     "split": len(per_region) > 1, "folkemengde": int(group["folkemengde"].sum()),
-                     "per_region": per_region, "kommuner": kommuner[(nr, navn)],
-                     "pop_year": year, "ba_klassifisering": labour.ba_year(year)})
+        rows.append({"ba_nr": nr, "ba_navn": navn, "regioner": list(per_region),
+                     "delt": len(per_region) > 1, "folkemengde": int(group["folkemengde"].sum()),
+                     "bosatt_per_region": per_region, "kommuner": kommuner[(nr, navn)],
+                     "aar": year, "ba_klassifisering": labour.ba_year(year)})
     return pd.DataFrame(rows)
 
 
@@ -72,26 +71,26 @@ def ba_summary(proposal: Proposal, year: int) -> pd.DataFrame:
 
     Columns: region, ba_regioner, ba_delt, bosatt_delt_ba (the region's OWN residents living
     in split BA-regions), bosatt_delt_ba_andre (residents of those BA-regions on the other
-    side of the border), ba_klassifisering, pop_year. Index: region.
+    side of the border), ba_klassifisering, aar. Index: region.
     """
     ba = ba_cohesion(proposal, year)
     rows = []
     for region in proposal.regions:
         name = region.name
-        mine = ba[ba["regions"].map(lambda rs: name in rs)]
-        split = mine[mine["split"]]
-        own = sum(p[name] for p in split["per_region"])
+        mine = ba[ba["regioner"].map(lambda rs: name in rs)]
+        split = mine[mine["delt"]]
+        own = sum(p[name] for p in split["bosatt_per_region"])
         rows.append({"region": name, "ba_regioner": len(mine), "ba_delt": len(split),
                      "bosatt_delt_ba": int(own),
                      "bosatt_delt_ba_andre": int(split["folkemengde"].sum() - own),
-                     "ba_klassifisering": labour.ba_year(year), "pop_year": year})
+                     "ba_klassifisering": labour.ba_year(year), "aar": year})
     return pd.DataFrame(rows).set_index("region", drop=False)
 
 
 def split_ba_kommuner(proposal: Proposal, region: str, year: int) -> set[str]:
     """Kommuner (in the kommune layer's codes) of BA-regions that the region's border cuts."""
     ba = ba_cohesion(proposal, year)
-    cut = ba[ba["split"] & ba["regions"].map(lambda r: region in r)]
+    cut = ba[ba["delt"] & ba["regioner"].map(lambda r: region in r)]
     ba_codes = {k for kommuner in cut["kommuner"] for k in kommuner}
     cross = succession.crosswalk(year, geometry.kommune_layer_year(proposal.vintage))
     return set(cross.loc[cross["code_from"].isin(ba_codes), "code_to"])

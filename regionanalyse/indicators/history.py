@@ -1,11 +1,10 @@
 """Population history 2005–2026 on a proposal's borders, chain-linked across code changes."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import population, succession
 from ..territory import membership
@@ -13,14 +12,14 @@ from ..territory import membership
 YEARS = population.YEARS
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _kommune_years() -> pd.Series:
     """Population of every kommune in every year, indexed by aar and kommunenummer."""
     table = pd.concat([population.kommune_population(year) for year in YEARS], ignore_index=True)
     return table.set_index(["aar", "kommunenummer"])["folkemengde"]
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _steps() -> pd.DataFrame:
     """The territory groups of every year step (`succession.territory_groups` of the year before
     and the year), one row per kommune and step: aar (the step's year), group (numbered over
@@ -102,7 +101,7 @@ def population_history(proposal: Proposal, region: str | None = None) -> pd.Data
     return table.reset_index(drop=True)  # a copy: the cached table stays as computed
 
 
-@lru_cache(maxsize=32)
+@memo(32)
 def _history(proposal: Proposal) -> pd.DataFrame:
     """Population 2005–2026 of each region (or one) and Norway, chain-linked index 2005 = 100.
 
@@ -118,7 +117,7 @@ def _history(proposal: Proposal) -> pd.DataFrame:
     e.g. its one kommune merged into a larger one elsewhere), brudd (True where the year's
     boundary is approximate for the region: a kommune or year step covers parts of it and of
     another region, both the gaining and the losing region marked; and where the index is
-    missing), exact (= not brudd).
+    missing).
     """
     names = proposal.region_names()
     region = _regions(proposal)
@@ -142,5 +141,4 @@ def _history(proposal: Proposal) -> pd.DataFrame:
         "folkemengde": level,
         "indeks": np.hstack([index, 100 * national / national[0]]).ravel(),
         "brudd": np.hstack([brudd, np.zeros_like(national, bool)]).ravel()})
-    table["exact"] = ~table["brudd"]
     return table

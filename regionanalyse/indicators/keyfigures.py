@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import pandas as pd
 
 from ..config import DEFAULT_YEAR
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, labour, nav, population
 from ..sources.cache import file_hash
@@ -59,8 +59,8 @@ def _set_figure(compositions: pd.DataFrame, sets: pd.DataFrame, value_col: str,
     for _, comp in compositions.iterrows():
         region, fylker = comp["region"], comp["fylker"]
         touching = sets[sets["fylker"].map(lambda s: bool(s & fylker))]
-        if not comp["whole"]:
-            parts = " og ".join(fylke_names.get(f, f) for f in comp["partial"])
+        if not comp["hele"]:
+            parts = " og ".join(fylke_names.get(f, f) for f in comp["delvis"])
             known = " og for ".join(label(s) for s in touching["fylker"])
             start = (f"regionen omfatter bare en del av {parts}" if parts else
                      "regionens grense følger ikke fylkesgrensene")
@@ -84,7 +84,7 @@ def _areas(proposal: Proposal, year: int) -> tuple[pd.Series, str, dict]:
     """Area per region, km², on one basis for every year (see indicators.areas)."""
     assigned = membership.assign(proposal, year)
     notes = {r: "; ".join(n) for r, n in
-             assigned[~assigned["exact"]].groupby("region")["note"].agg(list).items()}
+             assigned[~assigned["eksakt"]].groupby("region")["merknad"].agg(list).items()}
     for region, text in areas.moved_land_notes(proposal, year).items():
         notes[region] = f"{notes[region]}; {text}" if region in notes else text
     return areas.region_areas(proposal, year), areas.SOURCE, notes
@@ -94,7 +94,7 @@ def _member_names(proposal: Proposal) -> dict[str, str]:
     """Per region: its fylker, and for a fylke only partly inside, which kommuner (or, when
     most are inside, which are not), in the proposal's inndeling."""
     expanded = membership.expand(proposal)
-    kommuner = codes.kommuner(proposal.vintage)
+    kommuner = codes.kommune_codes(proposal.vintage)
     fylke_size = kommuner.groupby("fylkesnummer").size()
     out = {}
     for region, group in expanded.groupby("region", sort=False):
@@ -129,7 +129,7 @@ def key_figures(proposal: Proposal, year: int = DEFAULT_YEAR, arsverk_file=None)
                    sources=dict(figures.sources))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash: str) -> KeyFigures:
     assigned = membership.assign(proposal, year)
     pop = population.kommune_population(year)
@@ -140,21 +140,21 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     counts = counted.groupby("region").size().reindex(names, fill_value=0)
     national = population.national_population(year)
     notes: list[tuple[str, str, str]] = []
-    for region, note in zip(counted["region"], counted["note"]):
+    for region, note in zip(counted["region"], counted["merknad"]):
         if note:
             notes.append((region, "folkemengde", note))
 
     region_area, area_source, area_notes = _areas(proposal, year)
     notes += [(r, "areal_km2", n) for r, n in area_notes.items()]
 
-    names16 = codes.fylker(2016).set_index("fylkesnummer")["fylkesnavn"]
+    names16 = codes.fylke_codes(2016).set_index("fylkesnummer")["fylkesnavn"]
     comp16 = membership.fylke_composition(proposal, 2016)
     offices = nav.office_counts()
     office_values, office_reasons = _set_figure(comp16, offices, "navkontor", names16)
     target_values, target_reasons = _set_figure(comp16, offices, "navkontor_malbilde", names16)
     for fylke_set, text in offices.set_index("fylker")["merknad"].dropna().items():
         for _, comp in comp16.iterrows():
-            if comp["whole"] and fylke_set <= comp["fylker"]:
+            if comp["hele"] and fylke_set <= comp["fylker"]:
                 notes.append((comp["region"], "navkontor_malbilde", text))
     notes += [(r, "navkontor", t, symbols.NOT_AVAILABLE) for r, t in office_reasons.items()]
     notes += [(r, "navkontor_malbilde", t, symbols.NOT_AVAILABLE) for r, t in target_reasons.items()]
@@ -169,7 +169,7 @@ def _key_figures(proposal: Proposal, year: int, arsverk_file: str, arsverk_hash:
     else:
         vint = int(for_year["vintage"].iloc[0])
         comp = membership.fylke_composition(proposal, vint)
-        fnames = codes.fylker(vint).set_index("fylkesnummer")["fylkesnavn"]
+        fnames = codes.fylke_codes(vint).set_index("fylkesnummer")["fylkesnavn"]
         arsverk_values, arsverk_reasons = _set_figure(
             comp, for_year.assign(merknad=None), "arsverk", fnames)
         arsverk_source = "; ".join(dict.fromkeys(for_year["kilde"]))
@@ -348,7 +348,7 @@ def national_figures(year: int) -> dict:
     offices = nav.office_counts()
     kontor = int(offices["navkontor"].sum())
     out = {"folkemengde": folk, "andel_landet_pst": 100.0,
-           "antall_kommuner": len(codes.kommuner(year)), "areal_km2": area,
+           "antall_kommuner": len(codes.kommune_codes(year)), "areal_km2": area,
            "tetthet_per_km2": folk / area, "navkontor": kontor,
            "navkontor_malbilde": int(offices["navkontor_malbilde"].sum()),
            "innbyggere_per_navkontor": per_office(folk, kontor, year),

@@ -16,5 +16,5 @@ def kommune_table(proposal: Proposal, region: str, year: int) -> pd.DataFrame:
     for col in population.AGE_COLUMNS:
         table[f"{col}_pst"] = 100 * table[col] / table["folkemengde"]
     cols = ["kommunenummer", "kommunenavn", "folkemengde",
-            *[f"{c}_pst" for c in population.AGE_COLUMNS], "exact", "note"]
+            *[f"{c}_pst" for c in population.AGE_COLUMNS], "eksakt", "merknad"]
     return table.sort_values("folkemengde", ascending=False)[cols].reset_index(drop=True)

@@ -7,7 +7,7 @@ from ..model import Proposal
 from ..sources import codes, population
 from ..territory import membership
 from .keyfigures import key_figures
-from .ba_cohesion import ba_cohesion
+from .scores import score, variation_pct
 
 
 def flows(a: Proposal, b: Proposal, year: int) -> pd.DataFrame:
@@ -45,27 +45,33 @@ def side_by_side(proposals: list[Proposal], year: int, arsverk_file=None) -> pd.
 
 
 def balance(proposals: list[Proposal], year: int, arsverk_file=None) -> pd.DataFrame:
-    """Balance figures per proposal: counts, population spread, offices, split BA-regions."""
+    """Balance figures per proposal: counts, population spread, offices, split BA-regions.
+
+    The plan metrics are the plan scores (`scores.score`, one definition each): `regioner`,
+    `ba_delt`, `bosatt_delt_ba` as `regionanalyse score` gives them, and `storst_minst` =
+    befolkning_maks / befolkning_min. `variasjon_folkemengde_pst` is `scores.variation_pct` of
+    the regions' population; `aar` the year counted.
+    """
     rows = []
     for p in proposals:
         t = key_figures(p, year, arsverk_file).table
-        ba = ba_cohesion(p, year)
+        s = score(p, year).iloc[0]
         per_office = t["innbyggere_per_navkontor"].dropna()
         rows.append({
             "forslag": p.name,
-            "regioner": len(t),
-            "storst_minst": t["folkemengde"].max() / t["folkemengde"].min(),
-            "variasjon_folkemengde_pst": 100 * t["folkemengde"].std() / t["folkemengde"].mean(),
+            "regioner": int(s["regioner"]),
+            "storst_minst": s["befolkning_maks"] / s["befolkning_min"],
+            "variasjon_folkemengde_pst": variation_pct(t["folkemengde"]),
             "regioner_med_kjent_navkontor": len(per_office),
             "innb_per_navkontor_min": per_office.min() if len(per_office) else pd.NA,
             "innb_per_navkontor_maks": per_office.max() if len(per_office) else pd.NA,
-            "ba_delt": int(ba["split"].sum()),
-            "bosatt_i_delte_ba": int(ba.loc[ba["split"], "folkemengde"].sum()),
-            "ba_pop_year": int(ba["pop_year"].iloc[0]),
+            "ba_delt": int(s["ba_delt"]),
+            "bosatt_delt_ba": int(s["bosatt_delt_ba"]),
+            "aar": int(year),
         })
     return pd.DataFrame(rows)
 
 
 def fylke_names(year: int) -> pd.Series:
     """Fylke code → name in `year` (for captions)."""
-    return codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    return codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]

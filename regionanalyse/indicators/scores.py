@@ -11,7 +11,13 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
   perimeters − 2 × Σ borders between units of the region (see territory.adjacency);
 - ``ba_delt``: BA-regions whose kommuner lie in more than one region; ``bosatt_delt_ba``:
   residents of kommuner in such BA-regions (each region's own residents, summed). SSB's 2020
-  classification mapped to the year's codes before 2024, the 2024 recoding from 2024;
+  classification mapped to the year's codes before 2024, the 2024 recoding from 2024. The
+  per-region columns of the same names in the key figures (`ba_cohesion.ba_summary`) count one
+  region: its BA-regions that a border splits (a BA-region split between two regions counts in
+  both) and its own residents in them (these sum over the regions to the plan's
+  ``bosatt_delt_ba``). The comparison appendix's balance table (`proposals.balance`) takes
+  ``regioner``, ``ba_delt`` and ``bosatt_delt_ba`` from here, and ``storst_minst`` =
+  befolkning_maks / befolkning_min;
 - ``avstand_maks_km``: farthest kommune from its region's seat (straight line between
   representative points); ``avstand_snitt_km``: population-weighted mean of that distance over
   all inhabitants. Seat = the proposal's, else the region's most populous kommune
@@ -21,11 +27,11 @@ numpy reductions and no per-plan merges or dissolves. Columns (the `regionanalys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import labour, succession
 from ..territory import membership
@@ -61,7 +67,7 @@ class ScoreContext:
         return {c: i for i, c in enumerate(self.codes)}
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def context(year: int) -> ScoreContext:
     """The score context of a year (kommuner valid on 1 January of `year`)."""
     u = units(year, "kommune")
@@ -87,6 +93,32 @@ def context(year: int) -> ScoreContext:
         edge_len=edges["grense_m"].to_numpy(), dist_km=dist.astype(np.float32),
         ba=ba_nr.map(ba_ids).fillna(-1).astype(int).to_numpy(), n_ba=len(ba_ids),
         ba_year=ba_code_year)
+
+
+def ba_per_region(ba: np.ndarray, n_ba: int, pop: np.ndarray, labels: np.ndarray,
+                  k: int) -> dict[str, np.ndarray]:
+    """The key figures' per-region BA columns from one plan, as arrays over the K regions.
+
+    `ba`: BA-region index per unit (−1: none), `pop`: residents per unit, `labels`: region
+    index per unit (−1: not placed). ``ba_regioner``: BA-regions with kommuner in the region;
+    ``ba_delt``: those of them with kommuner in another region too; ``bosatt_delt_ba``: the
+    region's own residents in those (`ba_cohesion.ba_summary` per region; the plan score of
+    the same name sums them).
+    """
+    has = (ba >= 0) & (labels >= 0)
+    cell = ba[has] * k + labels[has]
+    n_cells = np.bincount(cell, minlength=n_ba * k).reshape(n_ba, k)
+    people = np.bincount(cell, weights=pop[has], minlength=n_ba * k).reshape(n_ba, k)
+    inside = n_cells > 0
+    split = inside.sum(1) > 1
+    return {"ba_regioner": inside.sum(0), "ba_delt": (inside & split[:, None]).sum(0),
+            "bosatt_delt_ba": np.rint((people * split[:, None]).sum(0)).astype("int64")}
+
+
+def variation_pct(values) -> float:
+    """Coefficient of variation in percent: 100 × sample standard deviation / mean."""
+    values = pd.Series(values, dtype=float)
+    return 100 * values.std() / values.mean()
 
 
 def _per_region(labels: np.ndarray, k: int, weights: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Which built-in proposals a data update changes: each proposal's population history (every
 region, every year, on the proposal's borders) computed on the old and on the new data set.
-The raw folder is fixed when the package is imported, so each side runs in its own process."""
+Each side runs in its own process (with its own processed-data cache), so that neither
+reads the other's tables."""
 from __future__ import annotations
 
 import hashlib

@@ -14,7 +14,7 @@ from ..errors import UsageError
 from ..model import Proposal, load
 from ..territory.validate import validate
 from .executors import DEFAULT_EXECUTOR
-from .plan import Job, comparison_dir, plan, plan_comparison
+from .plan import Job, comparison_dir, plan, plan_comparison, stale_reason
 from .. import procguard as guard
 from .publish import (acquire_lock, child_dir, make_public, move_stale,
                       prepare_out, progress, read_manifest, write_atomic,
@@ -111,11 +111,10 @@ def build_comparison(proposals: list[Proposal], year: int, formats: tuple[str, .
 def _out_of_date(all_jobs: list[Job], out_dir: Path, manifest: dict, label: str) -> list[Job]:
     todo = []
     for job in all_jobs:
-        entry = manifest.get(job.stem, {})
         present = all((out_dir / name).exists() for name in job.outputs)
-        if entry.get("inputs") == job.inputs_hash and present:
+        reason = stale_reason(job, manifest.get(job.stem, {}), present)
+        if reason is None:
             continue
-        reason = "ny" if not entry else ("filer mangler" if not present else "inndata endret")
         log.info("%s: bygger %s (%s)", label, job.stem, reason)
         todo.append(job)
     if not todo:
@@ -166,7 +165,8 @@ def _run_jobs(all_jobs: list[Job], out_dir: Path, label: str, jobs: int,
                     scans = entry.pop("pages", None)
                     if page_scans is not None and scans:
                         page_scans.update(scans)
-                manifest[stem] = {"inputs": job.inputs_hash, "files": job.outputs, "title": job.title,
+                manifest[stem] = {"inputs": job.inputs_hash, "parts": job.input_parts,
+                                  "files": job.outputs, "title": job.title,
                                   "built": dt.datetime.now().isoformat(timespec="seconds"),
                                   "seconds": round(seconds, 2), **job.stamp, "checks": checks}
                 write_manifest(manifest_path, manifest)

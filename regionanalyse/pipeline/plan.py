@@ -7,17 +7,18 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..appendix import APPENDICES
-from ..config import DATA_HOME, PROJECT_ROOT, RAW_DIR
+from .. import config
+from ..config import PROJECT_ROOT
+from ..memo import memo
 from ..model import Proposal
 from ..sources import datasets
 from ..sources.cache import file_hash
 from ..territory import membership
 from ..version import __version__
-from .inputs import Inputs
+from .inputs import Inputs, changed, digest
 
 
 def slug(text: str) -> str:
@@ -42,12 +43,13 @@ class Job:
     stem: str
     region: str | None = None
     inputs_hash: str = ""
+    input_parts: dict = field(default_factory=dict)  # kind of input → its hash (inputs.KINDS)
     outputs: list[str] = field(default_factory=list)
     stamp: dict = field(default_factory=dict)  # version, git, data checksum (version_stamp)
     weight: int = 0  # expected work (kommuner shown): the build hands out the heaviest first
 
 
-@lru_cache(maxsize=1)
+@memo(1)
 def git_commit() -> str:
     """Short git commit of the checkout (with '+' when it has local changes), or ''."""
     try:
@@ -65,7 +67,7 @@ def git_commit() -> str:
 def version_stamp(data: str) -> dict:
     """Package version, git commit, data set and checksum, for the manifest and the colophon."""
     return {"versjon": __version__, "git": git_commit(),
-            "datasett": datasets.set_name(RAW_DIR, DATA_HOME), "data_sha256": data}
+            "datasett": datasets.set_name(config.raw_dir(), config.data_home()), "data_sha256": data}
 
 
 def colophon(stamp: dict) -> str:
@@ -77,9 +79,23 @@ def colophon(stamp: dict) -> str:
             f"{stamp['data_sha256'][:12]}")
 
 
-def _inputs_hash(job: Job, inputs: Inputs) -> str:
-    return inputs.digest(job.formats, job.proposals_yaml, file_hash(Path(job.notebook)),
-                         json.dumps(job.parameters, sort_keys=True), job.title)
+def _input_parts(job: Job, inputs: Inputs) -> dict[str, str]:
+    return inputs.parts(job.formats, file_hash(Path(job.notebook)), job.proposals_yaml,
+                        job.parameters, job.title)
+
+
+def stale_reason(job: Job, entry: dict, present: bool) -> str | None:
+    """Why `job` must be built, in the words of the build's log, or None when its files are
+    there and its manifest `entry` was made from the same inputs: «ny», «filer mangler», or
+    «inndata endret: <the kinds of input that changed>»."""
+    if not entry:
+        return "ny"
+    if not present:
+        return "filer mangler"
+    if entry.get("inputs") == job.inputs_hash:
+        return None
+    kinds = changed(job.input_parts, entry.get("parts"))
+    return "inndata endret" + (f": {', '.join(kinds)}" if kinds and entry.get("parts") else "")
 
 
 def plan(proposal: Proposal, year: int, formats: tuple[str, ...], out: Path,
@@ -130,7 +146,8 @@ def finish(jobs: list[Job], inputs: Inputs | None = None) -> list[Job]:
     inputs = inputs or Inputs.resolve()
     stamp = version_stamp(inputs.data_sha256)
     for job in jobs:
-        job.inputs_hash = _inputs_hash(job, inputs)
+        job.input_parts = _input_parts(job, inputs)
+        job.inputs_hash = digest(job.input_parts)
         job.outputs = [f"{job.stem}.{ext}" for ext in job.formats] + [f"{job.stem}.csv",
                                                                        f"{job.stem}.xlsx"]
         job.stamp = stamp

@@ -12,12 +12,12 @@ import os
 import shutil
 import tempfile
 import time
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
+from ..memo import memo
 from .executors import DEFAULT_EXECUTOR, executor
 from .plan import Job, colophon
 
@@ -53,7 +53,7 @@ class JobResult(NamedTuple):
     checks: dict | None = None  # the accessibility checks of the written files (checked_files)
 
 
-@cache
+@memo()
 def _settle() -> None:
     """Once per worker, after its first appendix: move the imports, data and caches it now
     holds (~270 000 objects) out of the garbage collector's view, so that each later

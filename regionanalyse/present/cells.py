@@ -23,10 +23,6 @@ class Format:
         return round(float(value), self.decimals) if self.decimals else int(round(float(value)))
 
 
-PERSONS = Format()
-PERCENT = Format(1, percent=True)
-
-
 @dataclass(frozen=True)
 class Cell:
     """`value` is a number (printed with `format`), a text, or None (printed as `symbol`).

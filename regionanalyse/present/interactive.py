@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..config import LEAFLET_DIR
+from ..memo import memo
 from ..model import Proposal
 from ..sources import population
 from ..territory.geo import region_kommuner_geo
@@ -33,7 +33,8 @@ def interactive_map(proposal: Proposal, region: str | None, year: int) -> Intera
     """
     from matplotlib.colors import to_hex
 
-    base, bounds = _features(proposal, year)
+    text, bounds = _features(proposal, year)
+    base = json.loads(text)  # the caller's own copy
     if region is None:
         colors = region_colors(proposal)
     else:
@@ -43,13 +44,13 @@ def interactive_map(proposal: Proposal, region: str | None, year: int) -> Intera
     features = {**base, "features": [
         {**f, "properties": {**f["properties"], "farge": colors.get(f["properties"]["region"], "#808080")}}
         for f in base["features"]]}
-    return InteractiveMap(features, bounds[region], _legend_html(proposal, region, colors),
+    return InteractiveMap(features, [list(corner) for corner in bounds[region]], _legend_html(proposal, region, colors),
                           ("Kommune", "Region", f"Folkemengde 1.1.{year}"))
 
 
-@lru_cache(maxsize=8)
-def _features(proposal: Proposal, year: int) -> tuple[dict, dict]:
-    """The proposal's kommuner as GeoJSON (WGS 84, simplified by SIMPLIFY_M) and the view
+@memo(8)
+def _features(proposal: Proposal, year: int) -> tuple[str, dict]:
+    """The proposal's kommuner as GeoJSON text (WGS 84, simplified by SIMPLIFY_M) and the view
     bounds of each region (None: the whole country); computed once per proposal and year."""
     geo = region_kommuner_geo(proposal)
     pop = population.kommune_population(year)[["kommunenummer", "folkemengde"]]
@@ -65,9 +66,7 @@ def _features(proposal: Proposal, year: int) -> tuple[dict, dict]:
 
     bounds = {name: view(part) for name, part in geo.groupby("region")}
     bounds[None] = view(geo)
-    features = json.loads(geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]]
-                          .to_json(drop_id=True))
-    return features, bounds
+    return geo[["kommunenavn", "region", "folkemengde_tekst", "geometry"]].to_json(drop_id=True), bounds
 
 
 def _legend_html(proposal: Proposal, region: str | None, colors: dict[str, str]) -> str:

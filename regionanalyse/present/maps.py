@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-from functools import lru_cache
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -14,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from ..indicators.ba_cohesion import split_ba_kommuner
+from ..memo import memo
 from ..model import Proposal
 from ..territory.geo import region_kommuner_geo
 from ..territory.seats import seat_kommune
@@ -121,10 +121,10 @@ REST_COLOR = "#e6e6e6"
 
 def _region_shapes(proposal: Proposal) -> gpd.GeoDataFrame:
     """One (dissolved) outline per region, in the proposal's order."""
-    return _dissolved_regions(proposal).copy()  # the cached frame stays as computed
+    return _dissolved_regions(proposal)  # a copy (regionanalyse.memo)
 
 
-@lru_cache(maxsize=16)
+@memo(16)
 def _dissolved_regions(proposal: Proposal) -> gpd.GeoDataFrame:
     geo = region_kommuner_geo(proposal)
     shapes = _outline(geo, by="region").set_index("region")
@@ -207,7 +207,7 @@ def region_colors(proposal: Proposal) -> dict[str, str]:
     return dict(_region_colors(proposal))
 
 
-@lru_cache(maxsize=16)
+@memo(16)
 def _region_colors(proposal: Proposal) -> dict[str, str]:
     return comparison_colors([proposal])
 
@@ -473,7 +473,7 @@ def sea_edge_map(year: int, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 7.6))
     _draw_once(ax)
-    _fill(ax, geometry.kommuner(layer).geometry, facecolor="#eeeeee", edgecolor="#bbbbbb",
+    _fill(ax, geometry.kommune_polygons(layer).geometry, facecolor="#eeeeee", edgecolor="#bbbbbb",
           linewidth=0.2)
     for kind, (color, style) in SEA_EDGE_STYLE.items():
         rows = edges[edges["type"] == kind]

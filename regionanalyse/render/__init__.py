@@ -3,7 +3,7 @@
 The exporters load on first use (WeasyPrint takes about a second to import), so a build with
 nothing to render stays quick; each is made once per process (its templates compiled once).
 """
-from functools import cache
+from ..memo import memo
 
 _EXPORTERS = ("VedleggHTMLExporter", "VedleggPDFExporter")
 
@@ -12,7 +12,7 @@ def _vedlegg(title, subtitle, date, source_note):
     return {"vedlegg": {"title": title, "subtitle": subtitle, "date": date, "source_note": source_note}}
 
 
-@cache
+@memo(shared=True)  # a service: callers only use it
 def _exporter(name: str):
     from . import exporters
 

@@ -7,19 +7,53 @@ import hashlib
 import logging
 import os
 import re
-from functools import lru_cache
+import time
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from ..config import PACKAGE_DIR, PROCESSED_DIR, RAW_DIR
+from .. import config
+from .. import memo as memos
+from ..config import PACKAGE_DIR
 from ..errors import DataError
+from ..memo import memo
+
+
+_ENV = ("REGIONANALYSE_RAW", "REGIONANALYSE_DATA", "XDG_DATA_HOME", "LOCALAPPDATA")
+try:  # os.environ.get costs ~1 µs a missing name; its own table is read at every memo call
+    _ENV_TABLE, _ENV_KEYS = os.environ._data, tuple(map(os.environ.encodekey, _ENV))  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - not CPython's os.environ
+    _ENV_TABLE = None
+
+
+def _environment() -> tuple:
+    if _ENV_TABLE is None:  # pragma: no cover
+        return tuple(os.environ.get(name) for name in _ENV)
+    return tuple(_ENV_TABLE.get(key) for key in _ENV_KEYS)
+_active: list = [None, 0.0, None]  # the environment, when the active set was read, that set
+ACTIVE_SET_CHECK_S = 1.0
+
+
+def data_in_use() -> tuple:
+    """What decides the raw data folder (config.raw_dir): the environment at once, the data
+    folder's active set at most ACTIVE_SET_CHECK_S old. Every memo of the package is cleared
+    when it changes (memo.watch), so no process mixes tables of two data sets."""
+    env = _environment()
+    if env[0]:
+        return env
+    now = time.monotonic()
+    if env != _active[0] or now - _active[1] > ACTIVE_SET_CHECK_S:
+        _active[:] = [env, now, config.active_set(config.data_home())]
+    return env + (_active[2],)
+
+
+memos.watch(data_in_use)
 
 
 def raw_path(name: str) -> Path:
     """Path of a raw file, with a clear error when it is missing."""
-    path = RAW_DIR / name
+    path = config.raw_dir() / name
     if not path.is_file():
         raise DataError(f"{path}: datafil mangler (data file missing)")
     return path
@@ -31,7 +65,7 @@ def file_hash(path: Path) -> str:
     return _sha256(Path(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _sha256(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -69,7 +103,7 @@ def _code_files(module_name: str) -> set[Path]:
 
 def _data_files() -> list[Path]:
     """Every raw data file (not the documentation beside them)."""
-    return sorted(p for p in RAW_DIR.glob("*") if p.is_file() and p.suffix != ".md")
+    return sorted(p for p in config.raw_dir().glob("*") if p.is_file() and p.suffix != ".md")
 
 
 def cache_key(build: Callable, sources: list[Path] = (), depends: tuple = ()) -> str:
@@ -88,18 +122,18 @@ def _keys_of(name: str) -> list[Path]:
     """The cached files of table `name`, newest use first."""
     pattern = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}\.parquet")
     found = {}
-    for path in PROCESSED_DIR.glob(f"{name}-*.parquet"):
+    for path in config.processed_dir().glob(f"{name}-*.parquet"):
         with contextlib.suppress(OSError):  # removed meanwhile by another process
             if pattern.fullmatch(path.name):
                 found[path] = path.stat().st_mtime_ns
     return sorted(found, key=found.get, reverse=True)
 
 
-@lru_cache(maxsize=1)
-def _warn_uncached(reason: str) -> None:
+@memo(1)
+def _warn_uncached(folder: Path, reason: str) -> None:
     """Said once per process: where the cache is and that the tables are computed every time."""
     log.warning("kan ikke skrive mellomlageret %s (%s); tallene beregnes på nytt uten "
-                "mellomlager (sett REGIONANALYSE_PROCESSED til en skrivbar mappe)", PROCESSED_DIR, reason)
+                "mellomlager (sett REGIONANALYSE_PROCESSED til en skrivbar mappe)", folder, reason)
 
 
 def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
@@ -109,7 +143,8 @@ def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
 
     `depends`: modules outside the package whose code shapes the result. A key's file is
     never removed by another key's write; each table keeps its KEEP_PER_NAME newest keys."""
-    target = PROCESSED_DIR / f"{name}-{cache_key(build, sources, depends)}.parquet"
+    folder = config.processed_dir()
+    target = folder / f"{name}-{cache_key(build, sources, depends)}.parquet"
     if target.exists():
         try:
             import geopandas as gpd
@@ -127,13 +162,13 @@ def cached(name: str, sources: list[Path], build: Callable[[], pd.DataFrame],
     frame = build()
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     try:
-        PROCESSED_DIR.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         frame.to_parquet(tmp)
         os.replace(tmp, target)
     except OSError as exc:  # a read-only tree still works, without the cache
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        _warn_uncached(exc.strerror or type(exc).__name__)
+        _warn_uncached(folder, exc.strerror or type(exc).__name__)
         return frame
     for old in _keys_of(name)[KEEP_PER_NAME:]:
         with contextlib.suppress(OSError):

@@ -1,18 +1,17 @@
 """Kommune codes 2005–2026, their names and successors (the chains `succession` follows)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from .cache import raw_path, read_csv_codes
 
 SOURCE = "SSB tabell 07459 (koder per år); etterfølgere fra csdata (FHI)"
 CODE_FILE = "kommuner_2005_2026_kodeliste.csv"
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def code_list() -> pd.DataFrame:
     """Every kommune code 2005–2026 with name, fylke, first/last year and successors."""
     table = read_csv_codes(raw_path(CODE_FILE), ["kommunenummer", "fylkesnummer",
@@ -45,22 +44,22 @@ def with_year_names(frame: pd.DataFrame, year: int, column: str = "kommunenavn")
     return frame.assign(**{column: pd.array(names, dtype=frame[column].dtype)})
 
 
-def kommuner(year: int) -> pd.DataFrame:
+def kommune_codes(year: int) -> pd.DataFrame:
     """Kommuner valid on 1 January of `year`: code, name (as it was that year), fylke."""
-    return _kommuner(int(year)).copy()
+    return _kommune_codes(int(year))
 
 
-@lru_cache(maxsize=None)
-def _kommuner(year: int) -> pd.DataFrame:
+@memo(None)
+def _kommune_codes(year: int) -> pd.DataFrame:
     table = code_list()
     valid = table[(table["forste_aar_1jan"] <= year) & (table["siste_aar_1jan"] >= year)]
     out = valid[["kommunenummer", "kommunenavn", "fylkesnummer", "fylkesnavn"]].reset_index(drop=True)
     return with_year_names(out, year)
 
 
-def fylker(year: int) -> pd.DataFrame:
+def fylke_codes(year: int) -> pd.DataFrame:
     """Fylker valid on 1 January of `year`: code and name."""
-    return (kommuner(year)[["fylkesnummer", "fylkesnavn"]].drop_duplicates()
+    return (kommune_codes(year)[["fylkesnummer", "fylkesnavn"]].drop_duplicates()
             .sort_values("fylkesnummer").reset_index(drop=True))
 
 
@@ -74,7 +73,7 @@ def _parse_successors(succ, weights) -> tuple[tuple[str, float], ...]:
     return tuple(zip(codes, (float(w) for w in str(weights).split(";"))))
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def succession() -> dict[str, tuple[int, int, tuple[tuple[str, float], ...]]]:
     """Code → (first and last year valid on 1 January, successors with csdata's share
     weights), in the code list's order."""

@@ -1,6 +1,6 @@
 """Data sets: the shipped snapshot and refreshed sets in the user data folder.
 
-Layout of the data folder (`config.DATA_HOME`: $REGIONANALYSE_DATA, else the platform's user
+Layout of the data folder (`config.data_home()`: $REGIONANALYSE_DATA, else the platform's user
 data folder): `sets/<name>/` holds a whole raw set (every file the package reads, with
 SHA256SUMS and PROVENANCE.json for the files fetched into it); `current` names the active set.
 A set is never changed after it is written; switching writes `current` beside and renames it

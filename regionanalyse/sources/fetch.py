@@ -19,7 +19,13 @@ import urllib.request
 from ..errors import DataError
 from ..version import __version__
 
-TIMEOUT = float(os.environ.get("REGIONANALYSE_HTTP_TIMEOUT", "60"))
+DEFAULT_TIMEOUT = 60.0   # seconds; $REGIONANALYSE_HTTP_TIMEOUT, read at each request
+
+
+def http_timeout() -> float:
+    return float(os.environ.get("REGIONANALYSE_HTTP_TIMEOUT") or DEFAULT_TIMEOUT)
+
+
 MAX_RETRIES = 3          # after HTTP 429, each after the server's Retry-After
 MAX_WAIT = 120.0         # longest Retry-After honoured (seconds)
 MAX_BYTES = 200_000_000  # a larger answer is not one of these APIs'
@@ -59,7 +65,7 @@ def get_bytes(source: str, url: str, body: dict | None = None, timeout: float | 
     for attempt in range(MAX_RETRIES + 1):
         request = urllib.request.Request(url, data=data, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=timeout or TIMEOUT) as response:
+            with urllib.request.urlopen(request, timeout=timeout or http_timeout()) as response:
                 raw = response.read(MAX_BYTES + 1)
             if len(raw) > MAX_BYTES:
                 raise FetchError(source, url, f"svaret er større enn {MAX_BYTES // 1_000_000} MB")

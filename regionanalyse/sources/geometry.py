@@ -1,12 +1,11 @@
 """Fylke and kommune polygons (Kartverket via csmaps/robhop), in EPSG:25833 with areas."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import geopandas as gpd
 
 from ..errors import DataError
-from ..config import RAW_DIR
+from .. import config
+from ..memo import memo
 from . import integrity
 from .cache import cached, raw_path
 
@@ -51,22 +50,22 @@ def _load(name: str, check=None) -> gpd.GeoDataFrame:
     return cache(name.removesuffix(".geojson"), [path], build)
 
 
-@lru_cache(maxsize=None)
-def fylker(layer_year: int) -> gpd.GeoDataFrame:
+@memo(None)
+def fylke_polygons(layer_year: int) -> gpd.GeoDataFrame:
     """Fylke polygons of a layer year (2017, 2019, 2020, 2024)."""
     frame = _load(FYLKE_FILES[layer_year])
-    integrity.check_fylke_codes(frame["fylkesnummer"], RAW_DIR / FYLKE_FILES[layer_year],
+    integrity.check_fylke_codes(frame["fylkesnummer"], config.raw_dir() / FYLKE_FILES[layer_year],
                                 layer_year, where="fylkesnummer")
     return frame[["fylkesnummer", "fylkesnavn", "areal_km2", "geometry"]]
 
 
-@lru_cache(maxsize=None)
-def kommuner(layer_year: int) -> gpd.GeoDataFrame:
+@memo(None)
+def kommune_polygons(layer_year: int) -> gpd.GeoDataFrame:
     """Kommune polygons of a layer year (2019, 2020, 2024)."""
     name = KOMMUNE_FILES[layer_year]
 
     def check(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        integrity.check_kommune_codes(frame, RAW_DIR / name, layer_year,
+        integrity.check_kommune_codes(frame, config.raw_dir() / name, layer_year,
                                       fylke_column="fylkesnummer", complete=True, feature=True)
         return frame
 

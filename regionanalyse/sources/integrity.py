@@ -88,7 +88,7 @@ def check_kommune_codes(frame: pd.DataFrame, path: Path, year: int | pd.Series,
                         f"ganger (år {int(years[label])})")
     if complete:
         for y, group in frame.groupby(years):
-            missing = sorted(set(codes.kommuner(int(y))["kommunenummer"]) - set(group[column]))
+            missing = sorted(set(codes.kommune_codes(int(y))["kommunenummer"]) - set(group[column]))
             if missing:
                 raise DataError(f"{path.name}: {len(missing)} kommuner i {int(y)} mangler, "
                                 f"bl.a. {', '.join(missing[:5])}")
@@ -97,7 +97,7 @@ def check_kommune_codes(frame: pd.DataFrame, path: Path, year: int | pd.Series,
 
 def check_fylke_codes(values, path: Path, year: int, where: str | None = None) -> None:
     """Every fylke code (iterable, or ';'-separated strings) must exist in `year`."""
-    valid = set(codes.fylker(int(year))["fylkesnummer"])
+    valid = set(codes.fylke_codes(int(year))["fylkesnummer"])
     for i, value in enumerate(values):
         for code in str(value).split(";"):
             code = code.strip()

@@ -1,10 +1,9 @@
 """Labour market: SSB's BA-regions (2020 classification) and AKU employment 2015–2016."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
+from ..memo import memo
 from . import integrity
 from .cache import raw_path, read_csv_codes
 
@@ -20,7 +19,7 @@ def ba_year(year: int) -> int:
     return 2024 if year >= 2024 else 2020
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _ba_regions(code_year: int) -> pd.DataFrame:
     path = raw_path(BA_FILES[code_year])
 
@@ -38,7 +37,7 @@ def ba_regions(code_year: int) -> pd.DataFrame:
     The files' three codes that do not exist in their year (1567 Rindal, 3444 Jevnaker,
     3445 Lunner) are recoded (see sources.integrity.RECODINGS and data/raw/SOURCES.md).
     """
-    return _ba_regions(code_year).copy()
+    return _ba_regions(code_year)
 
 
 def employment() -> pd.DataFrame:

@@ -13,11 +13,10 @@ of such pieces is moved.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import geopandas as gpd
 import pandas as pd
 
+from ..memo import memo
 from . import geometry, succession
 from .cache import cached, raw_path
 
@@ -26,7 +25,7 @@ CORE_KM2 = 0.5
 COLUMNS = ["kommune_fra", "kommune_til", "areal_km2"]
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def moves(older: int, newer: int) -> pd.DataFrame:
     """Land moved from kommuner of layer `older` to kommuner of layer `newer` that the code
     list does not record. Columns: kommune_fra (code valid in `older`), kommune_til (code valid
@@ -36,9 +35,9 @@ def moves(older: int, newer: int) -> pd.DataFrame:
 
 
 def _moves(older: int, newer: int) -> pd.DataFrame:
-    left = geometry.kommuner(older)[["kommunenummer", "geometry"]].rename(
+    left = geometry.kommune_polygons(older)[["kommunenummer", "geometry"]].rename(
         columns={"kommunenummer": "kommune_fra"})
-    right = geometry.kommuner(newer)[["kommunenummer", "geometry"]].rename(
+    right = geometry.kommune_polygons(newer)[["kommunenummer", "geometry"]].rename(
         columns={"kommunenummer": "kommune_til"})
     recorded = succession.crosswalk(older, newer)
     recorded = set(zip(recorded["code_from"], recorded["code_to"]))

@@ -1,11 +1,10 @@
 """Population 1 January per kommune and fylke, 2005 to the latest year (SSB table 07459)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from ..errors import DataError
+from ..memo import memo
 from . import codes, integrity
 from .cache import raw_path, read_csv_codes
 
@@ -27,7 +26,7 @@ def _years() -> range:
 YEARS = _years()
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _kommune_table() -> pd.DataFrame:
     path = raw_path(KOMMUNE_FILE)
 

@@ -17,18 +17,15 @@ of the other kommuner that had merged with it goes wholly to the other successor
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
+from ..memo import memo
 from . import codes, population
 from ..errors import DataError
 from .cache import raw_path, read_csv_codes
 
 REESTABLISHED_FILE = "kommuner_gjenopprettet.csv"
-SOURCE_SPLITS = ("delte kommuner: andel av innbyggerne hver etterfølger fikk, beregnet fra "
-                 "SSB tabell 07459 ved endringen")
 
 
 def reestablished() -> dict[str, str]:
@@ -36,7 +33,7 @@ def reestablished() -> dict[str, str]:
     return dict(zip(*(_reestablished()[c] for c in ("kommunenummer", "tidligere_kommunenummer"))))
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _reestablished() -> pd.DataFrame:
     """`kommuner_gjenopprettet.csv`, each row checked against the code list: the new code
     begins in `gjenopprettet_1jan`, the old one ended the year before `tidligere_siste_aar_1jan`
@@ -64,7 +61,7 @@ def _predecessors(code: str) -> list[str]:
     return [c for c, (_, _, succ) in codes.succession().items() if any(s == code for s, _ in succ)]
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def split_shares() -> dict[str, tuple[tuple[str, float], ...]]:
     """Every split kommune → its successors with the share of its residents each received
     (see the module docstring), successors in the code list's order."""
@@ -121,7 +118,7 @@ def _forward(code: str, year: int, weight: float = 1.0,
     return out
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def crosswalk(from_year: int, to_year: int) -> pd.DataFrame:
     """Map kommune codes valid in `from_year` to those valid in `to_year`.
 
@@ -159,7 +156,7 @@ def _components(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         label = joined
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def territory_group_numbers(from_year: int, to_year: int) -> np.ndarray:
     """For each row of `crosswalk(from_year, to_year)`: its territory group (see
     `territory_groups`), numbered 0.. in the order of the group's first row."""
@@ -169,7 +166,7 @@ def territory_group_numbers(from_year: int, to_year: int) -> np.ndarray:
     return number
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def territory_groups(from_year: int, to_year: int) -> tuple[tuple[frozenset, frozenset], ...]:
     """The smallest groups of kommuner covering the same land in both years: (codes valid in
     `from_year`, codes valid in `to_year`). An unchanged kommune is a group of one; a merger

@@ -31,7 +31,6 @@ perimeter(region) = Σ unit perimeters − 2 × Σ borders between units of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -39,6 +38,7 @@ import pandas as pd
 import shapely
 
 from ..errors import DataError
+from ..memo import memo
 from ..sources import codes, geometry, population, succession
 from ..sources.cache import cached, raw_path, read_csv_codes
 
@@ -65,7 +65,7 @@ def method_text() -> str:
     return METHOD_TEXT.format(min_border=f"{MIN_BORDER_M:.0f}", tolerance=f"{TOLERANCE_M:.0f}")
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def crossings(layer_year: int) -> pd.DataFrame:
     """The rows of the crossings table for one kommune layer, checked: codes exist in the layer
     with the names given, a known type, a source, no pair twice. Raises DataError naming the
@@ -74,7 +74,7 @@ def crossings(layer_year: int) -> pd.DataFrame:
     table = read_csv_codes(path, ["kommune_a", "kommune_b"])
     if list(table.columns) != CROSSING_COLUMNS:
         raise DataError(f"{path.name}: kolonnene må være {', '.join(CROSSING_COLUMNS)}")
-    layer_names = dict(geometry.kommuner(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
+    layer_names = dict(geometry.kommune_polygons(layer_year)[["kommunenummer", "kommunenavn"]].to_numpy())
     rows = table[table["kartlag"] == layer_year]
     seen = set()
     for line, row in zip(rows.index + 2, rows.itertuples(index=False)):
@@ -102,7 +102,7 @@ def crossings(layer_year: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(polygons, edges) of a kommune layer, from the processed-data cache (computed from the
     polygons in ~1 s; the key holds the layer file and the code of this module and its loader).
@@ -120,9 +120,9 @@ def layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return polygons, edges
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def _layer_edges(layer_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = geometry.kommuner(layer_year).reset_index(drop=True)
+    frame = geometry.kommune_polygons(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     boundary = shapely.boundary(geoms)
     left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=TOLERANCE_M)
@@ -169,7 +169,7 @@ def crossing_candidates(layer_year: int) -> pd.DataFrame:
     ``CROSSING_M`` apart whose shortest line crosses no third kommune, and each kommune without a
     land border with its nearest kommune. Columns: kommune_a, navn_a, kommune_b, navn_b,
     avstand_m, grunn, i_tabellen."""
-    frame = geometry.kommuner(layer_year).reset_index(drop=True)
+    frame = geometry.kommune_polygons(layer_year).reset_index(drop=True)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     tree = shapely.STRtree(geoms)
     _, edges = layer_edges(layer_year)
@@ -243,7 +243,7 @@ class Units:
     edges: pd.DataFrame
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def units(year: int, level: str = "kommune") -> Units:
     """Kommuner (or fylker) valid on 1 January of `year` with geometry measures and borders."""
     if level not in LEVELS:
@@ -254,7 +254,7 @@ def units(year: int, level: str = "kommune") -> Units:
         return kommune
     nodes = kommune.nodes
     fylke = dict(zip(nodes["kode"], nodes["fylkesnummer"]))
-    names = codes.fylker(year).set_index("fylkesnummer")["fylkesnavn"]
+    names = codes.fylke_codes(year).set_index("fylkesnummer")["fylkesnavn"]
     agg = nodes.groupby("fylkesnummer", as_index=False).agg(
         folkemengde=("folkemengde", "sum"), areal_m2=("areal_m2", "sum"),
         omkrets_m=("omkrets_m", "sum"))
@@ -287,7 +287,7 @@ def _kommune_units(year: int) -> Units:
     layer = geometry.kommune_layer_year(year)
     polygons, ledges = layer_edges(layer)
     poly = polygons.set_index("kommunenummer")
-    kommuner = codes.kommuner(year)
+    kommuner = codes.kommune_codes(year)
     cross = succession.crosswalk(year, layer)
     if year > layer:  # every polygon the kommune's land lies in
         parts = cross[["code_from", "code_to"]].drop_duplicates()

@@ -100,7 +100,7 @@ def straddling(proposal: Proposal, year: int) -> list[Straddling]:
 
 def _members(assigned: pd.DataFrame, year: int, region: str) -> tuple[str, ...]:
     """The region's members in `year` codes: whole fylker as fylke codes, else kommuner."""
-    kommuner = codes.kommuner(year)[["kommunenummer", "fylkesnummer"]]
+    kommuner = codes.kommune_codes(year)[["kommunenummer", "fylkesnummer"]]
     table = assigned.merge(kommuner, on="kommunenummer")
     members = []
     for fylke, group in table.groupby("fylkesnummer", sort=True):

@@ -12,7 +12,7 @@ def region_kommuner_geo(proposal: Proposal) -> gpd.GeoDataFrame:
     """Kommune polygons of the proposal's kommune layer with their region."""
     layer = geometry.kommune_layer_year(proposal.vintage)
     assigned = membership.assign(proposal, layer)
-    return geometry.kommuner(layer).merge(assigned, on="kommunenummer", how="left")
+    return geometry.kommune_polygons(layer).merge(assigned, on="kommunenummer", how="left")
 
 
 def detached_parts(proposal: Proposal) -> dict[str, list[list[str]]]:

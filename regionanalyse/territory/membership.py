@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import pandas as pd
 
+from ..memo import memo
 from ..model import Proposal
 from ..sources import codes, population, succession
 
@@ -20,9 +20,9 @@ def expand(proposal: Proposal) -> pd.DataFrame:
     return _expand(proposal.vintage, tuple((r.name, r.members) for r in proposal.regions))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _expand(vintage: int, regions: tuple) -> pd.DataFrame:
-    kommuner = codes.kommuner(vintage)
+    kommuner = codes.kommune_codes(vintage)
     by_fylke = kommuner.groupby("fylkesnummer")
     by_code = kommuner.set_index("kommunenummer", drop=False)
     parts = []
@@ -49,17 +49,17 @@ def _key(proposal: Proposal) -> tuple:
 def assign(proposal: Proposal, year: int) -> pd.DataFrame:
     """Kommuner valid in `year` with the region they belong to under the proposal.
 
-    Columns: kommunenummer, region, exact, note. `exact` is False where a kommune of
+    Columns: kommunenummer, region, eksakt, merknad. `eksakt` is False where a kommune of
     `year` was formed from (or split into) kommuner of the vintage that lie in different
     regions (e.g. Heim 2020 from Hemne, Snillfjord and Halsa); it is then counted in the
-    region holding most of its vintage population, and `note` says so.
+    region holding most of its vintage population, and `merknad` says so.
     """
     return assign_years(proposal, (year,)).drop(columns="aar")
 
 
 def assign_years(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
     """`assign` for each of `years` in one table, the year in a first column aar."""
-    return _assign(proposal.vintage, _key(proposal), tuple(years)).copy()
+    return _assign(proposal.vintage, _key(proposal), tuple(years))
 
 
 def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
@@ -72,10 +72,10 @@ def coverage(proposal: Proposal, years: Iterable[int]) -> pd.DataFrame:
     a later year) in each part: a kommune is placed where its people went, never by the size
     of the kommune its part joined (`sources.succession`).
     """
-    return _coverage(proposal.vintage, _key(proposal), tuple(years)).copy()
+    return _coverage(proposal.vintage, _key(proposal), tuple(years))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _coverage(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     base = _expand(vintage, regions).drop_duplicates("kommunenummer")[["kommunenummer", "region"]]
     frames = []
@@ -107,18 +107,18 @@ def _share_text(parts: pd.DataFrame) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
-@lru_cache(maxsize=256)
+@memo(256)
 def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
     shares = _coverage(vintage, regions, years)
     kommune = ["aar", "kommunenummer"]
     several = shares.duplicated(kommune, keep=False)
     first = ~shares.duplicated(kommune)
     out = shares.loc[first, [*kommune, "region"]]
-    out["exact"] = ~several[first]
+    out["eksakt"] = ~several[first]
     names = codes.code_list()["kommunenavn"]
     divided = {key: group for key, group in shares[several].groupby(kommune)}
     notes = []
-    for year, k, region, exact in zip(*(out[c].tolist() for c in [*kommune, "region", "exact"])):
+    for year, k, region, exact in zip(*(out[c].tolist() for c in [*kommune, "region", "eksakt"])):
         if exact:
             notes.append("")
             continue
@@ -128,7 +128,7 @@ def _assign(vintage: int, regions: tuple, years: tuple) -> pd.DataFrame:
                 f"ble dannet av kommuner i flere regioner ({people}: {_share_text(divided[(year, k)])})")
         notes.append(f"{names[k]} ({k}) {what}; hele kommunen er talt med i {region}, "
                      "der flest av innbyggerne hørte til")
-    out["note"] = notes
+    out["merknad"] = notes
     return out.reset_index(drop=True)
 
 
@@ -141,10 +141,10 @@ def counted_elsewhere(proposal: Proposal, year: int) -> pd.DataFrame:
     bosatte_aar (the year those people were counted), kommuner (the vintage kommuner of the
     region whose land it holds, names).
     """
-    return _counted_elsewhere(proposal.vintage, _key(proposal), int(year)).copy()
+    return _counted_elsewhere(proposal.vintage, _key(proposal), int(year))
 
 
-@lru_cache(maxsize=64)
+@memo(64)
 def _counted_elsewhere(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
     shares = _coverage(vintage, regions, (year,))
     counted = _assign(vintage, regions, (year,)).set_index("kommunenummer")["region"]
@@ -169,10 +169,11 @@ def _counted_elsewhere(vintage: int, regions: tuple, year: int) -> pd.DataFrame:
 def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
     """Per region: the fylker of `fylke_year` it covers, and whether it covers them whole.
 
-    Columns: region, fylker (frozenset), whole (bool), partial (fylker only partly inside).
+    Columns: region, fylker (frozenset), hele (bool: every fylke whole), delvis (fylker only
+    partly inside).
     """
     assigned = assign(proposal, fylke_year)
-    kommuner = codes.kommuner(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
+    kommuner = codes.kommune_codes(fylke_year)[["kommunenummer", "fylkesnummer", "fylkesnavn"]]
     assigned = assigned.merge(kommuner, on="kommunenummer")
     fylke_regions = assigned.groupby("fylkesnummer")["region"].nunique()
     rows = []
@@ -180,6 +181,6 @@ def fylke_composition(proposal: Proposal, fylke_year: int) -> pd.DataFrame:
         fylker = frozenset(group["fylkesnummer"])
         partial = sorted(f for f in fylker if fylke_regions[f] > 1)
         rows.append({"region": region, "fylker": fylker,
-                     "whole": not partial and bool(group["exact"].all()),
-                     "partial": partial})
+                     "hele": not partial and bool(group["eksakt"].all()),
+                     "delvis": partial})
     return pd.DataFrame(rows)

@@ -15,7 +15,7 @@ from . import membership
 
 def find_seat(proposal: Proposal, seat: str) -> pd.Series | None:
     """The vintage kommune a seat names (code or name, case-insensitive), or None."""
-    kommuner = codes.kommuner(proposal.vintage)
+    kommuner = codes.kommune_codes(proposal.vintage)
     names = kommuner["kommunenavn"].str.casefold()
     hit = kommuner[(kommuner["kommunenummer"] == seat) | (names == seat.casefold())]
     if hit.empty:  # official bilingual names, e.g. "Oslo-Oslove" for seat "Oslo"

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 
 import pandas as pd
 
 from ..errors import ProposalError
+from ..memo import memo
 from ..model import Proposal
 from ..model.confusables import confusable_pairs
 from ..model.proposal import MAX_FAULTS, quote, text_faults
@@ -72,7 +72,7 @@ def validate(proposal: Proposal, geometry: bool = False) -> list[str]:
     return list(_validate(proposal, geometry))
 
 
-@lru_cache(maxsize=256)
+@memo(256)
 def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
     origin = proposal.origin or proposal.id
     faults = text_faults(proposal)  # id, names as people read them, repeated codes; no data needed
@@ -80,7 +80,7 @@ def _validate(proposal: Proposal, geometry: bool) -> tuple[str, ...]:
         raise ProposalError(origin, faults)
     if proposal.vintage not in YEARS:
         raise ProposalError(origin, [f"vintage {proposal.vintage} er utenfor {YEARS[0]}–{YEARS[-1]}"])
-    kommuner = codes.kommuner(proposal.vintage)
+    kommuner = codes.kommune_codes(proposal.vintage)
     expanded = membership.expand(proposal)
     faults += _code_faults(proposal, kommuner)
     faults += _overlap_faults(proposal, expanded)

@@ -630,7 +630,7 @@ def regression() -> dict:
             round(float(region_area(p, y)[r]), 1) for p, y, r in
             [("fylker-2016", 2016, "Rogaland"), ("nav-2019-12", 2019, "NAV Rogaland"),
              ("fylker-2020", 2020, "Rogaland"), ("fylker-2024", 2024, "Rogaland")]],
-        **{f"balanse|{p}|{y}|ba_delt, bosatt_i_delte_ba": split_ba_total(p, y) for p, y in
+        **{f"balanse|{p}|{y}|ba_delt, bosatt_delt_ba": split_ba_total(p, y) for p, y in
            [("fylker-2016", 2016), ("nav-2016-11", 2016), ("nav-2019-12", 2016),
             ("fylker-2020", 2024), ("fylker-2024", 2024)]},
         "areal|Nordland (nav-2016-11 2016, nav-2019-12 2019)": [

@@ -8,7 +8,6 @@ kommune, from `membership.coverage`'s rule), ties to the region named first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -16,6 +15,7 @@ import numpy as np
 from ...indicators.areas import kommune_areas
 from ...indicators.ba_cohesion import ba_of_kommuner
 from ...indicators.scores import ScoreContext, context
+from ...memo import memo
 from ...sources import codes, population, succession
 from ...territory.adjacency import adjacency
 
@@ -47,10 +47,10 @@ class Basis:
         return [self.index[code]] if code in self.index else []
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def basis(vintage: int, year: int) -> Basis:
     """The editor's arrays for proposals of `vintage` counted in `year`."""
-    kommuner = codes.kommuner(vintage).sort_values("kommunenummer").reset_index(drop=True)
+    kommuner = codes.kommune_codes(vintage).sort_values("kommunenummer").reset_index(drop=True)
     vcodes = kommuner["kommunenummer"].to_numpy()
     index = {c: i for i, c in enumerate(vcodes)}
     ctx = context(year)

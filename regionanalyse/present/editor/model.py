@@ -16,12 +16,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ...config import DEFAULT_YEAR
 from ...errors import ProposalError
+from ...memo import memo
 from ...model import Proposal, Region
 from ...model.proposal import ID_PATTERN, MAX_NAME, MAX_TEXT, name_key, quote, text_faults
 from ...sources import codes as code_lists
@@ -35,9 +36,9 @@ from .panel import Alternatives, Contiguity, Panel, plan_scores, region_figures,
 UNITS = ("kommune", "fylke")
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def fylke_names(vintage: int) -> dict[str, str]:
-    fylker = code_lists.fylker(vintage)
+    fylker = code_lists.fylke_codes(vintage)
     return dict(zip(fylker["fylkesnummer"].astype(str), fylker["fylkesnavn"].astype(str)))
 
 
@@ -54,7 +55,7 @@ class Slot:
 class EditorModel:
     """A proposal being edited, with its panel recomputed after every edit."""
 
-    def __init__(self, proposal: Proposal, year: int = 2016, units: str = "kommune"):
+    def __init__(self, proposal: Proposal, year: int = DEFAULT_YEAR, units: str = "kommune"):
         validate(proposal)
         if units not in UNITS:
             raise ProposalError(proposal.id, [f"units må være «kommune» eller «fylke», ikke «{quote(str(units))}»"])
@@ -78,7 +79,7 @@ class EditorModel:
 
     def use_ensemble(self, ensemble) -> "EditorModel":
         """Show, after every edit, where the drawing falls among the plans of `ensemble`: an
-        Ensemble (`regionanalyse.ensemble.alternatives.run`) or the output folder of
+        Ensemble (`regionanalyse.ensemble.run.run`) or the output folder of
         `regionanalyse alternatives`, for the same year. The shares below/equal/above and the
         percentile of each score are the alternatives appendix's (forslag.csv): the drawing
         scored with each region's most populous kommune as seat, values rounded to 6 decimals."""
@@ -375,7 +376,7 @@ def _seat_text(b: Basis, code: str) -> str:
     return name if (b.names == name).sum() == 1 else code
 
 
-@lru_cache(maxsize=1024)
+@memo(1024)
 def _year_unit(vintage: int, year: int, code: str) -> int:
     """A vintage seat as a unit of the year's score context (as `scores.proposal_labels`)."""
     b = basis(vintage, year)

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...ensemble.alternatives import DECIMALS
+from ...ensemble.run import DECIMALS, percentile, shares
 from ...ensemble.folder import read_settings
 from ...errors import DataError
-from ...indicators.scores import SCORE_COLUMNS, score_labels
+from ...indicators.scores import SCORE_COLUMNS, ba_per_region, score_labels
 from ...model.proposal import quote
 from ...territory.adjacency import disconnected_parts
 from ...territory.seats import largest_units
@@ -61,13 +61,7 @@ def region_figures(b: Basis, labels_y: np.ndarray, names: list[str], seats: np.n
     count = _sum(labels_y, k, 1.0).astype(int)
     present = count > 0
     ideal = np.nan_to_num(b.pop).sum() / max(int(present.sum()), 1)
-    # BA-regions: kommuner and residents per (BA-region, region)
-    has = (b.ba >= 0) & (labels_y >= 0)
-    cell = b.ba[has] * k + labels_y[has]
-    n_cells = np.bincount(cell, minlength=b.n_ba * k).reshape(b.n_ba, k)
-    people = np.bincount(cell, weights=np.nan_to_num(b.pop[has]), minlength=b.n_ba * k).reshape(b.n_ba, k)
-    inside = n_cells > 0
-    split = inside.sum(1) > 1
+    ba = ba_per_region(b.ba, b.n_ba, np.nan_to_num(b.pop), labels_y, k)
     dist = np.full(k, np.nan)
     placed = labels_y >= 0
     unit_dist = b.ctx.dist_km[np.flatnonzero(placed), seats[labels_y[placed]]]
@@ -80,9 +74,9 @@ def region_figures(b: Basis, labels_y: np.ndarray, names: list[str], seats: np.n
         "avvik_pst": np.where(present, 100 * (pop - ideal) / ideal, np.nan),
         "antall_kommuner": count,
         "areal_km2": np.where(present, _sum(labels_y, k, b.area_km2), np.nan),
-        "ba_regioner": inside.sum(0),
-        "ba_delt": (inside & split[:, None]).sum(0),
-        "bosatt_delt_ba": np.rint((people * split[:, None]).sum(0)).astype("int64"),
+        "ba_regioner": ba["ba_regioner"],
+        "ba_delt": ba["ba_delt"],
+        "bosatt_delt_ba": ba["bosatt_delt_ba"],
         "sete": seat_names,
         "sete_oppgitt": official & present,
         "avstand_maks_km": dist,
@@ -122,7 +116,7 @@ class Alternatives:
 
     @classmethod
     def of(cls, ensemble) -> "Alternatives":
-        """From an Ensemble (`regionanalyse.ensemble.alternatives.run`)."""
+        """From an Ensemble (`regionanalyse.ensemble.run.run`)."""
         req = ensemble.request
         return cls(int(req.year), int(req.regions), ensemble.method, req.level, len(ensemble.scores),
                    {c: np.sort(ensemble.scores[c].to_numpy(dtype=float)) for c in SCORE_COLUMNS})
@@ -154,12 +148,9 @@ class Alternatives:
             return None
         out = {}
         for col, values in self.sorted_scores.items():
-            v = round(float(own[col]), DECIMALS)
-            below = int(np.searchsorted(values, v, side="left"))
-            equal = int(np.searchsorted(values, v, side="right")) - below
-            lower, tie = 100 * below / len(values), 100 * equal / len(values)
-            out[col] = {"andel_lavere": lower, "andel_lik": tie, "andel_hoyere": 100 - lower - tie,
-                        "persentil": lower + tie / 2}
+            lower, tie, higher = shares(values, round(float(own[col]), DECIMALS), presorted=True)
+            out[col] = {"andel_lavere": lower, "andel_lik": tie, "andel_hoyere": higher,
+                        "persentil": percentile(lower, tie)}
         return out
 
 

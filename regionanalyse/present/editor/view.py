@@ -6,11 +6,11 @@ Everything here is plain data (numbers already in Norwegian form, names as given
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import numpy as np
 
 from ...indicators.scores import SCORE_COLUMNS
+from ...memo import memo
 from ...sources import codes, geometry
 from ...territory.adjacency import units
 from .. import fmt
@@ -42,22 +42,22 @@ SCORE_LABELS = {
 }
 
 
-@lru_cache(maxsize=8)
+@memo(8)
 def _map_json(vintage: int, units_: str = "kommune") -> str:
     """The layer polygons (WGS 84, simplified) with the vintage kommuner each holds; with fylke
     units one (multi)polygon per vintage fylke holding all its kommuner (a layer polygon that
     holds kommuner of two fylker, as Indre Fosen holds Rissa and Leksvik of 2016, is drawn with
     the fylke of its lowest code; the click and the figures use the codes, not the drawing)."""
     nodes = units(vintage, "kommune").nodes
-    layer = geometry.kommuner(geometry.kommune_layer_year(vintage))[["kommunenummer", "geometry"]].copy()
+    layer = geometry.kommune_polygons(geometry.kommune_layer_year(vintage))[["kommunenummer", "geometry"]].copy()
     layer = layer[layer["kommunenummer"].isin(set(nodes["layer_kode"]))].reset_index(drop=True)
     held = nodes.groupby("layer_kode")["kode"].agg(lambda c: sorted(c))
     names = nodes.set_index("kode")["navn"]
     layer["koder"] = layer["kommunenummer"].map(held)
     layer["navn"] = [", ".join(names[k]) for k in layer["koder"]]
     if units_ == "fylke":
-        fylke_of = dict(zip(codes.kommuner(vintage)["kommunenummer"], codes.kommuner(vintage)["fylkesnummer"]))
-        fylker = codes.fylker(vintage).set_index("fylkesnummer")["fylkesnavn"]
+        fylke_of = dict(zip(codes.kommune_codes(vintage)["kommunenummer"], codes.kommune_codes(vintage)["fylkesnummer"]))
+        fylker = codes.fylke_codes(vintage).set_index("fylkesnummer")["fylkesnavn"]
         layer["fylke"] = [fylke_of[k[0]] for k in layer["koder"]]
         layer = layer.dissolve(by="fylke").reset_index()
         layer["geometry"] = layer.geometry.buffer(CLOSE_M).buffer(-CLOSE_M)  # no seams between kommuner
@@ -88,7 +88,7 @@ def map_data(b: Basis, units_: str = "kommune") -> dict:
     with fylke units it offers the fylker only) and the units painted."""
     data = json.loads(_map_json(b.vintage, units_))
     data["units"] = [[str(c), str(n)] for c, n in zip(b.codes, b.names)]
-    fylker = codes.fylker(b.vintage)
+    fylker = codes.fylke_codes(b.vintage)
     data["fylker"] = [[str(c), str(n)] for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])]
     data["painted"] = units_
     return data

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from ...config import LEAFLET_DIR
+from ...config import DEFAULT_YEAR, LEAFLET_DIR
 from ...errors import RegionanalyseError
 from ...model import Proposal
 from .model import EditorModel
@@ -75,7 +75,7 @@ class Session:
         proposal, year = self.model.proposal, self.model.year
 
         def work():
-            from ...ensemble.alternatives import request_for, run
+            from ...ensemble.run import request_for, run
 
             try:
                 ensemble = run(proposal, request_for(proposal, year))
@@ -135,7 +135,7 @@ class Session:
         self.last_ms = 1000 * (time.perf_counter() - t0)
 
 
-def editor(proposal: Proposal, year: int = 2016, wrap=None, units: str = "kommune"):
+def editor(proposal: Proposal, year: int = DEFAULT_YEAR, wrap=None, units: str = "kommune"):
     """The editor widget on `proposal` counted in `year` (needs the `lab` extra: anywidget):
     `units="fylke"` paints whole fylker. `wrap` turns the drawing into the caller's Proposal
     class (the API's, with figures())."""

@@ -15,7 +15,7 @@ def main() -> int:
         population.kommune_population(population.YEARS[0])  # all years: codes valid, complete
         for year in population.YEARS:
             population.fylke_population(year)
-            codes.kommuner(year)
+            codes.kommune_codes(year)
             if year > population.YEARS[0]:
                 succession.crosswalk(year - 1, year)
         succession.reestablished()

@@ -87,7 +87,7 @@ class Ensemble:
 def member_level(proposal: Proposal, year: int) -> str:
     """'fylke' when every region is whole fylker of `year` (listed as fylker or as all their
     kommuner), else 'kommune': like is compared with like."""
-    return "fylke" if bool(fylke_composition(proposal, year)["whole"].all()) else "kommune"
+    return "fylke" if bool(fylke_composition(proposal, year)["hele"].all()) else "kommune"
 
 
 def request_for(proposal: Proposal, year: int, regions: int | None = None, level: str | None = None,
@@ -118,12 +118,25 @@ def request_for(proposal: Proposal, year: int, regions: int | None = None, level
                    steps=int(steps if steps is not None else default_steps(level, int(k))))
 
 
-def shares(values: np.ndarray, own: float) -> tuple[float, float, float]:
-    """Percent of `values` below, equal to and above `own` (exact comparison; they sum to 100)."""
+def shares(values: np.ndarray, own: float, presorted: bool = False) -> tuple[float, float, float]:
+    """Percent of `values` below, equal to and above `own` (exact comparison; they sum to 100).
+
+    The one definition of where a plan falls among the alternatives (forslag.csv, the
+    appendix's per-chain places, the editor's panel); `presorted`: `values` are sorted
+    ascending, counted by binary search (the editor asks again at every edit)."""
     values = np.asarray(values, dtype=float)
-    lower, equal = int((values < own).sum()), int((values == own).sum())
+    if presorted:
+        lower = int(np.searchsorted(values, own, side="left"))
+        equal = int(np.searchsorted(values, own, side="right")) - lower
+    else:
+        lower, equal = int((values < own).sum()), int((values == own).sum())
     higher = len(values) - lower - equal
     return tuple(100 * x / len(values) for x in (lower, equal, higher))
+
+
+def percentile(lower: float, equal: float) -> float:
+    """The percentile from `shares`: percent below plus half the ties."""
+    return lower + equal / 2
 
 
 def percentiles(scores: pd.DataFrame, own: pd.Series, chain: np.ndarray | None = None,
@@ -136,7 +149,7 @@ def percentiles(scores: pd.DataFrame, own: pd.Series, chain: np.ndarray | None =
         v = float(own[col])
         lower, equal, higher = shares(values, v)
         row = {"maal": col, "verdi": v, "andel_lavere": lower, "andel_lik": equal,
-               "andel_hoyere": higher, "persentil": lower + equal / 2,
+               "andel_hoyere": higher, "persentil": percentile(lower, equal),
                "persentil_fra": np.nan, "persentil_til": np.nan, "ess": np.nan}
         if chain is not None and diag is not None:
             indicator = (values < v) + 0.5 * (values == v)
