@@ -10,9 +10,11 @@ reports:
 	.venv/bin/regionanalyse build $(ARGS)
 
 # Tests run in up to 4 processes (pytest-xdist), a test module to a process so its module-scoped
-# builds are made once; PYTEST_WORKERS=0 runs them all in one process.
+# builds are made once, and the modules of a group in tests/conftest.py (XDIST_GROUPS) together;
+# the longest first, in the order tests/conftest.py collects them. PYTEST_WORKERS=0 runs them all
+# in one process.
 PYTEST_WORKERS ?= auto
-XDIST = -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile
+XDIST = -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 
 test:
 	@scripts/setup.sh test

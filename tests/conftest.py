@@ -161,6 +161,28 @@ def nav_enumerated(tmp_path_factory):
     return get
 
 
+@pytest.fixture(scope="session")
+def nav_alternatives(tmp_path_factory):
+    """(CompletedProcess, folder) of the command line `regionanalyse alternatives nav-2016-11
+    --year 2016 --to none` (the default rule, fylke units: every plan counted, and the sweep),
+    run once per test session by `cli_main` in the process of the first test to ask; its folder
+    is only read. Under xdist the other workers read the stored result."""
+    import json
+
+    from filelock import FileLock
+
+    root = _shared_root(tmp_path_factory)
+    folder, stored = root / "nav-2016-11-alternatives-cli", root / "nav-2016-11-alternatives-cli.json"
+    with FileLock(str(root / "nav-2016-11-alternatives-cli.lock")):
+        if not stored.exists():
+            done = cli_main("alternatives", "nav-2016-11", "--year", "2016", "--to", "none",
+                            "--out", folder)
+            stored.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]),
+                              encoding="utf-8")
+        args, code, stdout, stderr = json.loads(stored.read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(args, code, stdout, stderr), folder
+
+
 @pytest.fixture
 def write_yaml(tmp_path):
     def write(text: str, name: str = "forslag.yaml") -> Path:
@@ -186,11 +208,39 @@ def _starts_a_process(function, seen: set) -> bool:
                and f.__module__ == function.__module__ and f not in seen)
 
 
+# Under `--dist loadgroup` (the Makefile's) a test module runs in one worker process, as with
+# loadfile, so its module-scoped builds are made once. The modules of a group below run in the
+# same process: they run `alternatives` for nav-2016-11 with fylke units, whose counted plans and
+# their scores (the sweep's, kept per process) and the session's runs (nav_enumerated,
+# nav_alternatives) are then computed once instead of once per worker.
+XDIST_GROUPS = {"nav-2016-11-fylke-plans": ("test_alternatives", "test_tolerance", "test_enumerate",
+                                            "test_sea_annex", "test_editor")}
+_GROUP_OF = {module: group for group, modules in XDIST_GROUPS.items() for module in modules}
+# The groups that take longest (a 2-worker run, December 2026), longest first: collected first,
+# so that with --no-loadscope-reorder (the Makefile's) xdist hands them out first and the short
+# ones fill in at the end, instead of a long module starting last and running alone.
+LONGEST_FIRST = ("nav-2016-11-fylke-plans", "test_pipeline", "test_backcasting", "test_hostile",
+                 "test_build", "test_safety_state", "test_dataupdate", "test_safety_writers",
+                 "test_accessibility", "test_safety_processes", "test_inputs", "test_notebooks",
+                 "test_render", "test_consistency", "test_editor_lab", "test_compare",
+                 "test_editor_browser", "test_install")
+
+
+def _group(item) -> str:
+    module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+    return _GROUP_OF.get(module, module)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         function = getattr(item, "function", None)
         if function is not None and _starts_a_process(function, set()):
             item.add_marker(pytest.mark.cli)
+        if not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(_group(item)))
+    rank = {group: i for i, group in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_group(item), len(rank)))  # stable: a module stays whole
 
 
 # --------------------------------------------------------------------------------------------

@@ -189,8 +189,8 @@ def test_ensemble_appendix_and_best_alternative_build(tmp_path):
 
 
 @pytest.mark.slow
-def test_best_alternative_builds_like_any_proposal(tmp_path, nav_enumerated):
-    _, out = nav_enumerated()  # `alternatives nav-2016-11 --year 2016`, run once per session
+def test_best_alternative_builds_like_any_proposal(tmp_path, nav_alternatives):
+    _, out = nav_alternatives  # `alternatives nav-2016-11 --year 2016`, run once per session
     result = cli("build", str(out / "forslag" / "alt-1.yaml"), "--year", "2016", "--to", "html",
                  "--jobs", "1", "--out", str(tmp_path / "reports"))
     assert result.returncode == 0, result.stderr
@@ -507,8 +507,8 @@ def test_appendix_says_when_the_tolerance_is_the_proposals_own(tmp_path, nav_enu
         out = tmp_path / f"t{tolerance}"
         if tolerance == "forslaget":  # the session's run (conftest.nav_enumerated)
             out = nav_enumerated(tolerance)[1]
-        else:
-            write(run(p, request_for(p, 2016, tolerance=tolerance)), out)
+        else:  # a tolerance given as a number; the text follows the settings, not the units
+            write(run(p, request_for(p, 2016, tolerance=tolerance, level="kommune", n=8, steps=40)), out)
         p.to_yaml(tmp_path / "forslaget.yaml")
         text = EnsembleReport(str(tmp_path / "forslaget.yaml"), 2016, str(out))._own_tolerance_text()
         assert ("følger av regelen og er ikke et funn" in text) is said, tolerance

@@ -932,6 +932,7 @@ def test_hostile_html_in_chromium(hostile, tmp_path):
         assert seen["dialogs"] == [], (page.name, seen["dialogs"])
         assert seen["payloadElements"] == [], (page.name, seen["payloadElements"])
         assert seen["hovered"] > 0 and seen["hovered"] >= 0.9 * seen["features"], (page.name, seen)
+        assert seen["mouse"] > 0, (page.name, "the real mouse reached no feature")
         tips = "\n".join(seen["tooltips"])
         assert NAME_A in tips or NAME_B in tips, (page.name, seen["tooltips"][:3])
         assert not any(t in tips for t in PAYLOAD_TRACES)

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import cli_main
 
 NORTH = ["20", "19"]
 SOUTH = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "14", "15", "16",
          "17", "18"]
 
 
-def cli(cwd: Path, *args, timeout: float = 600) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "regionanalyse.cli", *map(str, args)], cwd=cwd,
-                            capture_output=True, text=True, timeout=timeout)
+def cli(cwd: Path, *args) -> subprocess.CompletedProcess:
+    """The command line in `cwd` (its main() in this process: conftest.cli_main; an uncaught
+    exception shows as a traceback in stderr, as from a process)."""
+    result = cli_main(*args, cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     return result
 

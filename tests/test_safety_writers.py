@@ -13,6 +13,7 @@ import inspect
 import io
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -349,15 +350,22 @@ def _html_text(markup: str) -> str:
 
 
 @pytest.mark.slow
-def test_alternatives_appendix_end_to_end_inert(scratch, tmp_path):
-    """The published alternatives appendix (HTML, CSV, XLSX) of a hostile proposal."""
+def test_alternatives_appendix_end_to_end_inert(scratch, ensemble_dir, tmp_path):
+    """The published alternatives appendix (HTML, CSV, XLSX) of a hostile proposal: what
+    `alternatives … --to html` does after writing the files of `ensemble_dir` (the same command
+    with --to none), on a copy of them. The command line's own --to html:
+    test_alternatives.test_ensemble_appendix_and_best_alternative_build."""
     import openpyxl
 
-    cwd, path = scratch
+    from regionanalyse.model import load
+    from regionanalyse.pipeline.build_alternatives import build_ensemble_appendix
+
+    _, path = scratch
     out = tmp_path / "alt"
-    result = run(cwd, "alternatives", path.name, "--n", "8", "--to", "html", "--out", out,
-                 "--tolerance", "0.9")
-    assert result.returncode == 0, result.stderr[-2000:]
+    shutil.copytree(ensemble_dir, out)
+    written = build_ensemble_appendix(load(str(path)), 2016, out, ("html",))
+    assert {p.name for p in written} >= {"vedlegg-alternativer.html", "vedlegg-alternativer.csv",
+                                         "vedlegg-alternativer.xlsx"}, written
     page = (out / "vedlegg-alternativer.html").read_text(encoding="utf-8")
     parsed = _Tags()
     parsed.feed(page)

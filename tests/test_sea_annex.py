@@ -1,12 +1,12 @@
 """The neighbour graph's sea edges in the alternatives appendix's method annex (issue 19,
 item 5): a map and a table a reader can check, for the year and units the ensemble used."""
 import subprocess
-import sys
 
 import pytest
 
 from regionanalyse.appendix.alternatives_sea import fylke_crossings, kommune_crossings
 from regionanalyse.territory.adjacency import sea_edges
+from tests.conftest import cli_main
 
 
 def test_fylke_pairs_neighbours_only_over_sea():
@@ -39,9 +39,8 @@ def test_sea_section_at_fylke_level_keeps_the_whole_list_in_the_spreadsheet(nav_
 @pytest.mark.slow
 def test_kommune_appendix_pdf_lists_the_sea_edges(tmp_path):
     out = tmp_path / "alt"
-    made = subprocess.run([sys.executable, "-m", "regionanalyse.cli", "alternatives", "nav-2016-11",
-                           "--year", "2016", "--units", "kommune", "--n", "8", "--steps", "20",
-                           "--out", str(out), "--to", "pdf"], capture_output=True, text=True)
+    made = cli_main("alternatives", "nav-2016-11", "--year", "2016", "--units", "kommune", "--n", "8",
+                    "--steps", "20", "--out", out, "--to", "pdf")
     assert made.returncode == 0, made.stderr
     text = subprocess.run(["pdftotext", "-layout", str(out / "vedlegg-alternativer.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout

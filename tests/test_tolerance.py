@@ -76,17 +76,16 @@ def _settings(folder: Path) -> dict:
 
 
 @pytest.mark.slow
-def test_cli_default_rule_and_forslaget(tmp_path):
+def test_cli_default_rule_and_forslaget(tmp_path, nav_alternatives):
     """The command line: the default rule without --tolerance, «forslaget» as an option, a word
     that is neither refused; innstillinger.json says which rule chose the value."""
-    result = cli("alternatives", "nav-2016-11", "--year", "2016", "--to", "none", "--out",
-                 str(tmp_path / "standard"))
+    result, standard = nav_alternatives  # `alternatives nav-2016-11 --year 2016 --to none`
     assert result.returncode == 0, result.stderr[-2000:]
     assert "toleranse 0.4 etter standardregelen" in result.stderr
-    settings = _settings(tmp_path / "standard")
+    settings = _settings(standard)
     assert settings["tolerance"] == 0.4
     assert settings["tolerance_rule"] == {"rule": "standard", "value": 0.4}
-    sweep = pd.read_csv(tmp_path / "standard" / "sveip.csv")
+    sweep = pd.read_csv(standard / "sveip.csv")
     assert list(sweep.columns) == COLUMNS
     assert list(dict.fromkeys(sweep["regel"])) == [
         "standardregelen", "toleranse 25 %", "toleranse 50 %", "forslagets toleranse",
@@ -102,8 +101,12 @@ def test_cli_default_rule_and_forslaget(tmp_path):
     assert (counted["metode"] == "eksakt").all()
     assert counted["rhat"].isna().all() and counted["ess"].isna().all()  # exact: empty
 
+    # «forslaget» from the command line; kommune units and a short draw, as the rule does not
+    # depend on the units (fylke units with «forslaget»: nav_enumerated("forslaget") in
+    # test_alternatives.test_fylke_units_by_default_for_a_fylke_proposal)
     own = cli("alternatives", "nav-2016-11", "--year", "2016", "--regions", "10", "--tolerance",
-              "forslaget", "--to", "none", "--out", str(tmp_path / "own"))
+              "forslaget", "--units", "kommune", "--n", "8", "--steps", "40", "--to", "none",
+              "--out", str(tmp_path / "own"))
     assert own.returncode == 0, own.stderr[-2000:]
     assert _settings(tmp_path / "own")["tolerance_rule"] == {"rule": "forslaget", "value": 0.87}
     bad = cli("alternatives", "nav-2016-11", "--tolerance", "egen", "--to", "none", "--out",
@@ -151,14 +154,15 @@ def test_kommune_sweep_only_on_request_with_the_sea_rule(tmp_path):
     assert "Tabell 6." in parts[1].data and "ikke blandet" in parts[1].data
 
 
-def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path, nav_enumerated):
+def test_appendix_states_the_rule_and_never_a_top_place_by_construction(tmp_path, nav_enumerated,
+                                                                        nav_alternatives):
     """The intro names the rule and the value; where the tolerance is below (or at) the
     proposal's own deviation, its place on balance is said not to be a finding; the sweep
     section says per headline whether the place survives."""
     from regionanalyse.appendix.alternatives import EnsembleReport
 
     out = tmp_path / "standard"
-    shutil.copytree(nav_enumerated()[1], out)  # a copy: sveip.csv is rewritten below
+    shutil.copytree(nav_alternatives[1], out)  # a copy: sveip.csv is rewritten below
     report = EnsembleReport("nav-2016-11", 2016, str(out))
     intro = report.intro().data
     assert "fast regel som ikke ser på forslaget: 25\u00a0%" in intro

@@ -1,13 +1,16 @@
-// Load HTML appendices in the system's headless Chromium, hover every map feature in every frame,
-// and report what a hostile proposal could have made happen.
+// Load HTML appendices in the system's headless Chromium, hover every map feature in every frame
+// (the real mouse on the features on screen, the mouse events dispatched on the others), and
+// report what a hostile proposal could have made happen.
 //
 //   node tests/browser/hostile_dom.mjs FILE.html [...]
 //
-// Prints JSON {file: {dialogs, features, hovered, tooltips, payloadElements}}; exits 2 on a
+// Prints JSON {file: {dialogs, features, hovered, mouse, tooltips, payloadElements}}; exits 2 on a
 // harness error. `dialogs`: alert/confirm/prompt opened (by any frame); `payloadElements`: elements
 // a payload would have created (executable script text calling alert, on* handler attributes,
 // javascript: URLs, <img src=x>, <svg onload>, <b onmouseover>); `tooltips`: text of every tooltip
-// shown. Features off screen get the mouse events dispatched on them instead of a real hover.
+// shown; `hovered`: features a mouseover reached; `mouse`: of them, by the real mouse. Features
+// the mouse does not reach (off screen, or under another at their centre) get the mouse events
+// dispatched on them instead.
 // Network requests other than file: and data: are refused. Chromium: $CHROMIUM or /usr/bin/chromium.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -64,30 +67,78 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
     let features = 0;
     let hovered = 0;
+    let mouse = 0;
     const tooltips = new Set();
     for (const frame of page.frames()) {
-      const paths = await frame.$$(".leaflet-interactive");
-      features += paths.length;
-      for (const handle of paths) {
-        try {
-          await handle.hover();  // the real mouse, where the feature is on screen
-        } catch {
-          // outside the map's view (a region map shows the rest of Norway off-screen):
-          // the same events a mouse would send, dispatched on the feature itself
+      // where this frame's viewport lies on the page, brought into view (the main frame: 0, 0)
+      let offset = { x: 0, y: 0 };
+      if (frame !== page.mainFrame()) {
+        const element = await frame.frameElement();
+        if (!element) continue;
+        await element.evaluate((el) => el.scrollIntoView({ block: "center", inline: "center" }));
+        const box = await element.boundingBox();
+        if (!box) continue;
+        const inner = await element.evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { x: el.clientLeft + parseFloat(style.paddingLeft), y: el.clientTop + parseFloat(style.paddingTop) };
+        });
+        offset = { x: box.x + inner.x, y: box.y + inner.y };
+      }
+      // Every tooltip shown is recorded as it appears (a MutationObserver), and each feature's
+      // centre is found in one call: no round trip per feature but the mouse move itself.
+      const centres = await frame.evaluate(() => {
+        const seen = new Set();
+        const grab = () => {
+          for (const tip of document.querySelectorAll(".leaflet-tooltip")) seen.add(tip.textContent);
+        };
+        window.__hostileSeen = seen;
+        window.__hostileGrab = grab;
+        new MutationObserver(grab).observe(document.documentElement,
+                                           { subtree: true, childList: true, characterData: true });
+        window.__hostileFeatures = [...document.querySelectorAll(".leaflet-interactive")];
+        window.__hostileReached = new Set();  // the features a mouseover reached
+        window.__hostileFeatures.forEach((el, i) => el.addEventListener("mouseover", () => window.__hostileReached.add(i)));
+        return window.__hostileFeatures.map((el) => {
+          const r = el.getBoundingClientRect();
+          const x = r.left + r.width / 2;
+          const y = r.top + r.height / 2;
+          const shown = (r.width > 0 || r.height > 0) && x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
+          return shown ? [x, y] : null;
+        });
+      }).catch(() => []);
+      features += centres.length;
+      for (const centre of centres) {
+        const x = centre && centre[0] + offset.x;
+        const y = centre && centre[1] + offset.y;
+        if (centre && x >= 0 && y >= 0 && x < 1200 && y < 1000) {
+          await page.mouse.move(x, y);  // the real mouse, where the feature is on screen
+        }
+      }
+      mouse += await frame.evaluate(() => window.__hostileReached.size).catch(() => 0);
+      // the features the mouse did not reach (outside the map's view: a region map shows the
+      // rest of Norway off-screen; or under another feature at their centre): the same events a
+      // mouse would send, dispatched on the feature itself
+      hovered += await frame.evaluate(() => {
+        for (const [i, el] of window.__hostileFeatures.entries()) {
+          if (window.__hostileReached.has(i)) continue;
           try {
-            await handle.evaluate((el) => {
-              for (const type of ["mouseover", "mousemove"]) {
-                el.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: 10, clientY: 10 }));
-              }
-            });
+            for (const type of ["mouseover", "mousemove"]) {
+              el.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: 10, clientY: 10 }));
+            }
           } catch {
             continue;
           }
+          window.__hostileGrab();
         }
-        hovered += 1;
-        const tips = await frame.$$eval(".leaflet-tooltip", (els) => els.map((e) => e.textContent));
-        tips.forEach((t) => tooltips.add(t));
-      }
+        return window.__hostileReached.size;
+      }).catch(() => 0);
+      await page.mouse.move(0, 0);
+      await new Promise((r) => setTimeout(r, 50));
+      const seen = await frame.evaluate(() => {
+        window.__hostileGrab();
+        return [...window.__hostileSeen];
+      }).catch(() => []);
+      seen.forEach((t) => tooltips.add(t));
     }
     await new Promise((r) => setTimeout(r, 300));
     const payloadElements = [];
@@ -95,7 +146,7 @@ try {
       const found = await frame.evaluate(findPayloads).catch((e) => [`(frame not inspectable: ${e.message})`]);
       payloadElements.push(...found.map((f) => `${frame === page.mainFrame() ? "page" : "frame"}: ${f}`));
     }
-    report[file] = { dialogs, features, hovered, tooltips: [...tooltips], payloadElements };
+    report[file] = { dialogs, features, hovered, mouse, tooltips: [...tooltips], payloadElements };
     await page.close();
   }
 } catch (err) {
