@@ -36,19 +36,45 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
     return cwd, json.loads((cwd / "out" / "to" / "manifest.json").read_text(encoding="utf-8"))
 
 
+def _broken(good: dict, case: str) -> bytes:
+    """The manifest `good` broken in the way `case` names."""
+    stem = next(iter(good))
+    return {"entry-list": json.dumps({**good, "x": []}),
+            "entry-text": json.dumps({**good, stem: "tekst"}),
+            "checks-list": json.dumps({**good, stem: {**good[stem], "checks": [1, 2]}}),
+            "list": "[1, 2, 3]", "not-json": "{ikke json", "number": "17",
+            "binary": "\udcff\udcfe"}[case].encode("utf-8", "surrogateescape")
+
+
+BROKEN = ["entry-list", "entry-text", "checks-list", "list", "not-json", "number", "binary"]
+GOOD_ENTRY = {"inputs": "abc", "files": ["a.html"], "checks": {"a.html": {"ok": True}}}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_manifest_is_read_as_its_good_entries_and_rewritten(tmp_path, case, caplog):
+    """Every shape of fault, through the reader the build uses (the build itself is run for one
+    fault of each kind below)."""
+    from regionanalyse.pipeline.publish import read_manifest
+
+    good = {"vedlegg_1": GOOD_ENTRY, "vedlegg_2": {**GOOD_ENTRY, "files": ["b.html"]}}
+    path = tmp_path / "manifest.json"
+    path.write_bytes(_broken(good, case))
+    whole_file = case in ("list", "not-json", "number", "binary")
+    with caplog.at_level("WARNING", logger="regionanalyse"):
+        read = read_manifest(path, repair=True)
+    assert "manifest.json" in caplog.text
+    expected = {} if whole_file else {k: v for k, v in good.items()
+                                      if not (case != "entry-list" and k == "vedlegg_1")}
+    assert read == expected
+    assert json.loads(path.read_text(encoding="utf-8")) == expected  # rewritten without them
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["entry-list", "entry-text", "checks-list", "list", "not-json",
-                                  "number", "binary"])
+@pytest.mark.parametrize("case", ["checks-list", "binary"])  # a bad entry; a file that is no map
 def test_broken_manifest_is_reported_and_replaced(built, case):
     cwd, good = built
     manifest = cwd / "out" / "to" / "manifest.json"
-    stem = next(iter(good))
-    broken = {"entry-list": json.dumps({**good, "x": []}),
-              "entry-text": json.dumps({**good, stem: "tekst"}),
-              "checks-list": json.dumps({**good, stem: {**good[stem], "checks": [1, 2]}}),
-              "list": "[1, 2, 3]", "not-json": "{ikke json", "number": "17",
-              "binary": "\udcff\udcfe"}[case]
-    manifest.write_bytes(broken.encode("utf-8", "surrogateescape"))
+    manifest.write_bytes(_broken(good, case))
     result = cli(cwd, "build", "to.yaml", "--to", "html", "--jobs", "2", "--out", "out")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "manifest.json" in result.stderr, result.stderr[-2000:]
